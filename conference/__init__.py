@@ -1,0 +1,73 @@
+"""The conference management application."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from .config import ROOT, check_config, load_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure an application; `config` overrides the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    check_config(app.config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from . import cli
+    from .accounts.access import has_role
+
+    cli.register(app)
+    app.jinja_env.globals["has_role"] = has_role
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from .core import i18n, security
+    from .mail import services as mail_services
+
+    i18n.init_app(app)  # first, so that even a CSRF refusal is shown in the chosen language
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    mail_services.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers work beside a writer; SQLite leaves foreign keys off unless asked."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .core import bp as core_bp
+    from .core.errors import register_error_handlers
+    from .events import bp as events_bp
+    from .mail import bp as mail_bp
+
+    for blueprint in (core_bp, accounts_bp, mail_bp, events_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)

@@ -1,0 +1,6 @@
+"""Users, roles per conference, login."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from . import views  # noqa: E402,F401

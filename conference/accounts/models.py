@@ -1,0 +1,65 @@
+"""Users and their roles per conference."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    """What a user may do for one conference."""
+
+    ORGANIZER = "organizer"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {Role.ORGANIZER: _l("Organizer"), Role.REVIEWER: _l("Reviewer"), Role.STAFF: _l("Door staff")}
+
+
+class User(UserMixin, db.Model):
+    """A person who can log in: delegate, speaker, organizer, reviewer or staff."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def roles_for(self, conference_id: int) -> set[Role]:
+        """The roles this user holds for one conference."""
+        return {m.role for m in self.memberships if m.conference_id == conference_id}
+
+
+class Membership(db.Model):
+    """A role held by a user for one conference."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "conference_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, create_constraint=True, length=20, name="role",
+             values_callable=lambda e: [m.value for m in e])
+    )
+
+    user: Mapped[User] = relationship(back_populates="memberships")

@@ -1,0 +1,90 @@
+"""Accounts: create users, check passwords, grant roles."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .models import Membership, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """An account operation that cannot be done, with a message for the user."""
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared and stored in lower case, without spaces."""
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    """The user with this e-mail address, if any."""
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords that are too short to be safe."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(email: str, password: str, display_name: str = "", locale: str = "en",
+                is_admin: bool = False) -> User:
+    """Create an account; the e-mail must not be taken."""
+    check_password_strength(password)
+    if find_user(email):
+        raise AccountError(_l("An account with this e-mail address already exists. Please log in."))
+    user = User(
+        email=normalize_email(email),
+        password_hash=generate_password_hash(password),
+        display_name=display_name.strip(),
+        locale=locale,
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the e-mail and password match, else None."""
+    user = find_user(email)
+    if user is None:
+        # Hash anyway so that an unknown e-mail takes as long as a wrong password.
+        check_password_hash(generate_password_hash("timing"), password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise AccountError(_l("The current password is not correct."))
+    check_password_strength(new)
+    user.password_hash = generate_password_hash(new)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a password without knowing the old one (command line, seed)."""
+    check_password_strength(password)
+    user.password_hash = generate_password_hash(password)
+
+
+def grant_role(user: User, conference_id: int, role: Role) -> Membership:
+    """Give a user a role for a conference (no-op if held already)."""
+    for membership in user.memberships:
+        if membership.conference_id == conference_id and membership.role == role:
+            return membership
+    membership = Membership(user=user, conference_id=conference_id, role=role)
+    db.session.add(membership)
+    return membership
+
+
+def revoke_role(user: User, conference_id: int, role: Role) -> None:
+    """Take a role away from a user."""
+    for membership in list(user.memberships):
+        if membership.conference_id == conference_id and membership.role == role:
+            user.memberships.remove(membership)

@@ -1,0 +1,89 @@
+"""Sign up, log in, log out, change password."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..core.i18n import lang
+from ..extensions import db, limiter
+from ..mail.services import absolute_url, queue_mail
+from . import bp
+from .access import login_required_view
+from .forms import ChangePasswordForm, ConfirmForm, LoginForm, SignupForm
+from .services import AccountError, authenticate, change_password, create_user
+
+
+def safe_next(default: str = "events.index") -> str:
+    """The ?next= target if it stays on this site, else a default page."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Log in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=user.display_name or user.email), "success")
+            return redirect(safe_next())
+        flash(_("The e-mail or password is not correct."), "error")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def signup():
+    """Create an account."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, form.display_name.data, locale=lang())
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            queue_mail(user.email, "welcome", user.locale, user=user, login_url=absolute_url("accounts.login"))
+            db.session.commit()
+            login_user(user)
+            flash(_("Your account is ready."), "success")
+            return redirect(safe_next())
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Ask to confirm on GET; log out on POST."""
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "success")
+        return redirect(url_for("events.index"))
+    return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required_view
+def password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("events.index"))
+    return render_template("accounts/password.html", form=form)

@@ -1,0 +1,6 @@
+"""Site-wide pieces: health, language, errors, security headers."""
+from flask import Blueprint
+
+bp = Blueprint("core", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""Language choice and locale-aware formatting for pages and mails."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, refresh
+
+from ..extensions import babel
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+def select_locale() -> str:
+    """The page language: ?lang=, then the session, then the browser's preference."""
+    languages = current_app.config["LANGUAGES"]
+    forced = getattr(g, "forced_lang", None)
+    if forced in languages:
+        return forced
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in languages:
+        return chosen
+    if has_request_context():
+        return request.accept_languages.best_match(languages) or languages[0]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language() -> None:
+    """Store a ?lang= choice in the session so later pages keep it."""
+    refresh()  # the locale is cached per app context, which a test client may share between requests
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+
+
+def lang() -> str:
+    """The current language code (e.g. 'ar')."""
+    return str(get_locale() or "en").split("_")[0]
+
+
+def text_direction() -> str:
+    """'rtl' for right-to-left languages, else 'ltr'."""
+    return "rtl" if lang() in RTL_LANGUAGES else "ltr"
+
+
+def localized(obj, field: str) -> str:
+    """The Arabic or English variant of a bilingual field, falling back to the other."""
+    primary, other = (f"{field}_ar", f"{field}_en") if lang() == "ar" else (f"{field}_en", f"{field}_ar")
+    return getattr(obj, primary, "") or getattr(obj, other, "") or ""
+
+
+def fmt_date(value: date | datetime | None, fmt: str = "long", tz: str | None = None) -> str:
+    """A date in the page language (a datetime is first moved to `tz`)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(tz)) if tz else value
+        value = value.date()
+    return format_date(value, format=fmt, locale=get_locale())
+
+
+def fmt_datetime(value: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
+    """A timestamp in the page language, shown in the time zone `tz`."""
+    if value is None:
+        return ""
+    return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=get_locale())
+
+
+def fmt_time(value: datetime | None, tz: str = "UTC") -> str:
+    """A clock time in the page language and the time zone `tz`."""
+    if value is None:
+        return ""
+    return format_time(value, format="short", tzinfo=ZoneInfo(tz), locale=get_locale())
+
+
+def fmt_number(value: float | int) -> str:
+    """A number with the locale's digits and grouping."""
+    return format_decimal(value, locale=get_locale())
+
+
+def date_range(start: date, end: date) -> str:
+    """'23–24 May 2027' in the page language."""
+    from babel.dates import format_interval
+
+    return format_interval(start, end, skeleton="yMMMd", locale=get_locale())
+
+
+def language_name(code: str) -> str:
+    """A language's own name, e.g. 'العربية' for 'ar'."""
+    return Locale.parse(code).get_display_name(code) or code
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and expose the helpers to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language)
+    app.jinja_env.globals.update(
+        lang=lang,
+        text_direction=text_direction,
+        localized=localized,
+        language_name=language_name,
+    )
+    app.jinja_env.filters.update(
+        date=fmt_date,
+        datetime=fmt_datetime,
+        time=fmt_time,
+        number=fmt_number,
+    )
+    app.jinja_env.globals["date_range"] = date_range

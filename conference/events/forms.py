@@ -1,0 +1,75 @@
+"""The conference settings form."""
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..core.countries import country_choices
+from ..core.i18n import lang
+from ..core.text import CleanText, multiline_filter, strip_filter
+
+TIMEZONES = sorted(available_timezones())
+
+
+def _text(label, required: bool = False, max_length: int = 200) -> StringField:
+    checks = [DataRequired()] if required else [Optional()]
+    return StringField(label, validators=[*checks, Length(max=max_length), CleanText()], filters=[strip_filter])
+
+
+def _area(label) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=5000), CleanText(multiline=True)],
+                         filters=[multiline_filter])
+
+
+class ConferenceForm(FlaskForm):
+    """Everything an organizer sets about one conference."""
+
+    slug = StringField(
+        _l("Short name in the address"),
+        validators=[DataRequired(), Length(min=2, max=60),
+                    Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and dashes."))],
+        filters=[strip_filter],
+        description=_l("For example doha-helplines; pages will live under /doha-helplines/."),
+    )
+    name_en = _text(_l("Name in English"), required=True)
+    name_ar = _text(_l("Name in Arabic"))
+    description_en = _area(_l("Description in English"))
+    description_ar = _area(_l("Description in Arabic"))
+    venue_en = _text(_l("Venue in English"))
+    venue_ar = _text(_l("Venue in Arabic"))
+    city_en = _text(_l("City in English"), max_length=100)
+    city_ar = _text(_l("City in Arabic"), max_length=100)
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz) for tz in TIMEZONES], default="Asia/Qatar")
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (local time)"), validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (local time)"), validators=[Optional()])
+    capacity = IntegerField(_l("Capacity (places)"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    auto_approve = BooleanField(_l("Approve registrations automatically"))
+    cfp_opens_at = DateTimeLocalField(_l("Call for proposals opens (local time)"), validators=[Optional()])
+    cfp_closes_at = DateTimeLocalField(_l("Call for proposals closes (local time)"), validators=[Optional()])
+    agenda_published = BooleanField(_l("Agenda is published"))
+    admit_only_on_conference_days = BooleanField(_l("Admit at the door only on conference days"), default=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", "—")] + [SelectChoice(c, n) for c, n in country_choices(lang())]
+
+    def validate_end_date(self, field) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_registration_closes_at(self, field) -> None:
+        opens = self.registration_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+    def validate_cfp_closes_at(self, field) -> None:
+        opens = self.cfp_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("The call for proposals must close after it opens."))

@@ -1,0 +1,93 @@
+"""A conference (one edition of an event) and its rooms."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+
+
+class Conference(db.Model):
+    """One edition of a conference, reached under /<slug>/."""
+
+    __tablename__ = "conferences"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str] = mapped_column(String(200), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_ar: Mapped[str] = mapped_column(Text, default="")
+    venue_en: Mapped[str] = mapped_column(String(200), default="")
+    venue_ar: Mapped[str] = mapped_column(String(200), default="")
+    city_en: Mapped[str] = mapped_column(String(100), default="")
+    city_ar: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    cfp_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cfp_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agenda_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    admit_only_on_conference_days: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rooms: Mapped[list[Room]] = relationship(back_populates="conference", order_by="Room.position",
+                                             cascade="all, delete-orphan")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The conference's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        """Every calendar day of the conference, first to last."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(count)]
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of `moment` at the venue."""
+        return moment.astimezone(self.tz).date()
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        """True inside the registration window (an unset bound is open)."""
+        now = now or utcnow()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        return not (self.registration_closes_at and now >= self.registration_closes_at)
+
+    def cfp_open(self, now: datetime | None = None) -> bool:
+        """True while the call for proposals accepts submissions (both bounds set)."""
+        now = now or utcnow()
+        if not (self.cfp_opens_at and self.cfp_closes_at):
+            return False
+        return self.cfp_opens_at <= now < self.cfp_closes_at
+
+
+class Room(db.Model):
+    """A room of the venue, named in both languages."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("conference_id", "name_en"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_ar: Mapped[str] = mapped_column(String(120), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    conference: Mapped[Conference] = relationship(back_populates="rooms")

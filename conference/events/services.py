@@ -1,0 +1,86 @@
+"""Conferences: find, list, create and update."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..types import utcnow
+from .models import Conference, Room
+
+CONFERENCE_FIELDS = (
+    "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
+    "city_en", "city_ar", "country", "timezone", "start_date", "end_date", "capacity",
+    "auto_approve", "agenda_published", "admit_only_on_conference_days",
+)
+# First path segments taken by site-wide pages; a conference cannot use them as its slug.
+RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healthz", "static", "manage"}
+LOCAL_TIME_FIELDS = ("registration_opens_at", "registration_closes_at", "cfp_opens_at", "cfp_closes_at")
+
+
+class ConferenceError(ValueError):
+    """A conference change that cannot be made, with a message for the user."""
+
+
+def get_conference(slug: str) -> Conference | None:
+    """The conference with this slug, if any."""
+    return db.session.scalar(select(Conference).where(Conference.slug == slug))
+
+
+def get_conference_or_404(slug: str) -> Conference:
+    """The conference with this slug, or a 404 page."""
+    return get_conference(slug) or abort(404)
+
+
+def list_conferences(today: date | None = None) -> list[Conference]:
+    """Upcoming and current conferences first (soonest first), then past ones (latest first)."""
+    today = today or utcnow().date()
+    rows = db.session.scalars(select(Conference).order_by(Conference.start_date)).all()
+    upcoming = [c for c in rows if c.end_date >= today]
+    finished = sorted((c for c in rows if c.end_date < today), key=lambda c: c.start_date, reverse=True)
+    return upcoming + finished
+
+
+def to_utc(local: datetime | None, timezone: str) -> datetime | None:
+    """A wall-clock time at the venue (as typed in a form) as an aware UTC moment."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(timezone))
+
+
+def to_local(moment: datetime | None, timezone: str) -> datetime | None:
+    """An aware moment as a naive wall-clock time at the venue (to fill a form)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def save_conference(conference: Conference | None, data: dict) -> Conference:
+    """Create a conference (when `conference` is None) or update it from form data."""
+    slug = data["slug"]
+    if slug in RESERVED_SLUGS:
+        raise ConferenceError("slug_reserved")
+    other = get_conference(slug)
+    if other is not None and other is not conference:
+        raise ConferenceError("slug_taken")
+    if data["end_date"] < data["start_date"]:
+        raise ConferenceError("dates")
+    conference = conference or Conference()
+    for field in CONFERENCE_FIELDS:
+        setattr(conference, field, data[field])
+    for field in LOCAL_TIME_FIELDS:
+        setattr(conference, field, to_utc(data.get(field), data["timezone"]))
+    db.session.add(conference)
+    db.session.flush()
+    return conference
+
+
+def add_room(conference: Conference, name_en: str, name_ar: str, capacity: int | None = None) -> Room:
+    """Add a room at the end of the conference's room list."""
+    room = Room(conference=conference, name_en=name_en, name_ar=name_ar, capacity=capacity,
+                position=len(conference.rooms))
+    db.session.add(room)
+    return room

@@ -1,0 +1,6 @@
+"""Outgoing mail: rendered in the recipient's language, kept in an outbox."""
+from flask import Blueprint
+
+bp = Blueprint("mail", __name__)
+
+from . import views  # noqa: E402,F401

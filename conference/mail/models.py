@@ -1,0 +1,51 @@
+"""The outbox: every message the system sends, with its delivery state."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+
+
+class MailState(str, enum.Enum):
+    """Where a message is on its way out."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def title(self) -> str:
+        return str(MAIL_STATE_TITLES[self])
+
+
+MAIL_STATE_TITLES = {MailState.QUEUED: _l("Queued"), MailState.SENT: _l("Sent"), MailState.FAILED: _l("Failed")}
+
+
+class OutboxMessage(db.Model):
+    """One e-mail, rendered and stored before any attempt to send it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int | None] = mapped_column(ForeignKey("conferences.id", ondelete="SET NULL"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(80))
+    locale: Mapped[str] = mapped_column(String(5))
+    state: Mapped[MailState] = mapped_column(
+        Enum(MailState, native_enum=False, create_constraint=True, length=10, name="mail_state",
+             values_callable=lambda e: [m.value for m in e]),
+        default=MailState.QUEUED, index=True,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,116 @@
+"""One way to send mail: render in the recipient's language, store in the outbox, deliver."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import Flask, current_app, g, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..types import utcnow
+from .models import MailState, OutboxMessage
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for e-mails, built on the configured public address."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
+
+
+def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
+    """(subject, text, html) of `templates/mail/<template>.*` in `locale`.
+
+    The text template's first line is the subject; HTML is autoescaped, text is not.
+    """
+    with force_locale(locale):
+        text = render_template(f"mail/{template}.txt", locale=locale, **context)
+        html = render_template(f"mail/{template}.html", locale=locale, **context)
+    subject, _, body = text.lstrip().partition("\n")
+    return subject.strip()[:300], body.strip() + "\n", html
+
+
+def queue_mail(recipient: str, template: str, locale: str = "en", conference=None, **context) -> OutboxMessage:
+    """Render a message and put it in the outbox, in the caller's transaction."""
+    subject, text, html = render_mail(template, locale, conference=conference, **context)
+    message = OutboxMessage(
+        recipient=recipient, subject=subject, body_text=text, body_html=html, template=template,
+        locale=locale, conference_id=conference.id if conference is not None else None,
+    )
+    db.session.add(message)
+    if has_request_context():
+        g.mail_queued = True
+    return message
+
+
+def _send_log(message: OutboxMessage) -> None:
+    current_app.logger.info("mail to %s: %s\n%s", message.recipient, message.subject, message.body_text)
+
+
+def _send_smtp(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+BACKENDS = {"log": _send_log, "smtp": _send_smtp}
+
+
+def deliver(message: OutboxMessage) -> bool:
+    """Try to send one message; a failure stays in the outbox with its error."""
+    backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
+    message.attempts += 1
+    try:
+        backend(message)
+    except (OSError, smtplib.SMTPException) as error:
+        message.state = MailState.FAILED
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        return False
+    message.state = MailState.SENT
+    message.sent_at = utcnow()
+    message.last_error = ""
+    return True
+
+
+def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int, int]:
+    """Send queued (and optionally failed) messages; returns (sent, failed)."""
+    states = [MailState.QUEUED, MailState.FAILED] if include_failed else [MailState.QUEUED]
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.state.in_(states)).order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    sent = sum(deliver(message) for message in messages)
+    db.session.commit()
+    return sent, len(messages) - sent
+
+
+def retry(message: OutboxMessage) -> bool:
+    """Send one failed or queued message again now."""
+    ok = deliver(message)
+    db.session.commit()
+    return ok
+
+
+def _deliver_after_request(response):
+    """Send what this request queued, once its transaction has been committed."""
+    if g.pop("mail_queued", False) and response.status_code < 500:
+        deliver_pending()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Deliver queued messages at the end of each request that queued some."""
+    app.after_request(_deliver_after_request)

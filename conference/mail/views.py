@@ -1,0 +1,65 @@
+"""The outbox, readable by organizers (their conference) and site administrators (all)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..accounts.access import admin_required, conference_view
+from ..accounts.forms import ConfirmForm
+from ..accounts.models import Role
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .models import OutboxMessage
+from .services import retry
+
+PAGE_SIZE = 50
+
+
+def _page(query):
+    return db.paginate(query.order_by(OutboxMessage.id.desc()), per_page=PAGE_SIZE, error_out=False)
+
+
+@bp.get("/<slug>/manage/outbox")
+@conference_view(Role.ORGANIZER)
+def outbox(conference: Conference):
+    """Messages sent for one conference, newest first."""
+    query = select(OutboxMessage).where(OutboxMessage.conference_id == conference.id)
+    return render_template("mail/outbox.html", page=_page(query), conference=conference, form=ConfirmForm())
+
+
+@bp.get("/<slug>/manage/outbox/<int:message_id>")
+@conference_view(Role.ORGANIZER)
+def message(conference: Conference, message_id: int):
+    """One message as it was sent."""
+    item = db.session.get(OutboxMessage, message_id)
+    if item is None or item.conference_id != conference.id:
+        abort(404)
+    return render_template("mail/message.html", message=item, conference=conference, form=ConfirmForm())
+
+
+@bp.post("/<slug>/manage/outbox/<int:message_id>/retry")
+@conference_view(Role.ORGANIZER)
+def retry_message(conference: Conference, message_id: int):
+    """Send a failed message again."""
+    item = db.session.get(OutboxMessage, message_id)
+    if item is None or item.conference_id != conference.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        if retry(item):
+            flash(_("The message has been sent."), "success")
+        else:
+            flash(_("Sending failed again: %(error)s", error=item.last_error), "error")
+    return redirect(url_for("mail.message", slug=conference.slug, message_id=item.id))
+
+
+@bp.get("/admin/outbox")
+@admin_required
+def admin_outbox():
+    """Every message of the installation, for site administrators."""
+    state = request.args.get("state")
+    query = select(OutboxMessage)
+    if state in {"queued", "sent", "failed"}:
+        query = query.where(OutboxMessage.state == state)
+    return render_template("mail/outbox.html", page=_page(query), conference=None, form=ConfirmForm())

@@ -1,0 +1,106 @@
+"""The Doha demo conference: data for `flask seed-demo`, created once and left alone after."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from .accounts.models import Role, User
+from .accounts.services import create_user, find_user, grant_role
+from .events.models import Conference
+from .events.services import add_room, get_conference
+from .extensions import db
+
+DEMO_SLUG = "doha-helplines"
+DEMO_PASSWORD = "doha-demo-2027"
+DEMO_USERS = (
+    ("admin@example.org", "Site Administrator", None),
+    ("organizer@example.org", "Mariam Al-Kuwari", Role.ORGANIZER),
+    ("reviewer@example.org", "Youssef Benali", Role.REVIEWER),
+    ("staff@example.org", "Door Staff", Role.STAFF),
+)
+ROOMS = (
+    ("Main Hall", "القاعة الرئيسية", 400),
+    ("Al Majlis Room", "قاعة المجلس", 120),
+    ("Workshop Room 1", "قاعة ورش العمل ١", 60),
+    ("Workshop Room 2", "قاعة ورش العمل ٢", 60),
+)
+
+
+def next_may_23(today: date) -> date:
+    """The next 23 May after today: the demo conference is always ahead."""
+    candidate = date(today.year, 5, 23)
+    return candidate if candidate > today else date(today.year + 1, 5, 23)
+
+
+def _demo_conference(today: date) -> Conference:
+    start = next_may_23(today)
+    tz = ZoneInfo("Asia/Qatar")
+    return Conference(
+        slug=DEMO_SLUG,
+        name_en="International Conference of Child Helplines",
+        name_ar="المؤتمر الدولي لخطوط مساندة الطفل",
+        description_en=(
+            "Two days on child protection and child helplines: Oman's child hotline experience, "
+            "emergency response for children in crises with UN organizations, helplines and the "
+            "development goals, and international and regional best practice in laws and policies.\n"
+            "Organized by the Protection and Social Rehabilitation Centre \"AMAN\", Qatar Foundation for Social Work."
+        ),
+        description_ar=(
+            "يومان حول حماية الطفل وخطوط مساندة الطفل: تجربة سلطنة عمان في خط حماية الطفل، وآليات الاستجابة "
+            "الطارئة للأطفال في الأزمات عبر منظمات الأمم المتحدة، ودور خطوط المساندة في تحقيق أهداف التنمية، "
+            "ومراجعة أفضل الممارسات الدولية والإقليمية في القوانين والأنظمة والسياسات.\n"
+            "ينظمه مركز الحماية والتأهيل الاجتماعي \"أمان\"، أحد مراكز المؤسسة القطرية للعمل الاجتماعي."
+        ),
+        venue_en="Qatar National Convention Centre",
+        venue_ar="مركز قطر الوطني للمؤتمرات",
+        city_en="Doha",
+        city_ar="الدوحة",
+        country="QA",
+        timezone="Asia/Qatar",
+        start_date=start,
+        end_date=date(start.year, 5, 24),
+        registration_opens_at=datetime(start.year - 1, 11, 1, 9, 0, tzinfo=tz),
+        registration_closes_at=datetime.combine(start, time(0, 0), tzinfo=tz),
+        capacity=400,
+        auto_approve=False,
+        cfp_opens_at=datetime(start.year - 1, 11, 1, 9, 0, tzinfo=tz),
+        cfp_closes_at=datetime(start.year, 3, 31, 23, 59, tzinfo=tz),
+        agenda_published=False,
+        admit_only_on_conference_days=False,  # so the demo door can be tried on any day
+    )
+
+
+def seed_users(conference: Conference) -> None:
+    """Demo accounts for every role; an existing account is left as it is."""
+    for email, name, role in DEMO_USERS:
+        user = find_user(email) or create_user(email, DEMO_PASSWORD, name, is_admin=role is None)
+        if role is not None:
+            grant_role(user, conference.id, role)
+
+
+def seed_demo(today: date) -> Conference:
+    """Create the Doha demo conference with rooms, accounts and the areas' demo data."""
+    conference = get_conference(DEMO_SLUG)
+    if conference is None:
+        conference = _demo_conference(today)
+        db.session.add(conference)
+        db.session.flush()
+        for name_en, name_ar, capacity in ROOMS:
+            add_room(conference, name_en, name_ar, capacity)
+    seed_users(conference)
+    for extend in SEED_EXTENSIONS:
+        extend(conference)
+    db.session.commit()
+    return conference
+
+
+def demo_user_count() -> int:
+    """How many demo accounts exist (for the command's summary)."""
+    emails = [email for email, _, _ in DEMO_USERS]
+    return len(db.session.scalars(select(User).where(User.email.in_(emails))).all())
+
+
+# Each area adds a function here that fills in its own demo data, idempotently.
+SEED_EXTENSIONS: list = []

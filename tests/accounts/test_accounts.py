@@ -1,0 +1,129 @@
+"""Sign-up, login, logout, remember me, password change and the login rate limit."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from conference.accounts.models import User
+from conference.accounts.services import AccountError, authenticate, change_password, create_user
+from conference.extensions import db
+from conference.mail.models import OutboxMessage
+from tests.conftest import PASSWORD, csrf_token, login, post_form
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def signup(client, email="Layla@Example.org", password="a-long-password", name="ليلى"):
+    return post_form(client, "/signup", {"display_name": name, "email": email, "password": password,
+                                          "confirm": password})
+
+
+def test_signup_creates_account_with_lowercase_email_and_welcome_mail(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.email == "layla@example.org"
+    assert user.password_hash != "a-long-password"
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.recipient == "layla@example.org" and mail.state.value == "sent"
+
+
+def test_signup_refuses_taken_email_case_insensitively(client, make_user):
+    make_user("layla@example.org")
+    response = signup(client, email="LAYLA@example.org")
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+    assert user_count() == 1
+
+
+def test_signup_refuses_short_password(client):
+    response = signup(client, password="short")
+    assert response.status_code == 200
+    assert user_count() == 0
+
+
+def test_signup_refuses_huge_and_control_character_fields(client):
+    assert signup(client, name="x" * 10_000).status_code == 200
+    response = signup(client, name="Evil\u202eName")
+    assert "control characters" in response.get_data(as_text=True)
+    assert user_count() == 0
+
+
+def test_service_refuses_duplicate_and_short_password(app):
+    create_user("a@example.org", PASSWORD)
+    with pytest.raises(AccountError):
+        create_user("A@EXAMPLE.ORG", PASSWORD)
+    with pytest.raises(AccountError):
+        create_user("b@example.org", "123")
+
+
+def test_login_and_logout(client, make_user):
+    make_user("sam@example.org")
+    response = post_form(client, "/login", {"email": "SAM@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Log out" in client.get("/").get_data(as_text=True)
+    assert client.get("/logout").status_code == 200
+    response = post_form(client, "/logout", {"csrf_token": csrf_token(client, "/logout")})
+    assert response.status_code == 302
+    assert "Log in" in client.get("/").get_data(as_text=True)
+
+
+def test_login_remember_me_sets_cookie(client, make_user):
+    make_user("sam@example.org")
+    response = post_form(client, "/login", {"email": "sam@example.org", "password": PASSWORD, "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+
+
+@pytest.mark.parametrize("email,password", [("sam@example.org", "wrong-password"), ("nobody@example.org", PASSWORD)])
+def test_login_refuses_wrong_password_and_unknown_email(client, make_user, email, password):
+    make_user("sam@example.org")
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 200
+    assert "The e-mail or password is not correct." in response.get_data(as_text=True)
+
+
+def test_login_redirects_only_inside_the_site(client, make_user):
+    make_user("sam@example.org")
+    data = {"email": "sam@example.org", "password": PASSWORD}
+    assert post_form(client, "/login?next=/account/password", data).headers["Location"] == "/account/password"
+    outside = post_form(client, "/login?next=//evil.example/", data).headers["Location"]
+    assert "evil" not in outside
+
+
+def test_login_is_rate_limited(client, make_user):
+    make_user("sam@example.org")
+    token = csrf_token(client)
+    codes = [client.post("/login", data={"csrf_token": token, "email": "sam@example.org", "password": "nope-nope"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [200] * 10
+    assert codes[10] == 429
+
+
+def test_login_without_csrf_is_refused(client, make_user):
+    make_user("sam@example.org")
+    response = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_change_password(client, make_user):
+    user = make_user("sam@example.org")
+    login(client, user)
+    response = post_form(client, "/account/password", {"current": PASSWORD, "new": "another-long-one",
+                                                        "confirm": "another-long-one"})
+    assert response.status_code == 302
+    assert authenticate("sam@example.org", "another-long-one") is not None
+
+
+def test_change_password_refuses_wrong_current(app, make_user):
+    user = make_user("sam@example.org")
+    with pytest.raises(AccountError):
+        change_password(user, "not-the-password", "another-long-one")
+
+
+def test_password_page_needs_login(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]

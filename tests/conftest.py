@@ -1,0 +1,204 @@
+"""Shared fixtures: a fresh application and database per test, users, login, CSRF."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import text
+
+from conference import create_app
+from conference.accounts.models import Role
+from conference.accounts.services import create_user, grant_role
+from conference.events.models import Conference
+from conference.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def compile_catalogs() -> None:
+    """Compile the .po catalogs so tests see the translations as committed."""
+    for po_path in (ROOT / "conference" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def pytest_configure(config) -> None:
+    compile_catalogs()
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the PostgreSQL pass leaves it out")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL pass deselects SQLite-only tests (the SQLite pass runs them), never skips them."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    kept = [item for item in items if "sqlite_only" not in item.keywords]
+    dropped = [item for item in items if "sqlite_only" in item.keywords]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    folder = tempfile.mkdtemp(prefix="conference-tests-")
+    return f"sqlite:///{folder}/test.db"
+
+
+def app_config(database_url: str, **extra) -> dict:
+    """Settings for a test application."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "MAIL_BACKEND": "log",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str):
+    """Create the tables once per run from the models."""
+    app = create_app(app_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, database_url):
+    """A fresh application with empty tables."""
+    app = create_app(app_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_conference(app):
+    """Factory: a conference whose registration is open now."""
+
+    def make(slug: str = "doha", **fields) -> Conference:
+        today = datetime.now(timezone.utc).date()
+        values = {
+            "slug": slug, "name_en": "Test Conference", "name_ar": "مؤتمر تجريبي",
+            "timezone": "Asia/Qatar", "country": "QA",
+            "start_date": today + timedelta(days=30), "end_date": today + timedelta(days=31),
+            "registration_opens_at": datetime.now(timezone.utc) - timedelta(days=1),
+            "registration_closes_at": datetime.now(timezone.utc) + timedelta(days=20),
+            "capacity": 100,
+        }
+        values.update(fields)
+        conference = Conference(**values)
+        db.session.add(conference)
+        db.session.commit()
+        return conference
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: a user, optionally with a role for a conference."""
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, role: Role | None = None, conference: Conference | None = None,
+             admin: bool = False, name: str = "Test User"):
+        email = email or f"user{next(counter)}@example.org"
+        user = create_user(email, PASSWORD, name, is_admin=admin)
+        if role is not None:
+            grant_role(user, conference.id, role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client, user) -> None:
+    """Log a test client in as `user` without going through the rate-limited form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """A valid CSRF token for this client's session, read from a real form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does, with the page's CSRF token."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client))
+    return client.post(path, data=payload, **kwargs)
+
+
+@pytest.fixture
+def doha(make_conference):
+    return make_conference("doha")
+
+
+@pytest.fixture
+def people(doha, make_conference, make_user):
+    """One user of every kind the authorization matrix knows."""
+    other = make_conference("other", name_en="Other Conference")
+    return {
+        "anonymous": None,
+        "delegate": make_user("delegate@example.org"),
+        "reviewer": make_user("reviewer@example.org", Role.REVIEWER, doha),
+        "staff": make_user("staff@example.org", Role.STAFF, doha),
+        "other_organizer": make_user("other-org@example.org", Role.ORGANIZER, other),
+        "organizer": make_user("organizer@example.org", Role.ORGANIZER, doha),
+        "admin": make_user("admin@example.org", admin=True),
+    }
