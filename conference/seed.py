@@ -102,5 +102,11 @@ def demo_user_count() -> int:
     return len(db.session.scalars(select(User).where(User.email.in_(emails))).all())
 
 
+def _registration_demo(conference: Conference) -> None:
+    from .registration.demo import seed_delegates
+
+    seed_delegates(conference)
+
+
 # Each area adds a function here that fills in its own demo data, idempotently.
-SEED_EXTENSIONS: list = []
+SEED_EXTENSIONS: list = [_registration_demo]

@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh application and database per test, users, login, CSRF."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -13,8 +14,10 @@ from babel.messages.pofile import read_po
 from sqlalchemy import text
 
 from conference import create_app
-from conference.accounts.models import Role
-from conference.accounts.services import create_user, grant_role
+from werkzeug.security import generate_password_hash
+
+from conference.accounts.models import Role, User
+from conference.accounts.services import grant_role
 from conference.events.models import Conference
 from conference.extensions import db
 
@@ -69,6 +72,8 @@ def app_config(database_url: str, **extra) -> dict:
         "MAIL_BACKEND": "log",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Concurrency tests run dozens of threads, each with its own connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 60, "pool_timeout": 60},
     }
     config.update(extra)
     return config
@@ -142,6 +147,20 @@ def make_conference(app):
     return make
 
 
+@functools.lru_cache(maxsize=1)
+def password_hash() -> str:
+    """PASSWORD hashed once: hashing is slow on purpose, and factories make many users."""
+    return generate_password_hash(PASSWORD)
+
+
+def quick_user(email: str, name: str = "Test User", admin: bool = False) -> User:
+    """A user with PASSWORD, without paying for a fresh hash."""
+    user = User(email=email.lower(), password_hash=password_hash(), display_name=name, is_admin=admin)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
 @pytest.fixture
 def make_user(app):
     """Factory: a user, optionally with a role for a conference."""
@@ -150,7 +169,7 @@ def make_user(app):
     def make(email: str | None = None, role: Role | None = None, conference: Conference | None = None,
              admin: bool = False, name: str = "Test User"):
         email = email or f"user{next(counter)}@example.org"
-        user = create_user(email, PASSWORD, name, is_admin=admin)
+        user = quick_user(email, name, admin)
         if role is not None:
             grant_role(user, conference.id, role)
         db.session.commit()
@@ -202,3 +221,29 @@ def people(doha, make_conference, make_user):
         "organizer": make_user("organizer@example.org", Role.ORGANIZER, doha),
         "admin": make_user("admin@example.org", admin=True),
     }
+
+
+@pytest.fixture
+def make_delegate(app):
+    """Factory: a registration (with its own account) in a given status."""
+    from conference.registration.models import Category, Delegate, DelegateStatus
+    from conference.registration.services import new_badge_token, next_code
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(conference: Conference, name: str = "Hamad bin Saif Al-Housni", status: str = "approved",
+             country: str = "OM", **fields) -> Delegate:
+        n = next(counter)
+        email = fields.pop("email", f"delegate{n}@example.org")
+        user = quick_user(email, name)
+        delegate = Delegate(
+            conference_id=conference.id, user_id=user.id, email=user.email, name=name, country=country,
+            status=DelegateStatus(status), category=Category(fields.pop("category", "delegate")),
+            code=next_code(conference.id, country), badge_token=new_badge_token(), consent_privacy=True,
+            waitlisted_at=datetime.now(timezone.utc) if status == "waitlisted" else None, **fields,
+        )
+        db.session.add(delegate)
+        db.session.commit()
+        return delegate
+
+    return make

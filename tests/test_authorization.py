@@ -23,6 +23,7 @@ ORGANIZER = expect(302, 403, 403, 403, 403, 200, 200)
 STAFF = expect(302, 403, 403, 200, 403, 200, 200)
 ADMIN = expect(302, 403, 403, 403, 403, 403, 200)
 POST_ONLY = expect(405, 405, 405, 405, 405, 405, 405)
+OWN_REGISTRATION = expect(302, 200, 404, 404, 404, 404, 404)
 
 # endpoint -> (path to GET, expected status per visitor)
 ROUTES: dict[str, tuple[str, dict[str, int]]] = {
@@ -39,6 +40,35 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "mail.message": ("/doha/manage/outbox/{message_id}", ORGANIZER),
     "mail.retry_message": ("/doha/manage/outbox/{message_id}/retry", POST_ONLY),
     "mail.admin_outbox": ("/admin/outbox", ADMIN),
+    # check-in: the sample admission and gate device belong to the doha conference
+    "checkin.scan_api": ("/api/v1/doha/checkin", POST_ONLY),
+    "checkin.search_api": ("/api/v1/doha/checkin/search?q=Hamad", expect(401, 403, 403, 200, 403, 200, 200)),
+    "checkin.scanner": ("/doha/checkin", STAFF),
+    "checkin.attendance": ("/doha/manage/attendance", ORGANIZER),
+    "checkin.attendance_csv": ("/doha/manage/attendance.csv", ORGANIZER),
+    "checkin.undo_checkin": ("/doha/manage/attendance/{checkin_id}/undo", POST_ONLY),
+    "checkin.devices": ("/doha/manage/devices", ORGANIZER),
+    "checkin.revoke_device": ("/doha/manage/devices/{device_id}/revoke", POST_ONLY),
+    # registration: the sample delegate is approved, with a visa letter issued
+    "registration.register": ("/doha/register", expect(200, 302, 200, 200, 200, 200, 200)),
+    "registration.me": ("/doha/me", LOGGED_IN),
+    "registration.edit": ("/doha/me/edit", expect(302, 302, 404, 404, 404, 404, 404)),
+    "registration.cancel": ("/doha/me/cancel", OWN_REGISTRATION),
+    "registration.visa_letter": ("/doha/me/visa-letter.pdf", OWN_REGISTRATION),
+    "registration.participants": ("/doha/participants", PUBLIC),
+    "manage.dashboard": ("/doha/manage/", ORGANIZER),
+    "manage.delegates": ("/doha/manage/delegates", ORGANIZER),
+    "manage.bulk": ("/doha/manage/delegates/bulk", POST_ONLY),
+    "manage.delegate": ("/doha/manage/delegates/{delegate_id}", ORGANIZER),
+    "manage.change_status": ("/doha/manage/delegates/{delegate_id}/status/approve", POST_ONLY),
+    "manage.edit_delegate": ("/doha/manage/delegates/{delegate_id}/edit", ORGANIZER),
+    "manage.issue_letter": ("/doha/manage/delegates/{delegate_id}/visa-letter", POST_ONLY),
+    "manage.letter_pdf": ("/doha/manage/delegates/{delegate_id}/visa-letter.pdf", ORGANIZER),
+    "manage.export_csv": ("/doha/manage/delegates.csv", ORGANIZER),
+    "manage.export_xlsx": ("/doha/manage/delegates.xlsx", ORGANIZER),
+    "manage.delegations": ("/doha/manage/delegations", ORGANIZER),
+    "manage.delegation": ("/doha/manage/delegations/{delegation_id}", ORGANIZER),
+    "manage.delegation_member": ("/doha/manage/delegations/{delegation_id}/member", POST_ONLY),
 }
 
 
@@ -48,14 +78,58 @@ def samples(app, people, doha) -> dict[str, object]:
     message = queue_mail("someone@example.org", "welcome", "en", conference=doha,
                          user=people["delegate"], login_url="http://x/login")
     db.session.commit()
-    values = {"message_id": message.id}
+    values = {"message_id": message.id, **_registration_samples(people["delegate"], doha)}
     for extend in SAMPLE_EXTENSIONS:
         values.update(extend(people, doha))
     return values
 
 
+def _registration_samples(user, conference) -> dict[str, int]:
+    """An approved registration with a visa letter for the 'delegate' visitor, in a delegation."""
+    from datetime import date
+
+    from conference.registration.models import Delegate, DelegateStatus, Delegation
+    from conference.registration.services import new_badge_token
+
+    delegation = Delegation(conference_id=conference.id, country="OM", name="Oman")
+    delegate = Delegate(
+        conference_id=conference.id, user_id=user.id, email=user.email, name="حمد بن سيف الحوسني",
+        name_latin="Hamad bin Saif Al-Housni", country="OM", status=DelegateStatus.APPROVED, code="OM-0001",
+        badge_token=new_badge_token(), consent_privacy=True, visa_requested=True, passport_name="HAMAD AL HOUSNI",
+        nationality="OM", passport_number="A1234567", passport_expiry=date(2035, 1, 1), visa_letter_ref="DOHA-V1",
+        delegation=delegation,
+    )
+    db.session.add_all([delegation, delegate])
+    db.session.commit()
+    return {"delegate_id": delegate.id, "delegation_id": delegation.id}
+
+
 # Areas whose routes need sample rows (a delegate, a device, ...) add a factory here.
 SAMPLE_EXTENSIONS: list = []
+
+
+def _checkin_samples(people, conference) -> dict[str, int]:
+    """An admission on the first conference day and a gate device."""
+    from conference.accounts.services import create_user
+    from conference.checkin.models import CheckIn
+    from conference.checkin.services import issue_device_token
+    from conference.registration.models import Delegate, DelegateStatus
+    from conference.registration.services import new_badge_token
+
+    user = create_user("door-sample@example.org", "correct-horse-battery", "Fatima Zahra")
+    delegate = Delegate(conference_id=conference.id, user_id=user.id, email=user.email, name="Fatima Zahra",
+                        country="MA", status=DelegateStatus.APPROVED, code="MA-0001",
+                        badge_token=new_badge_token(), consent_privacy=True)
+    db.session.add(delegate)
+    db.session.flush()
+    checkin = CheckIn(conference_id=conference.id, delegate_id=delegate.id, day=conference.start_date, gate="Main")
+    db.session.add(checkin)
+    device, _ = issue_device_token(conference, "Turnstile", people["organizer"])
+    db.session.commit()
+    return {"checkin_id": checkin.id, "device_id": device.id}
+
+
+SAMPLE_EXTENSIONS.append(_checkin_samples)
 
 
 def test_every_route_is_in_the_matrix(app):

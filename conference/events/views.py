@@ -31,7 +31,7 @@ def conference_helpers() -> dict:
     def conference_links(conference: Conference) -> list[tuple[str, str]]:
         return [(endpoint, str(label)) for endpoint, label in PUBLIC_LINKS if endpoint in current_app.view_functions]
 
-    return {"conference_links": conference_links, "today": lambda: utcnow().date()}
+    return {"conference_links": conference_links, "today": lambda: utcnow().date(), "now": utcnow}
 
 
 @bp.get("/")

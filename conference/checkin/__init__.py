@@ -1,0 +1,6 @@
+"""Door check-in: the scan API, the staff scanner page, gate devices and live attendance."""
+from flask import Blueprint
+
+bp = Blueprint("checkin", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,135 @@
+"""Admissions at the door, the log of every scan, and the gate devices that may scan."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..registration.models import Delegate, _enum
+from ..types import UTCDateTime, utcnow
+
+
+class Verdict(str, enum.Enum):
+    """The reason a scan gives (none for an admission), as in the check-in contract."""
+
+    ALREADY_CHECKED_IN = "already_checked_in"
+    INVALID = "invalid"
+    REVOKED = "revoked"
+    NOT_CONFIRMED = "not_confirmed"
+    CANCELLED = "cancelled"
+    OTHER_CONFERENCE = "other_conference"
+    NOT_TODAY = "not_today"
+
+    @property
+    def title(self) -> str:
+        return str(VERDICT_TITLES[self])
+
+
+VERDICT_TITLES = {
+    Verdict.ALREADY_CHECKED_IN: _l("Already checked in"),
+    Verdict.INVALID: _l("Unknown code"),
+    Verdict.REVOKED: _l("Replaced badge"),
+    Verdict.NOT_CONFIRMED: _l("Registration not confirmed"),
+    Verdict.CANCELLED: _l("Registration cancelled"),
+    Verdict.OTHER_CONFERENCE: _l("Badge of another conference"),
+    Verdict.NOT_TODAY: _l("Not a conference day"),
+}
+
+
+class ScanStatus(str, enum.Enum):
+    """What a line of the scan log records: an admission, a refusal, or an admission undone."""
+
+    OK = "ok"
+    ERROR = "error"
+    UNDONE = "undone"
+
+    @property
+    def title(self) -> str:
+        return str(SCAN_STATUS_TITLES[self])
+
+
+SCAN_STATUS_TITLES = {
+    ScanStatus.OK: _l("Admitted"),
+    ScanStatus.ERROR: _l("Refused"),
+    ScanStatus.UNDONE: _l("Admission undone"),
+}
+
+
+class Device(db.Model):
+    """A scanner at a gate that authenticates with a bearer token instead of a login."""
+
+    __tablename__ = "checkin_devices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    # Only the SHA-256 of the token is kept: a database leak does not hand out working tokens.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class CheckIn(db.Model):
+    """One admission of a delegate on one conference day; the database allows only one per day."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("delegate_id", "day"),
+        Index("ix_checkins_conference_day", "conference_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    gate: Mapped[str] = mapped_column(String(60), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_devices.id", ondelete="SET NULL"))
+    nonce: Mapped[str | None] = mapped_column(String(64))
+
+    delegate: Mapped[Delegate] = relationship()
+    staff: Mapped[User | None] = relationship()
+    device: Mapped[Device | None] = relationship()
+
+
+class ScanLog(db.Model):
+    """Every scan at the door, whatever its verdict, with the answer it got."""
+
+    __tablename__ = "checkin_scans"
+    __table_args__ = (
+        # A retried request (same nonce) finds the first answer here; NULL nonces never collide.
+        UniqueConstraint("conference_id", "nonce"),
+        Index("ix_checkin_scans_conference_at", "conference_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[ScanStatus] = mapped_column(_enum(ScanStatus, "scan_status"))
+    reason: Mapped[Verdict | None] = mapped_column(_enum(Verdict, "scan_reason"))
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="SET NULL"), index=True)
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"), index=True)
+    gate: Mapped[str] = mapped_column(String(60), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_devices.id", ondelete="SET NULL"))
+    raw: Mapped[str] = mapped_column(String(200), default="")
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+    delegate: Mapped[Delegate | None] = relationship()
+    staff: Mapped[User | None] = relationship()
+    device: Mapped[Device | None] = relationship()

@@ -1,0 +1,332 @@
+"""Check-in at the door: read a scanned code, judge it, admit once per day, log every scan."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..badging.models import RevokedBadge
+from ..core.countries import country_name
+from ..events.models import Conference
+from ..extensions import db
+from ..registration.models import Delegate, DelegateStatus
+from ..registration.services import record_event
+from ..types import utcnow
+from .models import CheckIn, Device, ScanLog, ScanStatus, Verdict
+
+# Both Arabic-Indic digit sets (Arabic ٠-٩ and Persian/Urdu ۰-۹) read as ASCII digits.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+# Spaces, every kind of dash, and invisible format marks (a pasted code often carries an LRM).
+_IGNORED = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+")
+_TOKEN = re.compile(r"[0-9]{39}")
+_HUMAN_CODE = re.compile(r"([A-Z]{2})([0-9]{1,6})")
+MAX_RAW = 200  # characters of the scanned input kept in the log
+MAX_CODE = 512  # longer input cannot be a badge and is not even normalised
+MAX_GATE = 60
+MAX_NONCE = 64
+SEARCH_LIMIT = 20
+REFUSALS_WITH_DELEGATE = {Verdict.REVOKED, Verdict.NOT_CONFIRMED, Verdict.CANCELLED, Verdict.NOT_TODAY,
+                          Verdict.ALREADY_CHECKED_IN}
+NOT_CONFIRMED = {DelegateStatus.PENDING, DelegateStatus.WAITLISTED, DelegateStatus.REJECTED}
+
+# The scan path runs for every badge at every door, so its statements are built once, on the tables
+# (no ORM objects, no statement building per request), and bound to values when they run.
+_delegates, _checkins, _scans, _revoked = (Delegate.__table__, CheckIn.__table__, ScanLog.__table__,
+                                           RevokedBadge.__table__)
+_SHOWN = [_delegates.c[name] for name in ("id", "conference_id", "status", "name", "name_ar", "name_latin",
+                                          "country", "organization", "category", "code")]
+_WITH_ADMISSION = select(*_SHOWN, _checkins.c.at, _checkins.c.gate).select_from(_delegates.outerjoin(
+    _checkins, and_(_checkins.c.delegate_id == _delegates.c.id, _checkins.c.day == bindparam("day"))))
+_BY_TOKEN = _WITH_ADMISSION.where(_delegates.c.badge_token == bindparam("value"))
+_BY_CODE = _WITH_ADMISSION.where(_delegates.c.conference_id == bindparam("conference_id"),
+                                 _delegates.c.code == bindparam("value"))
+_BY_REVOKED_TOKEN = (select(*_SHOWN).select_from(_revoked.join(_delegates, _revoked.c.delegate_id == _delegates.c.id))
+                     .where(_revoked.c.token == bindparam("value")))
+_ADMISSION = select(_checkins.c.at, _checkins.c.gate).where(_checkins.c.delegate_id == bindparam("delegate_id"),
+                                                           _checkins.c.day == bindparam("day"))
+_STORED_ANSWER = select(_scans.c.answer).where(_scans.c.conference_id == bindparam("conference_id"),
+                                               _scans.c.nonce == bindparam("nonce"))
+_ADMIT = _checkins.insert()
+_LOG = _scans.insert()
+_CONFERENCE = select(Conference).where(Conference.slug == bindparam("slug"))
+_CONFERENCE_AND_DEVICE = _CONFERENCE.add_columns(Device).outerjoin(
+    Device, Device.token_hash == bindparam("token_hash"))
+
+
+def _run(statement, **values):
+    """Execute a prebuilt statement in the session's transaction."""
+    return db.session.connection().execute(statement, values)
+
+
+class CheckInError(ValueError):
+    """A check-in change that cannot be made, with a message for the organizer."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The answer to one scan: the contract's JSON object and its text exactly as stored with the nonce."""
+
+    answer: dict
+    body: str
+    replayed: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.answer["status"]
+
+    @property
+    def reason(self) -> str | None:
+        return self.answer["reason"]
+
+    @property
+    def delegate(self) -> dict | None:
+        return self.answer["delegate"]
+
+    @classmethod
+    def replay(cls, body: str) -> ScanResult:
+        return cls(json.loads(body), body, replayed=True)
+
+
+def normalize_code(raw: str) -> str:
+    """Arabic-Indic digits as ASCII, spaces, dashes and invisible marks dropped, letters upper-cased."""
+    text = unicodedata.normalize("NFKC", raw).translate(_DIGITS)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _IGNORED.sub("", text).upper()
+
+
+def parse_code(raw: str) -> tuple[str, str] | None:
+    """("token", 39 digits) for a badge's QR code, ("code", "OM-0042") for a typed human code, else None."""
+    if len(raw) > MAX_CODE:
+        return None
+    text = normalize_code(raw)
+    if _TOKEN.fullmatch(text):
+        return "token", text
+    match = _HUMAN_CODE.fullmatch(text)
+    if match:
+        return "code", f"{match.group(1)}-{int(match.group(2)):04d}"
+    return None
+
+
+def _storable(text: str, limit: int) -> str:
+    """`text` cut to `limit`, without control characters or lone surrogates, which no database takes."""
+    text = text[:limit].encode("utf-8", "replace").decode("utf-8")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+
+
+def _clean_nonce(nonce: str | None) -> str | None:
+    """Short nonces as sent; a long one is hashed so two long nonces never collide by truncation."""
+    if not nonce:
+        return None
+    nonce = _storable(nonce, 4096)
+    if len(nonce) > MAX_NONCE:
+        return hashlib.sha256(nonce.encode()).hexdigest()
+    return nonce
+
+
+def _delegate_json(row) -> dict:
+    return {
+        "name": row.name, "name_ar": row.name_ar, "name_latin": row.name_latin,
+        "country": row.country, "country_name": country_name(row.country),
+        "organization": row.organization, "category": row.category.value,
+        "category_title": row.category.title, "category_colour": row.category.colour, "code": row.code,
+    }
+
+
+def _answer(reason: Verdict | None, row, at: datetime | None = None, first: datetime | None = None,
+            gate: str | None = None) -> dict:
+    """The contract's answer (plus the admission's gate and the category's title and colour)."""
+    shown = row is not None and (reason is None or reason in REFUSALS_WITH_DELEGATE)
+    return {
+        "status": "ok" if reason is None else "error",
+        "reason": reason.value if reason else None,
+        "delegate": _delegate_json(row) if shown else None,
+        "checked_in_at": at.isoformat(timespec="seconds") if at else None,
+        "first_checked_in_at": first.isoformat(timespec="seconds") if first else None,
+        "gate": gate,
+    }
+
+
+def _stored_answer(conference_id: int, nonce: str | None) -> str | None:
+    if not nonce:
+        return None
+    return _run(_STORED_ANSWER, conference_id=conference_id, nonce=nonce).scalar()
+
+
+def _find_badge(conference_id: int, parsed: tuple[str, str], day: date):
+    """(delegate row with today's admission time and gate, or None; verdict when the badge is not valid)."""
+    kind, value = parsed
+    if kind == "token":
+        row = _run(_BY_TOKEN, day=day, value=value).first()
+        if row is None:
+            row = _run(_BY_REVOKED_TOKEN, value=value).first()
+            if row is None:
+                return None, Verdict.INVALID
+            return row, Verdict.OTHER_CONFERENCE if row.conference_id != conference_id else Verdict.REVOKED
+    else:
+        # Human codes are numbered per conference, so a typed code can only name one of ours.
+        row = _run(_BY_CODE, day=day, conference_id=conference_id, value=value).first()
+        if row is None:
+            return None, Verdict.INVALID
+    if row.conference_id != conference_id:
+        return row, Verdict.OTHER_CONFERENCE
+    return row, None
+
+
+def _judge(conference: Conference, row, day: date) -> Verdict | None:
+    if row.status == DelegateStatus.CANCELLED:
+        return Verdict.CANCELLED
+    if row.status in NOT_CONFIRMED:
+        return Verdict.NOT_CONFIRMED
+    if conference.admit_only_on_conference_days and not conference.start_date <= day <= conference.end_date:
+        return Verdict.NOT_TODAY
+    if row.at is not None:
+        return Verdict.ALREADY_CHECKED_IN
+    return None
+
+
+def _log(conference_id: int, answer: dict, body: str, delegate_id: int | None, who: dict, raw: str,
+         nonce: str | None, now: datetime, checkin_id: int | None = None) -> None:
+    _run(_LOG, conference_id=conference_id, at=now, status=ScanStatus(answer["status"]),
+         reason=Verdict(answer["reason"]) if answer["reason"] else None, delegate_id=delegate_id,
+         checkin_id=checkin_id, raw=raw, nonce=nonce, answer=body, **who)
+
+
+def _dump(answer: dict) -> str:
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+
+
+def check_in(conference: Conference, code: str, gate: str = "", nonce: str | None = None,
+             staff: User | None = None, device: Device | None = None, now: datetime | None = None) -> ScanResult:
+    """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer."""
+    now = now or utcnow()
+    conference_id = conference.id
+    raw = _storable(code, MAX_RAW)
+    nonce = _clean_nonce(nonce)
+    gate = _storable((gate or "").strip(), MAX_GATE) or (device.name if device else "")
+    who = {"gate": gate, "staff_id": staff.id if staff else None, "device_id": device.id if device else None}
+    # A retried nonce is not looked up first: its log line collides on the unique (conference, nonce),
+    # and the first answer is read then. Every first scan saves a query.
+    day = conference.local_date(now)
+    parsed = parse_code(code)
+    row, verdict = _find_badge(conference_id, parsed, day) if parsed else (None, Verdict.INVALID)
+    if verdict is None:
+        verdict = _judge(conference, row, day)
+    first, first_gate = (row.at, row.gate) if verdict == Verdict.ALREADY_CHECKED_IN else (None, None)
+    if verdict is None:
+        answer = _answer(None, row, at=now, gate=gate)
+        body = _dump(answer)
+        try:
+            checkin_id = _run(_ADMIT, conference_id=conference_id, delegate_id=row.id, day=day, at=now,
+                              nonce=nonce, **who).inserted_primary_key[0]
+            _log(conference_id, answer, body, row.id, who, raw, nonce, now, checkin_id)
+            db.session.commit()
+            return ScanResult(answer, body)
+        except IntegrityError:
+            # Another scanner admitted them a moment ago, or this very request was retried. SQLite's
+            # savepoints are unreliable under pysqlite, so the whole transaction goes and the scan is
+            # logged in a new one.
+            db.session.rollback()
+            stored = _stored_answer(conference_id, nonce)
+            if stored is not None:
+                return ScanResult.replay(stored)
+            verdict = Verdict.ALREADY_CHECKED_IN
+            first, first_gate = _run(_ADMISSION, delegate_id=row.id, day=day).first() or (None, None)
+
+    answer = _answer(verdict, row, first=first, gate=first_gate)
+    body = _dump(answer)
+    try:
+        _log(conference_id, answer, body, row.id if row else None, who, raw, nonce, now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored_answer(conference_id, nonce)
+        if stored is None:
+            raise
+        return ScanResult.replay(stored)
+    return ScanResult(answer, body)
+
+
+def undo_check_in(checkin: CheckIn, actor: User, note: str = "") -> None:
+    """Take back a wrong admission: audited on the delegate and in the scan log; they may be admitted again."""
+    conference = db.session.get(Conference, checkin.conference_id)
+    local = checkin.at.astimezone(conference.tz)
+    admitted = f"{checkin.day.isoformat()} {local:%H:%M}" + (f" · {checkin.gate}" if checkin.gate else "")
+    record_event(checkin.delegate, "checkin_undone", actor, f"{admitted}. {note}".strip(" ."))
+    db.session.add(ScanLog(conference_id=checkin.conference_id, status=ScanStatus.UNDONE, reason=None,
+                           delegate_id=checkin.delegate_id, gate=checkin.gate, staff_id=actor.id))
+    db.session.delete(checkin)
+    db.session.flush()
+
+
+def hash_device_token(token: str) -> str:
+    """The SHA-256 under which a device token is stored."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_device_token(conference: Conference, name: str, actor: User | None) -> tuple[Device, str]:
+    """A new gate device and its token, which is shown once and never stored in clear."""
+    name = name.strip()[:MAX_GATE]
+    if not name:
+        raise CheckInError("name")
+    token = secrets.token_urlsafe(32)
+    device = Device(conference_id=conference.id, name=name, token_hash=hash_device_token(token),
+                    created_by_id=actor.id if actor else None)
+    db.session.add(device)
+    db.session.flush()
+    return device, token
+
+
+def revoke_device(device: Device, actor: User | None) -> None:
+    """Stop a device's token from scanning (kept for the log)."""
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        device.revoked_by_id = actor.id if actor else None
+
+
+def door(slug: str, device_token: str | None = None) -> tuple[Conference | None, Device | None]:
+    """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
+    if not device_token or len(device_token) > 200:
+        return db.session.scalar(_CONFERENCE, {"slug": slug}), None
+    row = db.session.execute(_CONFERENCE_AND_DEVICE,
+                             {"slug": slug, "token_hash": hash_device_token(device_token)}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def list_devices(conference: Conference) -> list[Device]:
+    """The conference's devices, active first, newest first."""
+    return list(db.session.scalars(
+        select(Device).where(Device.conference_id == conference.id)
+        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc())
+    ))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_delegates(conference: Conference, query: str, now: datetime | None = None) -> list[dict]:
+    """Registrations whose name (any script), e-mail or human code matches, with today's admission if any."""
+    query = unicodedata.normalize("NFC", _storable(query or "", 100)).strip()
+    if len(query) < 2:
+        return []
+    day = conference.local_date(now or utcnow())
+    pattern = _like(query.lower())
+    conditions = [func.lower(column).like(pattern, escape="\\")
+                  for column in (_delegates.c.name, _delegates.c.name_latin, _delegates.c.name_ar, _delegates.c.email)]
+    parsed = parse_code(query)
+    if parsed and parsed[0] == "code":
+        conditions.append(_delegates.c.code == parsed[1])
+    rows = _run(_WITH_ADMISSION.where(_delegates.c.conference_id == conference.id, or_(*conditions))
+                .order_by(_delegates.c.name, _delegates.c.id).limit(SEARCH_LIMIT), day=day).all()
+    return [dict(_delegate_json(row), status=row.status.value, status_title=row.status.title,
+                 checked_in_at=row.at.isoformat(timespec="seconds") if row.at else None, gate=row.gate)
+            for row in rows]

@@ -1,0 +1,90 @@
+"""Organizer pages for official delegations: create, name the head, add members."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..accounts.access import conference_view
+from ..accounts.models import Role
+from ..events.models import Conference
+from ..extensions import db
+from ..registration.models import Delegate, Delegation
+from ..registration.services import (RegistrationError, add_delegation_member, create_delegation, get_delegate,
+                                     set_delegation_head)
+from . import bp
+from .forms import DelegationForm, DelegationMemberForm
+from .services import delegations_of
+
+
+def _delegation_or_404(conference: Conference, delegation_id: int) -> Delegation:
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.conference_id != conference.id:
+        abort(404)
+    return delegation
+
+
+def _member_form(conference: Conference, delegation: Delegation) -> DelegationMemberForm:
+    """A form listing the delegates of the delegation's country."""
+    form = DelegationMemberForm()
+    candidates = db.session.scalars(
+        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.country == delegation.country)
+        .order_by(Delegate.name)
+    ).all()
+    form.delegate_id.choices = [SelectChoice(d.id, f"{d.name} ({d.code})") for d in candidates]
+    return form
+
+
+@bp.route("/<slug>/manage/delegations", methods=["GET", "POST"])
+@conference_view(Role.ORGANIZER)
+def delegations(conference: Conference):
+    """Every delegation of the conference, and a form to create one."""
+    form = DelegationForm()
+    if form.validate_on_submit():
+        try:
+            delegation = create_delegation(conference, form.country.data, form.name.data)
+        except RegistrationError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The delegation has been created."), "success")
+            return redirect(url_for("manage.delegation", slug=conference.slug, delegation_id=delegation.id))
+    return render_template("manage/delegations.html", conference=conference, form=form,
+                           delegations=delegations_of(conference))
+
+
+@bp.get("/<slug>/manage/delegations/<int:delegation_id>")
+@conference_view(Role.ORGANIZER)
+def delegation(conference: Conference, delegation_id: int):
+    """One delegation: head, members, and forms to change them."""
+    item = _delegation_or_404(conference, delegation_id)
+    return render_template("manage/delegation.html", conference=conference, delegation=item,
+                           form=_member_form(conference, item))
+
+
+@bp.post("/<slug>/manage/delegations/<int:delegation_id>/<role>")
+@conference_view(Role.ORGANIZER)
+def delegation_member(conference: Conference, delegation_id: int, role: str):
+    """Add a member to the delegation, or name its head (who also becomes a member)."""
+    item = _delegation_or_404(conference, delegation_id)
+    if role not in {"member", "head"}:
+        abort(404)
+    form = _member_form(conference, item)
+    if form.validate_on_submit():
+        chosen = get_delegate(conference, form.delegate_id.data)
+        try:
+            if role == "head":
+                set_delegation_head(item, chosen)
+            else:
+                add_delegation_member(item, chosen)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The delegation has been updated."), "success")
+    else:
+        flash(_("Please choose a delegate from the list."), "error")
+    return redirect(url_for("manage.delegation", slug=conference.slug, delegation_id=item.id))

@@ -1,0 +1,183 @@
+"""Organizer pages: dashboard, delegates (table, detail, actions, exports), delegations."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import conference_view
+from ..accounts.models import Role
+from ..core.i18n import fmt_date, fmt_number, lang, text_direction
+from ..core.spreadsheet import csv_response, xlsx_response
+from ..events.models import Conference
+from ..extensions import db
+from ..registration.letters import visa_letter_pdf
+from ..registration.models import Category, Delegate, DelegateStatus
+from ..registration.services import (ACTIONS, RegistrationError, bulk_change, delegates_by_ids, get_delegate,
+                                     issue_visa_letter, set_category, update_details, waitlist_position)
+from . import bp
+from .charts import bar_chart, column_chart
+from .exports import delegate_header, delegate_rows
+from .forms import BulkForm, NoteForm, OrganizerDetailsForm
+from .services import DelegateFilters, countries_present, dashboard as dashboard_numbers, delegate_query
+from .services import delegation_names, delegations_of
+
+PAGE_SIZE = 50
+ORGANIZER = Role.ORGANIZER
+
+
+def _delegate_or_404(conference: Conference, delegate_id: int) -> Delegate:
+    return get_delegate(conference, delegate_id) or abort(404)
+
+
+@bp.get("/<slug>/manage/")
+@conference_view(ORGANIZER)
+def dashboard(conference: Conference):
+    """Registrations at a glance: by status, country, category and over time."""
+    numbers = dashboard_numbers(conference, lang())
+    rtl = text_direction() == "rtl"
+    countries = bar_chart([(name, n) for _, name, n in numbers.by_country[:30]], rtl, fmt=fmt_number)
+    categories = bar_chart([(c.title, n) for c, n in numbers.by_category], rtl, fmt=fmt_number)
+    days = column_chart([(fmt_date(day, "medium"), n) for day, n in numbers.per_day], rtl)
+    return render_template("manage/dashboard.html", conference=conference, numbers=numbers,
+                           country_chart=countries, category_chart=categories, day_chart=days,
+                           statuses=list(DelegateStatus))
+
+
+@bp.get("/<slug>/manage/delegates")
+@conference_view(ORGANIZER)
+def delegates(conference: Conference):
+    """The delegates table: search, filters, sorting, pages, bulk actions."""
+    filters = DelegateFilters.from_args(request.args)
+    page = db.paginate(delegate_query(conference, filters), per_page=PAGE_SIZE, error_out=False)
+    return render_template("manage/delegates.html", conference=conference, page=page, filters=filters,
+                           countries=countries_present(conference), delegations=delegations_of(conference),
+                           statuses=list(DelegateStatus), categories=list(Category), bulk=BulkForm())
+
+
+@bp.post("/<slug>/manage/delegates/bulk")
+@conference_view(ORGANIZER)
+def bulk(conference: Conference):
+    """Show the chosen delegates for confirmation, then apply the action to them."""
+    form = BulkForm()
+    chosen = delegates_by_ids(conference, [int(i) for i in request.form.getlist("ids") if i.isdigit()])
+    if not form.validate_on_submit() or not chosen:
+        flash(_("Choose at least one delegate and an action."), "error")
+        return redirect(url_for("manage.delegates", slug=conference.slug))
+    if form.confirmed.data != "yes":
+        label = next((c.label for c in form.action.choices if c.value == form.action.data), form.action.data)
+        return render_template("manage/bulk_confirm.html", conference=conference, form=form, chosen=chosen,
+                               label=label)
+    action = form.action.data
+    if action.startswith("category:"):
+        done = set_category(chosen, Category(action.split(":", 1)[1]), current_user)
+        skipped = len(chosen) - done
+    else:
+        done, skipped = bulk_change(chosen, action, current_user)
+    db.session.commit()
+    flash(_("%(done)s changed, %(skipped)s left as they were.", done=done, skipped=skipped), "success")
+    return redirect(url_for("manage.delegates", slug=conference.slug))
+
+
+@bp.get("/<slug>/manage/delegates/<int:delegate_id>")
+@conference_view(ORGANIZER)
+def delegate(conference: Conference, delegate_id: int):
+    """One delegate: details, passport data, history and the actions that apply."""
+    item = _delegate_or_404(conference, delegate_id)
+    return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
+                           position=waitlist_position(item), actions=ACTIONS)
+
+
+@bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")
+@conference_view(ORGANIZER)
+def change_status(conference: Conference, delegate_id: int, action: str):
+    """Approve, reject, waitlist, promote or cancel one delegate."""
+    item = _delegate_or_404(conference, delegate_id)
+    form = NoteForm()
+    if action not in ACTIONS:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            ACTIONS[action](item, current_user, form.note.data or "")
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The registration is now “%(status)s”.", status=item.status.title), "success")
+    else:
+        flash(" ".join(str(e) for e in form.note.errors), "error")
+    return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
+
+
+@bp.route("/<slug>/manage/delegates/<int:delegate_id>/edit", methods=["GET", "POST"])
+@conference_view(ORGANIZER)
+def edit_delegate(conference: Conference, delegate_id: int):
+    """An organizer edits a delegate's details and category."""
+    item = _delegate_or_404(conference, delegate_id)
+    form = OrganizerDetailsForm(obj=item, delegations=delegations_of(conference), conference=conference)
+    if request.method == "GET":
+        form.category.data = item.category.value
+    if form.validate_on_submit():
+        try:
+            update_details(item, form.details(), current_user, by_organizer=True)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The details have been saved."), "success")
+            return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
+    return render_template("manage/delegate_edit.html", conference=conference, delegate=item, form=form)
+
+
+@bp.post("/<slug>/manage/delegates/<int:delegate_id>/visa-letter")
+@conference_view(ORGANIZER)
+def issue_letter(conference: Conference, delegate_id: int):
+    """Issue the visa invitation letter (the delegate can then download it)."""
+    item = _delegate_or_404(conference, delegate_id)
+    if NoteForm().validate_on_submit():
+        try:
+            reference = issue_visa_letter(item, current_user)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Visa letter %(ref)s issued.", ref=reference), "success")
+    return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
+
+
+@bp.get("/<slug>/manage/delegates/<int:delegate_id>/visa-letter.pdf")
+@conference_view(ORGANIZER)
+def letter_pdf(conference: Conference, delegate_id: int):
+    """Download a delegate's issued visa letter."""
+    item = _delegate_or_404(conference, delegate_id)
+    if not item.visa_letter_ref:
+        abort(404)
+    return send_file(visa_letter_pdf(item, conference), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"visa-letter-{item.visa_letter_ref}.pdf")
+
+
+def _export_rows(conference: Conference):
+    filters = DelegateFilters.from_args(request.args)
+    query = delegate_query(conference, filters, load_delegation=False)
+    return delegate_rows(query, delegation_names(conference), lang())
+
+
+@bp.get("/<slug>/manage/delegates.csv")
+@conference_view(ORGANIZER)
+def export_csv(conference: Conference):
+    """The filtered delegates as CSV (UTF-8 with BOM, safe against formula injection)."""
+    return csv_response(f"{conference.slug}-delegates.csv", delegate_header(), _export_rows(conference))
+
+
+@bp.get("/<slug>/manage/delegates.xlsx")
+@conference_view(ORGANIZER)
+def export_xlsx(conference: Conference):
+    """The filtered delegates as an Excel workbook."""
+    return xlsx_response(f"{conference.slug}-delegates.xlsx", _("Delegates"), delegate_header(),
+                         _export_rows(conference))
+
+
+from . import delegations  # noqa: E402,F401  (the delegation pages, kept in their own module)

@@ -1,0 +1,346 @@
+"""Registration: register, the status workflow with its audit and e-mails, the waiting list."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..accounts.services import normalize_email
+from ..core.countries import is_country
+from ..db_locks import lock_conference
+from ..events.models import Conference
+from ..extensions import db
+from ..mail.services import absolute_url, queue_mail
+from ..types import utcnow
+from .models import HOLDS_PLACE, AuditEntry, Category, Delegate, DelegateStatus, Delegation
+
+S = DelegateStatus
+# Fields a delegate fills in; organizers may also change category and delegation.
+DETAIL_FIELDS = (
+    "name", "name_latin", "name_ar", "country", "organization", "job_title", "diet", "accessibility",
+    "visa_requested", "passport_name", "nationality", "passport_number", "passport_expiry", "consent_public_list",
+)
+
+
+class RegistrationError(ValueError):
+    """A registration change that cannot be made, with a message for the person."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of status: from which states, to which, and the e-mail that tells the delegate."""
+
+    allowed_from: frozenset[DelegateStatus]
+    to: DelegateStatus
+    mail: str
+
+
+TRANSITIONS = {
+    "approve": Transition(frozenset({S.PENDING}), S.APPROVED, "registration_approved"),
+    "reject": Transition(frozenset({S.PENDING, S.WAITLISTED}), S.REJECTED, "registration_rejected"),
+    "waitlist": Transition(frozenset({S.PENDING}), S.WAITLISTED, "registration_waitlisted"),
+    "cancel": Transition(frozenset({S.PENDING, S.APPROVED, S.WAITLISTED}), S.CANCELLED, "registration_cancelled"),
+    "promote": Transition(frozenset({S.WAITLISTED}), S.APPROVED, "registration_promoted"),
+}
+
+
+def new_badge_token() -> str:
+    """128 random bits as 39 decimal digits: the badge token of the QR contract."""
+    return f"{secrets.randbits(128):039d}"
+
+
+def next_code(conference_id: int, country: str) -> str:
+    """The next human code for a country, e.g. 'OM-0042'."""
+    prefix = f"{country}-"
+    codes = db.session.scalars(
+        select(Delegate.code).where(Delegate.conference_id == conference_id, Delegate.code.like(f"{prefix}%"))
+    ).all()
+    numbers = [int(code[len(prefix):]) for code in codes if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def places_taken(conference_id: int) -> int:
+    """Registrations holding a place: approved and pending."""
+    return db.session.scalar(
+        select(func.count(Delegate.id)).where(Delegate.conference_id == conference_id, Delegate.status.in_(HOLDS_PLACE))
+    )
+
+
+def free_places(conference: Conference) -> int | None:
+    """Places left within the capacity (None: no limit)."""
+    if conference.capacity is None:
+        return None
+    return max(conference.capacity - places_taken(conference.id), 0)
+
+
+def find_registration(conference_id: int, email: str) -> Delegate | None:
+    """The registration of this e-mail for the conference, if any."""
+    return db.session.scalar(
+        select(Delegate).where(Delegate.conference_id == conference_id, Delegate.email == normalize_email(email))
+    )
+
+
+def registration_of(user: User, conference: Conference) -> Delegate | None:
+    """The user's own registration for the conference."""
+    return db.session.scalar(
+        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.user_id == user.id)
+    )
+
+
+def waitlist_position(delegate: Delegate) -> int | None:
+    """1 for the next to be promoted; None when not waiting."""
+    if delegate.status != S.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Delegate.id)).where(
+            Delegate.conference_id == delegate.conference_id,
+            Delegate.status == S.WAITLISTED,
+            (Delegate.waitlisted_at < delegate.waitlisted_at)
+            | ((Delegate.waitlisted_at == delegate.waitlisted_at) & (Delegate.id < delegate.id)),
+        )
+    )
+    return ahead + 1
+
+
+def _check_delegation(conference: Conference, delegation_id: int | None, country: str) -> None:
+    if delegation_id is None:
+        return
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.conference_id != conference.id or delegation.country != country:
+        raise RegistrationError(_l("This delegation does not belong to the chosen country."))
+
+
+def record_event(delegate: Delegate, event: str, actor: User | None, note: str = "",
+                 old: DelegateStatus | None = None) -> None:
+    """Add an entry to the delegate's audit trail (status changes give the old status)."""
+    delegate.audit.append(AuditEntry(
+        event=event, from_status=old.value if old else None, to_status=delegate.status.value,
+        actor_id=actor.id if actor else None, note=(note or "")[:2000],
+    ))
+
+
+def _notify(delegate: Delegate, template: str) -> None:
+    conference = db.session.get(Conference, delegate.conference_id)
+    queue_mail(
+        delegate.email, template, delegate.locale, conference=conference, delegate=delegate,
+        me_url=absolute_url("registration.me", slug=conference.slug),
+        position=waitlist_position(delegate),
+    )
+
+
+def register_delegate(conference: Conference, user: User, data: dict, locale: str = "en") -> Delegate:
+    """Register `user` for the conference; waitlisted when the capacity is reached."""
+    if not conference.registration_open():
+        raise RegistrationError(_l("Registration for this conference is closed."))
+    if not data.get("consent_privacy"):
+        raise RegistrationError(_l("Please accept the privacy notice to register."))
+    if not is_country(data.get("country")):
+        raise RegistrationError(_l("Please choose a country from the list."))
+    lock_conference(conference.id)
+    if find_registration(conference.id, user.email) or registration_of(user, conference):
+        raise RegistrationError(_l("This e-mail address is already registered for this conference."))
+    _check_delegation(conference, data.get("delegation_id"), data["country"])
+    free = free_places(conference)
+    if free == 0:
+        status = S.WAITLISTED
+    else:
+        status = S.APPROVED if conference.auto_approve else S.PENDING
+    delegate = Delegate(
+        conference_id=conference.id, user_id=user.id, email=user.email, locale=locale, status=status,
+        code=next_code(conference.id, data["country"]), badge_token=new_badge_token(),
+        consent_privacy=bool(data.get("consent_privacy")), delegation_id=data.get("delegation_id"),
+        waitlisted_at=utcnow() if status == S.WAITLISTED else None,
+        **{field: data.get(field) for field in DETAIL_FIELDS if field in data},
+    )
+    db.session.add(delegate)
+    record_event(delegate, "registered", user)
+    db.session.flush()
+    _notify(delegate, {S.APPROVED: "registration_approved", S.WAITLISTED: "registration_waitlisted"}
+            .get(status, "registration_received"))
+    return delegate
+
+
+def _change_status(delegate: Delegate, action: str, actor: User | None, note: str = "") -> None:
+    """Apply one transition: check it is allowed, audit it, tell the delegate, refill freed places."""
+    transition = TRANSITIONS[action]
+    if delegate.status not in transition.allowed_from:
+        raise RegistrationError(_l("This registration cannot be changed from “%(status)s”.",
+                                   status=delegate.status.title))
+    old = delegate.status
+    delegate.status = transition.to
+    if transition.to == S.WAITLISTED:
+        delegate.waitlisted_at = utcnow()
+    record_event(delegate, "status", actor, note, old=old)
+    db.session.flush()
+    _notify(delegate, transition.mail)
+    # A cancelled or rejected registration frees its place; moving someone to the list by hand does not.
+    if old in HOLDS_PLACE and transition.to in (S.REJECTED, S.CANCELLED):
+        promote_from_waitlist(db.session.get(Conference, delegate.conference_id))
+
+
+def _locked(delegate: Delegate) -> Delegate:
+    """Take the conference lock and re-read the delegate, so the transition sees the latest state."""
+    lock_conference(delegate.conference_id)
+    db.session.refresh(delegate)
+    return delegate
+
+
+def approve_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
+    """pending → approved."""
+    _change_status(_locked(delegate), "approve", actor, note)
+
+
+def reject_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
+    """pending or waitlisted → rejected; a freed place goes to the waiting list."""
+    _change_status(_locked(delegate), "reject", actor, note)
+
+
+def waitlist_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
+    """pending → waitlisted, by an organizer."""
+    _change_status(_locked(delegate), "waitlist", actor, note)
+
+
+def cancel_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
+    """→ cancelled, by the delegate or an organizer; a freed place goes to the waiting list."""
+    _change_status(_locked(delegate), "cancel", actor, note)
+
+
+def promote_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
+    """waitlisted → approved, by an organizer, while places are free."""
+    _locked(delegate)
+    conference = db.session.get(Conference, delegate.conference_id)
+    if free_places(conference) == 0:
+        raise RegistrationError(_l("The conference is full: free a place first."))
+    _change_status(delegate, "promote", actor, note)
+
+
+def promote_from_waitlist(conference: Conference) -> list[Delegate]:
+    """Fill free places with the longest-waiting delegates (caller holds the conference lock)."""
+    free = free_places(conference)
+    if not free:
+        return []
+    waiting = db.session.scalars(
+        select(Delegate)
+        .where(Delegate.conference_id == conference.id, Delegate.status == S.WAITLISTED)
+        .order_by(Delegate.waitlisted_at, Delegate.id)
+        .limit(free)
+    ).all()
+    for delegate in waiting:
+        _change_status(delegate, "promote", None)
+    return list(waiting)
+
+
+ACTIONS = {"approve": approve_delegate, "reject": reject_delegate, "waitlist": waitlist_delegate,
+           "cancel": cancel_delegate, "promote": promote_delegate}
+
+
+def bulk_change(delegates: list[Delegate], action: str, actor: User) -> tuple[int, int]:
+    """Apply one action to many delegates; those it does not apply to are skipped. Returns (done, skipped)."""
+    change = ACTIONS[action]
+    done = 0
+    for delegate in delegates:
+        try:
+            change(delegate, actor)
+        except RegistrationError:
+            continue
+        done += 1
+    return done, len(delegates) - done
+
+
+def update_details(delegate: Delegate, data: dict, actor: User, by_organizer: bool) -> None:
+    """Change a registration's details: the delegate while pending, organizers at any time."""
+    if not by_organizer and delegate.status not in (S.PENDING, S.WAITLISTED):
+        raise RegistrationError(_l("Your registration can no longer be edited. Please contact the organizers."))
+    if "country" in data and not is_country(data["country"]):
+        raise RegistrationError(_l("Please choose a country from the list."))
+    conference = db.session.get(Conference, delegate.conference_id)
+    delegation_id = data.get("delegation_id", delegate.delegation_id)
+    _check_delegation(conference, delegation_id, data.get("country", delegate.country))
+    for field in DETAIL_FIELDS:
+        if field in data:
+            setattr(delegate, field, data[field])
+    delegate.delegation_id = delegation_id
+    if by_organizer and data.get("category"):
+        delegate.category = Category(data["category"])
+    record_event(delegate, "edited", actor)
+
+
+def issue_visa_letter(delegate: Delegate, actor: User) -> str:
+    """Give an approved delegate who asked for one a visa letter reference; returns it."""
+    if delegate.status != S.APPROVED or not delegate.visa_requested:
+        raise RegistrationError(_l("A visa letter is only issued to approved delegates who asked for one."))
+    if not (delegate.passport_name and delegate.passport_number and delegate.nationality):
+        raise RegistrationError(_l("The passport details are incomplete."))
+    if delegate.visa_letter_ref is None:
+        conference = db.session.get(Conference, delegate.conference_id)
+        delegate.visa_letter_ref = f"{conference.slug[:12].upper()}-{conference.start_date.year}-V{delegate.id:05d}"
+        delegate.visa_letter_issued_at = utcnow()
+        record_event(delegate, "visa_letter", actor, delegate.visa_letter_ref)
+    return delegate.visa_letter_ref
+
+
+def create_delegation(conference: Conference, country: str, name: str) -> Delegation:
+    """A new official delegation of a country."""
+    if not is_country(country):
+        raise RegistrationError(_l("Please choose a country from the list."))
+    exists = db.session.scalar(select(Delegation).where(Delegation.conference_id == conference.id,
+                                                        Delegation.name == name))
+    if exists:
+        raise RegistrationError(_l("A delegation with this name already exists."))
+    delegation = Delegation(conference_id=conference.id, country=country, name=name)
+    db.session.add(delegation)
+    db.session.flush()
+    return delegation
+
+
+def add_delegation_member(delegation: Delegation, delegate: Delegate) -> None:
+    """Make a delegate of the same conference and country a member of the delegation."""
+    if delegate.conference_id != delegation.conference_id or delegate.country != delegation.country:
+        raise RegistrationError(_l("Members of a delegation must be delegates of its country."))
+    delegate.delegation_id = delegation.id
+
+
+def set_delegation_head(delegation: Delegation, delegate: Delegate | None) -> None:
+    """Name the head of a delegation (who also becomes a member), or none."""
+    if delegate is not None:
+        add_delegation_member(delegation, delegate)
+    delegation.head_id = delegate.id if delegate else None
+
+
+def public_participants(conference: Conference):
+    """Query of approved delegates who consented to the public list, by country then name."""
+    return (
+        select(Delegate)
+        .where(Delegate.conference_id == conference.id, Delegate.status == S.APPROVED,
+               Delegate.consent_public_list.is_(True))
+        .order_by(Delegate.country, Delegate.name)
+    )
+
+
+def get_delegate(conference: Conference, delegate_id: int) -> Delegate | None:
+    """A delegate of this conference by id (None for another conference's)."""
+    delegate = db.session.get(Delegate, delegate_id)
+    return delegate if delegate is not None and delegate.conference_id == conference.id else None
+
+
+def delegates_by_ids(conference: Conference, ids: list[int]) -> list[Delegate]:
+    """The conference's delegates among `ids` (others' ids are ignored)."""
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.id.in_(ids)).order_by(Delegate.id)
+    ).all()
+
+
+def set_category(delegates: list[Delegate], category: Category, actor: User) -> int:
+    """Give delegates a category (printed on their badges); returns how many changed."""
+    changed = 0
+    for delegate in delegates:
+        if delegate.category != category:
+            delegate.category = category
+            record_event(delegate, "edited", actor, f"category: {category.value}")
+            changed += 1
+    return changed

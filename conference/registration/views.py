@@ -1,0 +1,146 @@
+"""Public registration pages and the delegate's own page."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.access import conference_view, login_required_view
+from ..accounts.forms import ConfirmForm
+from ..accounts.services import AccountError, create_user, find_user
+from ..core.i18n import lang
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .forms import DetailsForm, RegistrationForm
+from .letters import visa_letter_pdf
+from .models import Delegate, DelegateStatus, Delegation
+from .services import (RegistrationError, cancel_delegate, public_participants, register_delegate, registration_of,
+                       update_details, waitlist_position)
+
+
+def _delegations(conference: Conference) -> list[Delegation]:
+    return db.session.scalars(
+        select(Delegation).where(Delegation.conference_id == conference.id).order_by(Delegation.country, Delegation.name)
+    ).all()
+
+
+def _own_registration(conference: Conference) -> Delegate:
+    delegate = registration_of(current_user, conference)
+    if delegate is None:
+        abort(404)
+    return delegate
+
+
+def _account_for(form: RegistrationForm):
+    """The logged-in user, or a new account made from the form (None when the e-mail is taken)."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()  # the user itself, not the request-bound proxy
+    if find_user(form.email.data):
+        form.email.errors.append(_("An account with this e-mail address already exists. Please log in first."))
+        return None
+    return create_user(form.email.data, form.password.data, form.name.data, locale=lang())
+
+
+@bp.route("/<slug>/register", methods=["GET", "POST"])
+@conference_view()
+def register(conference: Conference):
+    """Register for the conference (and create an account when not logged in)."""
+    if not conference.registration_open():
+        return render_template("registration/closed.html", conference=conference)
+    if current_user.is_authenticated and registration_of(current_user, conference):
+        flash(_("You are already registered for this conference."), "info")
+        return redirect(url_for("registration.me", slug=conference.slug))
+    form = RegistrationForm(delegations=_delegations(conference), conference=conference,
+                            needs_account=not current_user.is_authenticated)
+    if form.validate_on_submit():
+        try:
+            user = _account_for(form)
+            if user is not None:
+                register_delegate(conference, user, form.details(), locale=lang())
+                db.session.commit()
+                login_user(user)
+                flash(_("Thank you: your registration has been received."), "success")
+                return redirect(url_for("registration.me", slug=conference.slug))
+        except (RegistrationError, AccountError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("This e-mail address is already registered for this conference."), "error")
+    return render_template("registration/register.html", form=form, conference=conference)
+
+
+@bp.get("/<slug>/me")
+@conference_view()
+@login_required_view
+def me(conference: Conference):
+    """The delegate's own registration: status, place on the waiting list, details, badge."""
+    delegate = registration_of(current_user, conference)
+    return render_template("registration/me.html", conference=conference, delegate=delegate,
+                           position=waitlist_position(delegate) if delegate else None, form=ConfirmForm())
+
+
+@bp.route("/<slug>/me/edit", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def edit(conference: Conference):
+    """Edit one's own details while the registration is pending or waiting."""
+    delegate = _own_registration(conference)
+    if delegate.status not in (DelegateStatus.PENDING, DelegateStatus.WAITLISTED):
+        flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
+        return redirect(url_for("registration.me", slug=conference.slug))
+    form = DetailsForm(obj=delegate, delegations=_delegations(conference), conference=conference)
+    if form.validate_on_submit():
+        try:
+            update_details(delegate, form.details(), current_user, by_organizer=False)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for("registration.me", slug=conference.slug))
+    return render_template("registration/edit.html", form=form, conference=conference, delegate=delegate)
+
+
+@bp.route("/<slug>/me/cancel", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def cancel(conference: Conference):
+    """Ask to confirm, then cancel one's own registration."""
+    delegate = _own_registration(conference)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            cancel_delegate(delegate, current_user)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your registration has been cancelled."), "success")
+        return redirect(url_for("registration.me", slug=conference.slug))
+    return render_template("registration/cancel.html", form=form, conference=conference, delegate=delegate)
+
+
+@bp.get("/<slug>/me/visa-letter.pdf")
+@conference_view()
+@login_required_view
+def visa_letter(conference: Conference):
+    """Download one's own visa invitation letter once an organizer has issued it."""
+    delegate = _own_registration(conference)
+    if not delegate.visa_letter_ref or delegate.status != DelegateStatus.APPROVED:
+        abort(404)
+    return send_file(visa_letter_pdf(delegate, conference), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"visa-letter-{delegate.visa_letter_ref}.pdf")
+
+
+@bp.get("/<slug>/participants")
+@conference_view()
+def participants(conference: Conference):
+    """Approved delegates who agreed to be listed: name, organization and country only."""
+    page = db.paginate(public_participants(conference), per_page=100, error_out=False)
+    return render_template("registration/participants.html", conference=conference, page=page)

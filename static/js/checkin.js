@@ -1,0 +1,460 @@
+// Door check-in: camera (jsQR, BarcodeDetector as an extra), handheld scanners, search, verdicts.
+// Attendance page: refresh the live numbers while nobody is using the page.
+(function () {
+  "use strict";
+
+  var live = document.querySelector("[data-live-refresh]");
+  if (live) {
+    var lastInput = Date.now();
+    ["keydown", "pointerdown", "focusin"].forEach(function (name) {
+      document.addEventListener(name, function () { lastInput = Date.now(); });
+    });
+    var seconds = parseInt(live.getAttribute("data-live-refresh"), 10) || 60;
+    window.setInterval(function () {
+      var idle = Date.now() - lastInput > 20000;
+      var typing = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+      if (document.visibilityState === "visible" && idle && !typing) { window.location.reload(); }
+    }, seconds * 1000);
+  }
+
+  var root = document.getElementById("checkin");
+  if (!root) { return; }
+
+  var texts = JSON.parse(document.getElementById("checkin-texts").textContent);
+  var config = root.dataset;
+  var byId = function (id) { return document.getElementById(id); };
+  var el = {
+    gateForm: byId("gate-form"), gateInput: byId("gate-input"), gateShown: byId("gate-shown"),
+    gateName: byId("gate-name"), gateChange: byId("gate-change"), scanner: byId("scanner"),
+    scanForm: byId("scan-form"), scanInput: byId("scan-input"), searchForm: byId("search-form"),
+    searchInput: byId("search-input"), searchStatus: byId("search-status"), results: byId("search-results"),
+    video: byId("camera-video"), cameraStatus: byId("camera-status"), cameraToggle: byId("camera-toggle"),
+    soundToggle: byId("sound-toggle"), verdict: byId("verdict"), verdictTitle: byId("verdict-title"),
+    verdictAdvice: byId("verdict-advice"), person: byId("verdict-person"), name: byId("verdict-name"),
+    nameAr: byId("verdict-name-ar"), country: byId("verdict-country"), organization: byId("verdict-organization"),
+    category: byId("verdict-category"), swatch: byId("verdict-swatch"), code: byId("verdict-code"),
+    next: byId("verdict-next")
+  };
+
+  // Settings survive reloads on this device; private browsing may refuse storage, which is fine.
+  function load(name) {
+    try { return window.localStorage.getItem(config.storageKey + ":" + name); } catch (e) { return null; }
+  }
+  function save(name, value) {
+    try { window.localStorage.setItem(config.storageKey + ":" + name, value); } catch (e) { /* not remembered */ }
+  }
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, key) { return values[key] != null ? values[key] : whole; });
+  }
+
+  function clock(iso) {
+    try {
+      return new Intl.DateTimeFormat(config.lang, { hour: "2-digit", minute: "2-digit", timeZone: config.tz })
+        .format(new Date(iso));
+    } catch (e) {
+      return iso.slice(11, 16);
+    }
+  }
+
+  function makeNonce() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // ---- sound: a rising chime for yes, a double tone for "already", a low buzz for no ----
+  var sound = { on: load("sound") !== "off", context: null };
+
+  function play(notes, wave) {
+    if (!sound.on) { return; }
+    try {
+      sound.context = sound.context || new (window.AudioContext || window.webkitAudioContext)();
+    } catch (e) { return; }
+    var ctx = sound.context;
+    if (ctx.state === "suspended") { ctx.resume(); }
+    var t = ctx.currentTime + 0.01;
+    notes.forEach(function (note) {
+      var osc = ctx.createOscillator();
+      var gain = ctx.createGain();
+      osc.type = wave;
+      osc.frequency.value = note[0];
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.25, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + note[1]);
+      osc.connect(gain);
+      gain.connect(ctx.destination);
+      osc.start(t);
+      osc.stop(t + note[1] + 0.05);
+      t += note[1] + 0.05;
+    });
+  }
+  var SOUNDS = {
+    ok: function () { play([[880, 0.12], [1318, 0.18]], "sine"); },
+    warn: function () { play([[587, 0.15], [587, 0.15]], "triangle"); },
+    bad: function () { play([[180, 0.5]], "sawtooth"); }
+  };
+
+  function showSoundState() {
+    el.soundToggle.textContent = sound.on ? texts.sound_on : texts.sound_off;
+    el.soundToggle.setAttribute("aria-pressed", String(sound.on));
+  }
+  el.soundToggle.addEventListener("click", function () {
+    sound.on = !sound.on;
+    save("sound", sound.on ? "on" : "off");
+    showSoundState();
+  });
+
+  // ---- the verdict panel ----
+  var verdictTimer = null;
+
+  function showPanel(kind, title, advice, person) {
+    window.clearTimeout(verdictTimer);
+    el.verdict.className = "verdict verdict-" + kind;
+    el.verdictTitle.textContent = title;
+    el.verdictAdvice.textContent = advice;
+    el.person.hidden = !person;
+    if (person) {
+      el.name.textContent = person.name || "";
+      el.nameAr.textContent = person.name_ar && person.name_ar !== person.name ? person.name_ar : "";
+      el.country.textContent = person.country_name || person.country || "";
+      el.organization.textContent = person.organization || "";
+      el.category.textContent = person.category_title || person.category || "";
+      el.swatch.setAttribute("fill", person.category_colour || "#ffffff");
+      el.code.textContent = person.code || "";
+    }
+    el.verdict.hidden = false;
+    SOUNDS[kind]();
+    verdictTimer = window.setTimeout(hidePanel, kind === "ok" ? 3000 : 6000);
+  }
+
+  function hidePanel() {
+    window.clearTimeout(verdictTimer);
+    el.verdict.hidden = true;
+    if (el.searchInput.value.trim().length >= 2) { search(); }
+    if (!el.searchInput.contains(document.activeElement)) { focusScan(); }
+  }
+
+  function showAnswer(answer) {
+    if (answer.status === "ok") {
+      showPanel("ok", texts.ok, texts.advice.ok, answer.delegate);
+    } else if (answer.reason === "already_checked_in") {
+      var first = answer.first_checked_in_at ? fill(texts.first_admission, { time: clock(answer.first_checked_in_at) }) : "";
+      if (first && answer.gate) { first += " " + fill(texts.first_gate, { gate: answer.gate }); }
+      showPanel("warn", texts.already_checked_in, (first ? first + ". " : "") + texts.advice.already_checked_in,
+                answer.delegate);
+    } else {
+      showPanel("bad", texts.refused, texts.advice[answer.reason] || texts.advice.invalid, answer.delegate);
+    }
+  }
+
+  function showProblem(kind) {
+    showPanel("bad", texts.refused, texts.problem[kind], null);
+  }
+
+  el.next.addEventListener("click", hidePanel);
+
+  // ---- sending a scan: retried with the same nonce, so a lost answer never admits twice ----
+  var inFlight = {};
+
+  function sendScan(code) {
+    code = code.trim();
+    if (!code || inFlight[code]) { return; }
+    inFlight[code] = true;
+    var body = JSON.stringify({ code: code, gate: load("gate") || "", nonce: makeNonce() });
+    attempt(body, 0, function () { delete inFlight[code]; });
+  }
+
+  function attempt(body, tries, done) {
+    var retry = function (kind) {
+      if (tries < 2) {
+        window.setTimeout(function () { attempt(body, tries + 1, done); }, 600 * (tries + 1));
+      } else {
+        done();
+        showProblem(kind);
+      }
+    };
+    window.fetch(config.scanUrl, {
+      method: "POST", credentials: "same-origin", cache: "no-store", body: body,
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": config.csrf }
+    }).then(function (response) {
+      if (response.ok) {
+        return response.json().then(function (answer) { done(); showAnswer(answer); });
+      }
+      if (response.status >= 502) { return retry("server"); }
+      done();
+      showProblem(response.status === 429 ? "rate" : (response.status < 500 ? "session" : "server"));
+    }).catch(function () { retry("network"); });
+  }
+
+  // ---- handheld scanners type the code and Enter into an input that keeps the focus ----
+  function focusScan() {
+    if (!el.scanner.hidden) { el.scanInput.focus({ preventScroll: true }); }
+  }
+
+  el.scanForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = el.scanInput.value;
+    el.scanInput.value = "";
+    sendScan(code);
+  });
+  el.scanInput.addEventListener("blur", function () {
+    window.setTimeout(function () {
+      var active = document.activeElement;
+      if (!active || active === document.body || active === el.verdict) { focusScan(); }
+    }, 0);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !el.verdict.hidden) {
+      event.preventDefault();
+      hidePanel();
+      return;
+    }
+    var active = document.activeElement;
+    var printable = event.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (printable && (!active || active === document.body || active === el.next)) { focusScan(); }
+  });
+
+  // ---- search by name, e-mail or code, with an admit button on each result ----
+  var searchTimer = null;
+  var searchRound = 0;
+
+  function search() {
+    var query = el.searchInput.value.trim();
+    var round = ++searchRound;
+    if (query.length < 2) {
+      el.results.textContent = "";
+      el.searchStatus.textContent = "";
+      return;
+    }
+    el.searchStatus.textContent = texts.searching;
+    window.fetch(config.searchUrl + "?q=" + encodeURIComponent(query), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status === 429 ? "rate" : "session"); }
+      return response.json();
+    }).then(function (data) {
+      if (round === searchRound) { showResults(data.results); }
+    }).catch(function (error) {
+      if (round === searchRound) { el.searchStatus.textContent = texts.problem[error.message] || texts.problem.network; }
+    });
+  }
+
+  function add(parent, tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    parent.appendChild(node);
+    return node;
+  }
+
+  function showResults(results) {
+    el.results.textContent = "";
+    el.searchStatus.textContent = results.length ? "" : texts.no_match;
+    results.forEach(function (person) {
+      var item = add(el.results, "li");
+      var who = add(item, "div", "result-person");
+      var name = add(who, "strong", "", person.name);
+      name.dir = "auto";
+      if (person.name_ar && person.name_ar !== person.name) {
+        var other = add(who, "span", "result-other", person.name_ar);
+        other.lang = "ar";
+        other.dir = "rtl";
+      }
+      add(who, "span", "meta", [person.country_name, person.organization, person.code].filter(Boolean).join(" · "));
+      var facts = add(who, "span", "result-facts");
+      add(facts, "span", "pill pill-" + person.status, person.status_title);
+      if (person.checked_in_at) {
+        add(facts, "span", "pill pill-ok", fill(texts.admitted_today, { time: clock(person.checked_in_at) }));
+      }
+      var button = add(item, "button", "button primary", texts.admit);
+      button.type = "button";
+      button.setAttribute("data-code", person.code);
+      button.setAttribute("aria-label", texts.admit + ": " + person.name);
+    });
+  }
+
+  el.searchInput.addEventListener("input", function () {
+    window.clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(search, 250);
+  });
+  el.searchForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search();
+  });
+  el.results.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-code]");
+    if (button) { sendScan(button.getAttribute("data-code")); }
+  });
+
+  // ---- camera: frames drawn to a canvas and decoded whole by jsQR, in a worker when possible ----
+  var camera = { on: load("camera") !== "off", stream: null, timer: null, busy: false, worker: null, waiting: null,
+                 canvas: document.createElement("canvas"), detector: null, lastCode: "", lastSeen: 0 };
+  camera.context = camera.canvas.getContext("2d", { willReadFrequently: true });
+
+  function startWorker() {
+    if (!window.Worker || !window.Blob || !window.URL || !config.decoderUrl) { return null; }
+    var source = "importScripts(" + JSON.stringify(config.decoderUrl) + ");" +
+      "onmessage=function(e){var d=e.data,r=null;try{r=jsQR(d.pixels,d.width,d.height," +
+      "{inversionAttempts:'dontInvert'});}catch(x){}postMessage(r?r.data:null);};";
+    try {
+      var worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+      worker.onmessage = function (event) { finishDecode(event.data); };
+      worker.onerror = function () { camera.worker = null; finishDecode(null); };
+      return worker;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function finishDecode(text) {
+    var waiting = camera.waiting;
+    camera.waiting = null;
+    if (waiting) { waiting(text); }
+  }
+
+  function decodeWithJsQR(image) {
+    return new Promise(function (resolve) {
+      if (camera.worker) {
+        camera.waiting = resolve;
+        camera.worker.postMessage({ pixels: image.data, width: image.width, height: image.height },
+                                  [image.data.buffer]);
+      } else if (window.jsQR) {
+        var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+        resolve(found ? found.data : null);
+      } else {
+        resolve(null);
+      }
+    });
+  }
+
+  function decodeFrame() {
+    var video = el.video;
+    var scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
+    var width = Math.round(video.videoWidth * scale);
+    var height = Math.round(video.videoHeight * scale);
+    camera.canvas.width = width;
+    camera.canvas.height = height;
+    camera.context.drawImage(video, 0, 0, width, height);
+    var image = camera.context.getImageData(0, 0, width, height);
+    return decodeWithJsQR(image).then(function (text) {
+      if (text || !camera.detector) { return text; }
+      return camera.detector.detect(camera.canvas).then(function (codes) {
+        return codes.length ? codes[0].rawValue : null;
+      }, function () { return null; });
+    });
+  }
+
+  function onDecoded(text) {
+    var now = Date.now();
+    // A badge held in front of the lens is read many times a second: scan it once until it goes away.
+    var same = text === camera.lastCode && now - camera.lastSeen < 3000;
+    camera.lastSeen = now;
+    camera.lastCode = text;
+    if (!same) { sendScan(text); }
+  }
+
+  function readFrame() {
+    camera.timer = null;
+    if (!camera.stream) { return; }
+    if (camera.busy || el.video.readyState < 2 || !el.video.videoWidth) {
+      camera.timer = window.setTimeout(readFrame, 150);
+      return;
+    }
+    camera.busy = true;
+    decodeFrame().then(function (text) {
+      if (text) { onDecoded(text); }
+    }).catch(function () { /* a frame that cannot be read is skipped */ }).then(function () {
+      camera.busy = false;
+      if (camera.stream) { camera.timer = window.setTimeout(readFrame, 120); }
+    });
+  }
+
+  function startCamera() {
+    if (camera.stream || !camera.on || el.scanner.hidden) { return; }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      el.cameraStatus.textContent = texts.camera_unavailable;
+      return;
+    }
+    el.cameraStatus.textContent = texts.camera_starting;
+    camera.worker = camera.worker || startWorker();
+    if (!camera.detector && "BarcodeDetector" in window) {
+      try { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { camera.detector = null; }
+    }
+    navigator.mediaDevices.getUserMedia({
+      audio: false, video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }
+    }).then(function (stream) {
+      if (!camera.on) {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+        return;
+      }
+      camera.stream = stream;
+      el.video.srcObject = stream;
+      el.video.hidden = false;
+      return el.video.play().then(function () {
+        el.cameraStatus.textContent = texts.camera_running;
+        readFrame();
+      });
+    }).catch(function () {
+      stopCamera();
+      el.cameraStatus.textContent = texts.camera_unavailable;
+    });
+  }
+
+  function stopCamera() {
+    window.clearTimeout(camera.timer);
+    if (camera.stream) { camera.stream.getTracks().forEach(function (track) { track.stop(); }); }
+    camera.stream = null;
+    el.video.srcObject = null;
+    el.video.hidden = true;
+    el.cameraStatus.textContent = "";
+  }
+
+  function showCameraState() {
+    el.cameraToggle.textContent = camera.on ? texts.camera_on : texts.camera_off;
+    el.cameraToggle.setAttribute("aria-pressed", String(camera.on));
+  }
+  el.cameraToggle.addEventListener("click", function () {
+    camera.on = !camera.on;
+    save("camera", camera.on ? "on" : "off");
+    showCameraState();
+    if (camera.on) { startCamera(); } else { stopCamera(); }
+    focusScan();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { stopCamera(); } else { startCamera(); }
+  });
+
+  // ---- the gate, chosen once per device ----
+  function showScanner() {
+    var gate = load("gate");
+    el.gateForm.hidden = !!gate;
+    el.scanner.hidden = !gate;
+    el.gateShown.hidden = !gate;
+    if (gate) {
+      el.gateName.textContent = gate;
+      startCamera();
+      focusScan();
+    } else {
+      stopCamera();
+      el.gateInput.focus();
+    }
+  }
+  el.gateForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var gate = el.gateInput.value.trim();
+    if (gate) {
+      save("gate", gate);
+      showScanner();
+    }
+  });
+  el.gateChange.addEventListener("click", function () {
+    el.gateInput.value = load("gate") || "";
+    save("gate", "");
+    showScanner();
+  });
+
+  showSoundState();
+  showCameraState();
+  showScanner();
+})();
