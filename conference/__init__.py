@@ -71,6 +71,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .badging import bp as badging_bp
     from .checkin import bp as checkin_bp
     from .core import bp as core_bp
     from .core.errors import register_error_handlers
@@ -79,6 +80,6 @@ def _register_blueprints(app: Flask) -> None:
     from .manage import bp as manage_bp
     from .registration import bp as registration_bp
 
-    for blueprint in (core_bp, accounts_bp, mail_bp, registration_bp, manage_bp, checkin_bp, events_bp):
+    for blueprint in (core_bp, accounts_bp, mail_bp, registration_bp, manage_bp, badging_bp, checkin_bp, events_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

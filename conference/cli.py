@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, create-user, send-mail."""
+"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges."""
 from __future__ import annotations
 
 import click
@@ -78,7 +78,48 @@ def send_mail_command(retry_failed: bool) -> None:
     click.echo(f"{sent} sent, {failed} failed.")
 
 
-COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command]
+@click.command("badges")
+@click.argument("slug")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="PDF file to write.")
+@click.option("--layout", default="a6", show_default=True, help="a6, a4-4up or cr80.")
+@click.option("--country", default="", help="ISO country code, e.g. OM.")
+@click.option("--category", default="", help="delegate, speaker, organizer, press, staff or vip.")
+@click.option("--status", default="approved", show_default=True, help="Only approved delegates get badges.")
+@click.option("--delegation", type=int, default=None, help="Delegation id.")
+@click.option("--not-printed", is_flag=True, help="Only badges not printed yet.")
+def badges_command(slug: str, out_path: str, layout: str, country: str, category: str, status: str,
+                   delegation: int | None, not_printed: bool) -> None:
+    """Write the badges of a conference's approved delegates to one PDF for printing."""
+    from badges import LAYOUTS
+
+    from .badging.services import badge_query, count_badges, render_batch
+    from .manage.services import DelegateFilters
+    from .registration.models import Category
+
+    conference = get_conference(slug)
+    if conference is None:
+        raise click.UsageError(f"No conference with slug '{slug}'.")
+    if layout not in LAYOUTS:
+        raise click.UsageError(f"Unknown layout '{layout}'. Choose one of: {', '.join(sorted(LAYOUTS))}.")
+    if status != "approved":
+        raise click.UsageError("Badges are printed for approved delegates only (--status approved).")
+    if category and category not in {c.value for c in Category}:
+        raise click.UsageError(f"Unknown category '{category}'.")
+    filters = DelegateFilters(country=country.upper(), category=category, delegation=delegation,
+                              not_printed=not_printed)
+    query = badge_query(conference, filters)
+    total = count_badges(query)
+    if total == 0:
+        raise click.ClickException("No approved delegate matches these filters; no PDF was written.")
+    with open(out_path, "wb") as stream, click.progressbar(length=total, label="Badges") as bar:
+        result = render_batch(conference, query, layout, stream, on_progress=lambda done: bar.update(1))
+    click.echo(f"{result.count} badges written to {out_path} ({layout}), {len(result.warnings)} warnings.")
+    for code, message in result.warnings:
+        click.echo(f"  warning {code}: {message}")
+
+
+COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command]
 
 
 def register(app: Flask) -> None:

@@ -69,6 +69,12 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "manage.delegations": ("/doha/manage/delegations", ORGANIZER),
     "manage.delegation": ("/doha/manage/delegations/{delegation_id}", ORGANIZER),
     "manage.delegation_member": ("/doha/manage/delegations/{delegation_id}/member", POST_ONLY),
+    "badging.badges": ("/doha/manage/badges", ORGANIZER),
+    "badging.batch_pdf": ("/doha/manage/badges.pdf?layout=a6", ORGANIZER),
+    "badging.mark_batch_printed": ("/doha/manage/badges/printed", POST_ONLY),
+    "badging.delegate_badge": ("/doha/manage/delegates/{delegate_id}/badge.pdf", ORGANIZER),
+    "badging.reissue": ("/doha/manage/delegates/{delegate_id}/badge/reissue", POST_ONLY),
+    "badging.my_badge": ("/doha/me/badge.pdf", OWN_REGISTRATION),
 }
 
 

@@ -124,9 +124,11 @@ def record_event(delegate: Delegate, event: str, actor: User | None, note: str =
 
 def _notify(delegate: Delegate, template: str) -> None:
     conference = db.session.get(Conference, delegate.conference_id)
+    approved = delegate.status == S.APPROVED
     queue_mail(
         delegate.email, template, delegate.locale, conference=conference, delegate=delegate,
         me_url=absolute_url("registration.me", slug=conference.slug),
+        badge_url=absolute_url("badging.my_badge", slug=conference.slug) if approved else None,
         position=waitlist_position(delegate),
     )
 
