@@ -8,7 +8,7 @@ from sqlalchemy import Select
 
 from ..core.countries import country_name
 from ..extensions import db
-from ..registration.models import Delegate
+from ..registration.models import Category, Delegate, DelegateStatus
 
 BATCH = 500
 
@@ -23,17 +23,19 @@ def delegate_header() -> list[str]:
 
 def delegate_rows(query: Select, delegations: dict[int, str], language: str) -> Iterator[list]:
     """One row per delegate; rows are fetched in batches and let go, so memory stays flat."""
+    # Translated labels are looked up once per export, not once per row.
+    labels = {**{s: s.title for s in DelegateStatus}, **{c: c.title for c in Category},
+              True: _("Yes"), False: _("No")}
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for delegate in result.scalars():
-        yield _row(delegate, delegations, language)
+        yield _row(delegate, delegations, labels, language)
         db.session.expunge(delegate)
 
 
-def _row(delegate: Delegate, delegations: dict[int, str], language: str) -> list:
+def _row(delegate: Delegate, delegations: dict[int, str], labels: dict, language: str) -> list:
     return [
-        delegate.code, delegate.status.title, delegate.name, delegate.name_latin, delegate.name_ar, delegate.email,
+        delegate.code, labels[delegate.status], delegate.name, delegate.name_latin, delegate.name_ar, delegate.email,
         delegate.country, country_name(delegate.country, language), delegate.organization, delegate.job_title,
-        delegate.category.title, delegations.get(delegate.delegation_id, ""), delegate.diet,
-        delegate.accessibility, _("Yes") if delegate.visa_requested else _("No"),
-        delegate.created_at.strftime("%Y-%m-%d %H:%M"),
+        labels[delegate.category], delegations.get(delegate.delegation_id, ""), delegate.diet,
+        delegate.accessibility, labels[bool(delegate.visa_requested)], delegate.created_at.strftime("%Y-%m-%d %H:%M"),
     ]
