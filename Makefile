@@ -16,7 +16,7 @@ $(BIN)/activate: requirements.txt
 setup: $(BIN)/activate translations
 
 translations: $(BIN)/activate
-	$(BIN)/pybabel compile -d conference/translations -f -q
+	$(BIN)/pybabel compile -d conference/translations
 
 extract-messages: $(BIN)/activate
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o conference/translations/messages.pot --no-location --sort-output .

@@ -183,6 +183,10 @@ def login(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+    # Requests share the test's app context, and so its `g`, where Flask-Login caches the user.
+    from flask import g
+
+    g.pop("_login_user", None)
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
