@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..core.text import CleanText, strip_filter
+from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
 
@@ -49,3 +50,15 @@ class ChangePasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+class TeamMemberForm(FlaskForm):
+    """Give an existing account a role for this conference."""
+
+    email = EmailField(_l("E-mail of the account"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[strip_filter])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice(role.value, role.title) for role in Role]

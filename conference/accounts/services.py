@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -88,3 +88,34 @@ def revoke_role(user: User, conference_id: int, role: Role) -> None:
     for membership in list(user.memberships):
         if membership.conference_id == conference_id and membership.role == role:
             user.memberships.remove(membership)
+
+
+def team_of(conference_id: int) -> list[Membership]:
+    """Everyone holding a role for the conference, by role then e-mail."""
+    from sqlalchemy.orm import joinedload
+
+    return db.session.scalars(
+        select(Membership).join(User).options(joinedload(Membership.user))
+        .where(Membership.conference_id == conference_id).order_by(Membership.role, User.email)
+    ).all()
+
+
+def add_team_member(conference_id: int, email: str, role: Role) -> Membership:
+    """Give an existing account a role for the conference."""
+    user = find_user(email)
+    if user is None:
+        raise AccountError(_l("No account uses this e-mail address. Ask the person to sign up first."))
+    return grant_role(user, conference_id, role)
+
+
+def remove_team_member(conference_id: int, membership_id: int) -> None:
+    """Take a role away; the last organizer of a conference stays."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.conference_id != conference_id:
+        raise AccountError(_l("This person is not on the team."))
+    if membership.role == Role.ORGANIZER:
+        organizers = db.session.scalar(select(func.count(Membership.id)).where(
+            Membership.conference_id == conference_id, Membership.role == Role.ORGANIZER))
+        if organizers <= 1:
+            raise AccountError(_l("A conference keeps at least one organizer."))
+    db.session.delete(membership)

@@ -8,10 +8,13 @@ from flask_login import current_user, login_user, logout_user
 from ..core.i18n import lang
 from ..extensions import db, limiter
 from ..mail.services import absolute_url, queue_mail
+from ..events.models import Conference
 from . import bp
-from .access import login_required_view
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, SignupForm
-from .services import AccountError, authenticate, change_password, create_user
+from .access import conference_view, login_required_view
+from .forms import ChangePasswordForm, ConfirmForm, LoginForm, SignupForm, TeamMemberForm
+from .models import Role
+from .services import (AccountError, add_team_member, authenticate, change_password, create_user,
+                       remove_team_member, team_of)
 
 
 def safe_next(default: str = "events.index") -> str:
@@ -87,3 +90,38 @@ def password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("events.index"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/<slug>/manage/team", methods=["GET", "POST"])
+@conference_view(Role.ORGANIZER)
+def team(conference: Conference):
+    """Who organizes, reviews and staffs the door; organizers add and remove people."""
+    form = TeamMemberForm()
+    if form.validate_on_submit():
+        try:
+            add_team_member(conference.id, form.email.data, Role(form.role.data))
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(email)s is now %(role)s.", email=form.email.data, role=Role(form.role.data).title), "success")
+            return redirect(url_for("accounts.team", slug=conference.slug))
+    return render_template("accounts/team.html", conference=conference, form=form, team=team_of(conference.id),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/<slug>/manage/team/<int:membership_id>/remove")
+@conference_view(Role.ORGANIZER)
+def remove_member(conference: Conference, membership_id: int):
+    """Take a role away from someone."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            remove_team_member(conference.id, membership_id)
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The role has been removed."), "success")
+    return redirect(url_for("accounts.team", slug=conference.slug))
