@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import ROOT, check_config, load_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     from . import models  # noqa: F401  (every table known before anything touches the database)
+    from .core.params import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     _init_extensions(app)
     _register_blueprints(app)

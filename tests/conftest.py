@@ -181,7 +181,7 @@ def make_user(app):
 def login(client, user) -> None:
     """Log a test client in as `user` without going through the rate-limited form."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     # Requests share the test's app context, and so its `g`, where Flask-Login caches the user.
     from flask import g

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.params import parse_id
 from ..extensions import db, login_manager
 from .models import Role, User
 
@@ -15,7 +16,9 @@ from .models import Role, User
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user stored in the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = parse_id(user_id.partition(":")[0])
+    user = db.session.get(User, number) if number else None
+    return user if user is not None and user.get_id() == user_id else None
 
 
 @login_manager.unauthorized_handler

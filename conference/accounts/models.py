@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -42,6 +43,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        """Session id: the user id and a fingerprint of the password hash.
+
+        Changing the password changes the fingerprint, which logs out every other session
+        and remember-me cookie of this user.
+        """
+        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{fingerprint}"
 
     def roles_for(self, conference_id: int) -> set[Role]:
         """The roles this user holds for one conference."""

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db_locks import lock_conference
 from ..extensions import db
 from .models import Membership, Role, User
 
@@ -114,6 +115,7 @@ def remove_team_member(conference_id: int, membership_id: int) -> None:
     if membership is None or membership.conference_id != conference_id:
         raise AccountError(_l("This person is not on the team."))
     if membership.role == Role.ORGANIZER:
+        lock_conference(conference_id)  # two organizers removing each other at once must leave one
         organizers = db.session.scalar(select(func.count(Membership.id)).where(
             Membership.conference_id == conference_id, Membership.role == Role.ORGANIZER))
         if organizers <= 1:

@@ -1,9 +1,12 @@
 """Sign up, log in, log out, change password."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..core.i18n import lang
 from ..extensions import db, limiter
@@ -20,7 +23,10 @@ from .services import (AccountError, add_team_member, authenticate, change_passw
 def safe_next(default: str = "events.index") -> str:
     """The ?next= target if it stays on this site, else a default page."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    parts = urlsplit(target)
+    # Browsers drop tabs and newlines, so "/\t/evil" would become "//evil": refuse any such character.
+    if (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+            and not any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target)):
         return target
     return url_for(default)
 
@@ -52,12 +58,13 @@ def signup():
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data, form.password.data, form.display_name.data, locale=lang())
-        except AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
             queue_mail(user.email, "welcome", user.locale, user=user, login_url=absolute_url("accounts.login"))
             db.session.commit()
+        except (AccountError, IntegrityError) as error:  # IntegrityError: the same e-mail signed up a moment ago
+            db.session.rollback()
+            form.email.errors.append(str(error) if isinstance(error, AccountError) else
+                                     _("An account with this e-mail address already exists. Please log in."))
+        else:
             login_user(user)
             flash(_("Your account is ready."), "success")
             return redirect(safe_next())
@@ -87,6 +94,7 @@ def password():
             form.current.errors.append(str(error))
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session stays; all others are logged out
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("events.index"))
     return render_template("accounts/password.html", form=form)

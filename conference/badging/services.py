@@ -15,6 +15,7 @@ from badges.text import is_arabic
 from ..accounts.models import User
 from ..core.countries import country_name
 from ..events.models import Conference
+from ..db_locks import lock_conference
 from ..extensions import db
 from ..manage.services import DelegateFilters, delegate_query
 from ..registration.models import Category, Delegate, DelegateStatus
@@ -115,6 +116,8 @@ def mark_printed(query: Select) -> int:
 
 def reissue_badge(delegate: Delegate, actor: User | None) -> str:
     """Give the delegate a new badge token; the old one is kept as revoked. Returns the new token."""
+    lock_conference(delegate.conference_id)  # two reissues at once would both revoke the same token
+    db.session.refresh(delegate)
     if delegate.status != DelegateStatus.APPROVED:
         raise BadgeError(_l("Badges are printed for approved delegates only."))
     db.session.add(RevokedBadge(token=delegate.badge_token, delegate_id=delegate.id, issue=delegate.badge_issue,

@@ -126,6 +126,8 @@ def _clean_nonce(nonce: str | None) -> str | None:
     if not nonce:
         return None
     nonce = _storable(nonce, 4096)
+    if not nonce:  # only control characters: no usable nonce, so no replay protection either
+        return None
     if len(nonce) > MAX_NONCE:
         return hashlib.sha256(nonce.encode()).hexdigest()
     return nonce

@@ -40,7 +40,11 @@ def render_error(code: int, message: str | None = None):
     if _wants_json():
         return jsonify({"status": "error", "error": code, "message": text}), code
     title = TITLES.get(code, TITLES[500])
-    return render_template("core/error.html", code=code, title=title, message=text), code
+    try:
+        return render_template("core/error.html", code=code, title=title, message=text), code
+    except Exception:  # the error page itself failed: answer in plain text rather than not at all
+        current_app.logger.exception("error page failed to render")
+        return f"{code} {title}\n{text}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def handle_http_error(error: HTTPException):

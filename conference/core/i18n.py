@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, refresh
 
 from ..extensions import babel
@@ -94,6 +94,19 @@ def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code) or code
 
 
+def language_switch_url(language: str) -> str:
+    """This page in another language: same address and query, with ?lang= set.
+
+    Only pages that answer GET are linked again (after a form post, the page's own address may
+    accept POST only), and url_for's reserved _-arguments are never taken from the query string.
+    """
+    rule = request.url_rule
+    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    if rule is None or "GET" not in (rule.methods or ()) or request.endpoint is None:
+        return url_for("events.index", lang=language)
+    return url_for(request.endpoint, **{**(request.view_args or {}), **args, "lang": language})
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
@@ -103,6 +116,7 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         localized=localized,
         language_name=language_name,
+        language_switch_url=language_switch_url,
     )
     app.jinja_env.filters.update(
         date=fmt_date,

@@ -5,7 +5,8 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 # Bidi embeddings/overrides and isolates can reorder what others see (names, CSV cells).
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -50,3 +51,10 @@ class CleanText:
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and forbidden_characters(field.data, self.multiline):
             raise ValidationError(_l("This field contains invisible control characters. Please retype it."))
+
+
+def text_field(label, required: bool = False, max_length: int = 200, description=None):
+    """A single-line text field: trimmed, NFC, length-checked, no control characters; '' when left out."""
+    checks = [DataRequired()] if required else [Optional()]
+    return StringField(label, validators=[*checks, Length(max=max_length), CleanText()], filters=[strip_filter],
+                       description=description, default="")

@@ -10,19 +10,25 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..core.countries import country_choices
 from ..core.i18n import lang
-from ..core.text import CleanText, multiline_filter, strip_filter
+from ..core.text import CleanText, multiline_filter, strip_filter, text_field
 
 TIMEZONES = sorted(available_timezones())
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_DAYS = 31
 
 
-def _text(label, required: bool = False, max_length: int = 200) -> StringField:
-    checks = [DataRequired()] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length), CleanText()], filters=[strip_filter])
+class SensibleYear:
+    """Refuse dates outside 2000–2100 (year 1 or 9999 cannot even be moved between time zones)."""
+
+    def __call__(self, form, field) -> None:
+        if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_l("Please give a date between %(first)s and %(last)s.", first=FIRST_YEAR,
+                                     last=LAST_YEAR))
 
 
 def _area(label) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=5000), CleanText(multiline=True)],
-                         filters=[multiline_filter])
+                         filters=[multiline_filter], default="")
 
 
 class ConferenceForm(FlaskForm):
@@ -35,24 +41,24 @@ class ConferenceForm(FlaskForm):
         filters=[strip_filter],
         description=_l("For example doha-helplines; pages will live under /doha-helplines/."),
     )
-    name_en = _text(_l("Name in English"), required=True)
-    name_ar = _text(_l("Name in Arabic"))
+    name_en = text_field(_l("Name in English"), required=True)
+    name_ar = text_field(_l("Name in Arabic"))
     description_en = _area(_l("Description in English"))
     description_ar = _area(_l("Description in Arabic"))
-    venue_en = _text(_l("Venue in English"))
-    venue_ar = _text(_l("Venue in Arabic"))
-    city_en = _text(_l("City in English"), max_length=100)
-    city_ar = _text(_l("City in Arabic"), max_length=100)
+    venue_en = text_field(_l("Venue in English"))
+    venue_ar = text_field(_l("Venue in Arabic"))
+    city_en = text_field(_l("City in English"), max_length=100)
+    city_ar = text_field(_l("City in Arabic"), max_length=100)
     country = SelectField(_l("Country"), validators=[DataRequired()])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz) for tz in TIMEZONES], default="Asia/Qatar")
-    start_date = DateField(_l("First day"), validators=[DataRequired()])
-    end_date = DateField(_l("Last day"), validators=[DataRequired()])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens (local time)"), validators=[Optional()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes (local time)"), validators=[Optional()])
+    start_date = DateField(_l("First day"), validators=[DataRequired(), SensibleYear()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired(), SensibleYear()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (local time)"), validators=[Optional(), SensibleYear()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (local time)"), validators=[Optional(), SensibleYear()])
     capacity = IntegerField(_l("Capacity (places)"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     auto_approve = BooleanField(_l("Approve registrations automatically"))
-    cfp_opens_at = DateTimeLocalField(_l("Call for proposals opens (local time)"), validators=[Optional()])
-    cfp_closes_at = DateTimeLocalField(_l("Call for proposals closes (local time)"), validators=[Optional()])
+    cfp_opens_at = DateTimeLocalField(_l("Call for proposals opens (local time)"), validators=[Optional(), SensibleYear()])
+    cfp_closes_at = DateTimeLocalField(_l("Call for proposals closes (local time)"), validators=[Optional(), SensibleYear()])
     agenda_published = BooleanField(_l("Agenda is published"))
     admit_only_on_conference_days = BooleanField(_l("Admit at the door only on conference days"), default=True)
 
@@ -63,6 +69,8 @@ class ConferenceForm(FlaskForm):
     def validate_end_date(self, field) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
+        if self.start_date.data and field.data and (field.data - self.start_date.data).days >= MAX_DAYS:
+            raise ValidationError(_l("A conference lasts at most %(n)s days.", n=MAX_DAYS))
 
     def validate_registration_closes_at(self, field) -> None:
         opens = self.registration_opens_at.data

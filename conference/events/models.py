@@ -62,6 +62,10 @@ class Conference(db.Model):
         """The calendar date of `moment` at the venue."""
         return moment.astimezone(self.tz).date()
 
+    def is_over(self, now: datetime | None = None) -> bool:
+        """True once the last day has ended at the venue."""
+        return self.local_date(now or utcnow()) > self.end_date
+
     def registration_open(self, now: datetime | None = None) -> bool:
         """True inside the registration window (an unset bound is open)."""
         now = now or utcnow()

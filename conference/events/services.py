@@ -1,7 +1,7 @@
 """Conferences: find, list, create and update."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort
@@ -35,12 +35,12 @@ def get_conference_or_404(slug: str) -> Conference:
     return get_conference(slug) or abort(404)
 
 
-def list_conferences(today: date | None = None) -> list[Conference]:
+def list_conferences(now: datetime | None = None) -> list[Conference]:
     """Upcoming and current conferences first (soonest first), then past ones (latest first)."""
-    today = today or utcnow().date()
+    now = now or utcnow()
     rows = db.session.scalars(select(Conference).order_by(Conference.start_date)).all()
-    upcoming = [c for c in rows if c.end_date >= today]
-    finished = sorted((c for c in rows if c.end_date < today), key=lambda c: c.start_date, reverse=True)
+    upcoming = [c for c in rows if not c.is_over(now)]
+    finished = sorted((c for c in rows if c.is_over(now)), key=lambda c: c.start_date, reverse=True)
     return upcoming + finished
 
 
@@ -48,6 +48,8 @@ def to_utc(local: datetime | None, timezone: str) -> datetime | None:
     """A wall-clock time at the venue (as typed in a form) as an aware UTC moment."""
     if local is None:
         return None
+    if local.tzinfo is not None:  # already a moment, not a wall-clock time
+        return local
     return local.replace(tzinfo=ZoneInfo(timezone))
 
 
@@ -66,8 +68,6 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
     other = get_conference(slug)
     if other is not None and other is not conference:
         raise ConferenceError("slug_taken")
-    if data["end_date"] < data["start_date"]:
-        raise ConferenceError("dates")
     conference = conference or Conference()
     for field in CONFERENCE_FIELDS:
         setattr(conference, field, data[field])
@@ -75,6 +75,9 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
     db.session.add(conference)
     db.session.flush()
+    from ..registration.services import fill_free_places  # registration builds on events, not the reverse
+
+    fill_free_places(conference)  # a larger capacity lets the waiting list in
     return conference
 
 

@@ -1,7 +1,7 @@
 """Public conference pages and the conference settings form."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -26,12 +26,12 @@ PUBLIC_LINKS = (
 
 @bp.app_context_processor
 def conference_helpers() -> dict:
-    """Template helpers: the conference's public links and today's date."""
+    """Template helpers: the conference's public links and the current time."""
 
     def conference_links(conference: Conference) -> list[tuple[str, str]]:
         return [(endpoint, str(label)) for endpoint, label in PUBLIC_LINKS if endpoint in current_app.view_functions]
 
-    return {"conference_links": conference_links, "today": lambda: utcnow().date(), "now": utcnow}
+    return {"conference_links": conference_links, "now": utcnow}
 
 
 @bp.get("/")
@@ -77,8 +77,9 @@ def create():
 @conference_view(Role.ORGANIZER)
 def settings(conference: Conference):
     """Organizers and site administrators edit a conference."""
-    form = ConferenceForm(obj=conference)
-    if not form.is_submitted():
+    # Only a GET is filled from the stored conference: a POST is judged on what was sent alone.
+    form = ConferenceForm(obj=conference) if request.method == "GET" else ConferenceForm()
+    if request.method == "GET":
         for field in LOCAL_TIME_FIELDS:
             form[field].data = to_local(getattr(conference, field), conference.timezone)
     return _save(form, conference) or render_template("events/edit.html", form=form, conference=conference)

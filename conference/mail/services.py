@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 from flask import Flask, current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..types import utcnow
@@ -43,7 +43,7 @@ def queue_mail(recipient: str, template: str, locale: str = "en", conference=Non
     )
     db.session.add(message)
     if has_request_context():
-        g.mail_queued = True
+        g.setdefault("mail_queued", []).append(message)
     return message
 
 
@@ -70,20 +70,31 @@ def _send_smtp(message: OutboxMessage) -> None:
 BACKENDS = {"log": _send_log, "smtp": _send_smtp}
 
 
-def deliver(message: OutboxMessage) -> bool:
-    """Try to send one message; a failure stays in the outbox with its error."""
-    backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
-    message.attempts += 1
+def _claim(message_id: int, attempts: int) -> bool:
+    """Take a message for sending; False when another worker took it first (it counted the attempt)."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
+               OutboxMessage.state != MailState.SENT)
+        .values(attempts=attempts + 1)
+    ).rowcount == 1
+    db.session.commit()  # the claim is visible at once, and no lock is held while the mail server answers
+    return claimed
+
+
+def deliver(message: OutboxMessage) -> bool | None:
+    """Send one message: True sent, False failed (it stays in the outbox), None taken by another worker."""
+    if not _claim(message.id, message.attempts):
+        return None
     try:
-        backend(message)
+        BACKENDS[current_app.config["MAIL_BACKEND"]](message)
     except (OSError, smtplib.SMTPException) as error:
         message.state = MailState.FAILED
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        return False
-    message.state = MailState.SENT
-    message.sent_at = utcnow()
-    message.last_error = ""
-    return True
+    else:
+        message.state, message.sent_at, message.last_error = MailState.SENT, utcnow(), ""
+    db.session.commit()
+    return message.state == MailState.SENT
 
 
 def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int, int]:
@@ -92,22 +103,22 @@ def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.state.in_(states)).order_by(OutboxMessage.id).limit(limit)
     ).all()
-    sent = sum(deliver(message) for message in messages)
-    db.session.commit()
-    return sent, len(messages) - sent
+    results = [deliver(message) for message in messages]
+    return results.count(True), results.count(False)
 
 
 def retry(message: OutboxMessage) -> bool:
     """Send one failed or queued message again now."""
-    ok = deliver(message)
-    db.session.commit()
-    return ok
+    return bool(deliver(message))
 
 
 def _deliver_after_request(response):
-    """Send what this request queued, once its transaction has been committed."""
-    if g.pop("mail_queued", False) and response.status_code < 500:
-        deliver_pending()
+    """Send what this request queued (and only that), once its transaction has been committed."""
+    queued = g.pop("mail_queued", [])
+    if queued and response.status_code < 500:
+        for message in queued:
+            if message.id is not None and message.state == MailState.QUEUED:
+                deliver(message)
     return response
 
 

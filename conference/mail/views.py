@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..accounts.access import admin_required, conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
+from ..core.params import page_number
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
@@ -18,7 +19,8 @@ PAGE_SIZE = 50
 
 
 def _page(query):
-    return db.paginate(query.order_by(OutboxMessage.id.desc()), per_page=PAGE_SIZE, error_out=False)
+    return db.paginate(query.order_by(OutboxMessage.id.desc()), page=page_number(request.args), per_page=PAGE_SIZE,
+                       error_out=False)
 
 
 @bp.get("/<slug>/manage/outbox")

@@ -26,7 +26,7 @@ def category_choices() -> list[SelectChoice]:
 class NoteForm(FlaskForm):
     """A status change, with an optional note for the audit trail."""
 
-    note = TextAreaField(_l("Note (kept in the history)"), validators=[Optional(), Length(max=2000),
+    note = TextAreaField(_l("Note (for the organizers; not shown to the delegate)"), validators=[Optional(), Length(max=2000),
                                                                      CleanText(multiline=True)],
                          filters=[multiline_filter])
 

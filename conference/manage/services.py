@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.countries import country_name
+from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, Delegate, DelegateStatus, Delegation
@@ -38,7 +39,7 @@ class DelegateFilters:
     @classmethod
     def from_args(cls, args) -> DelegateFilters:
         """Read filters from a query string, ignoring values that are not valid."""
-        delegation = args.get("delegation", "")
+        delegation = args.get("delegation")
         sort = args.get("sort", "created")
         status = args.get("status", "")
         category = args.get("category", "")
@@ -47,7 +48,7 @@ class DelegateFilters:
             country=args.get("country", "").upper()[:2],
             status=status if status in {s.value for s in DelegateStatus} else "",
             category=category if category in {c.value for c in Category} else "",
-            delegation=int(delegation) if delegation.isdigit() else None,
+            delegation=parse_id(delegation),
             not_printed=args.get("not_printed") in {"1", "y", "on"},
             sort=sort if sort in SORTS else "created",
             descending=args.get("dir", "desc" if sort == "created" else "asc") == "desc",

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..accounts.access import conference_view
 from ..accounts.models import Role
 from ..core.i18n import fmt_date, fmt_number, lang, text_direction
+from ..core.params import page_number, parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
@@ -49,7 +50,8 @@ def dashboard(conference: Conference):
 def delegates(conference: Conference):
     """The delegates table: search, filters, sorting, pages, bulk actions."""
     filters = DelegateFilters.from_args(request.args)
-    page = db.paginate(delegate_query(conference, filters), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(delegate_query(conference, filters), page=page_number(request.args), per_page=PAGE_SIZE,
+                       error_out=False)
     return render_template("manage/delegates.html", conference=conference, page=page, filters=filters,
                            countries=countries_present(conference), delegations=delegations_of(conference),
                            statuses=list(DelegateStatus), categories=list(Category), bulk=BulkForm())
@@ -60,7 +62,7 @@ def delegates(conference: Conference):
 def bulk(conference: Conference):
     """Show the chosen delegates for confirmation, then apply the action to them."""
     form = BulkForm()
-    chosen = delegates_by_ids(conference, [int(i) for i in request.form.getlist("ids") if i.isdigit()])
+    chosen = delegates_by_ids(conference, [n for n in map(parse_id, request.form.getlist("ids")) if n])
     if not form.validate_on_submit() or not chosen:
         flash(_("Choose at least one delegate and an action."), "error")
         return redirect(url_for("manage.delegates", slug=conference.slug))

@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..events.models import Conference
 from ..extensions import db
 from .models import AuditEntry, Category, Delegate, DelegateStatus, Delegation
-from .services import new_badge_token
+from .services import new_badge_token, places_taken
 
 DEMO_DELEGATE_PASSWORD = "doha-demo-2027"
 
@@ -136,3 +136,5 @@ def seed_delegates(conference: Conference, count: int = 260) -> None:
         _add(conference, person, f"delegate{n:03d}@example.org", password_hash, when, _pick(rng, STATUS_WEIGHTS),
              _pick(rng, CATEGORY_WEIGHTS), codes, delegation=delegation)
     db.session.flush()
+    # The demo has a waiting list, so the conference is full: every place is approved or pending.
+    conference.capacity = places_taken(conference.id)

@@ -5,21 +5,15 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..accounts.services import MIN_PASSWORD_LENGTH
 from ..core.countries import country_choices
 from ..core.i18n import lang
-from ..core.text import CleanText, strip_filter
+from ..core.text import strip_filter, text_field
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def _text(label, required: bool = False, max_length: int = 200, description=None) -> StringField:
-    checks = [DataRequired()] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length), CleanText()], filters=[strip_filter],
-                       description=description)
 
 
 def _optional_int(value):
@@ -34,22 +28,22 @@ def country_select_choices(blank_label) -> list[SelectChoice]:
 class DetailsForm(FlaskForm):
     """What a delegate tells about themselves; shared by registering and editing."""
 
-    name = _text(_l("Full name, as you write it"), required=True,
+    name = text_field(_l("Full name, as you write it"), required=True,
                  description=_l("In any script, e.g. حمد بن سيف الحوسني or Hamad bin Saif Al-Housni."))
-    name_latin = _text(_l("Name in Latin letters"), description=_l("As in your passport, if your name is not in Latin letters."))
-    name_ar = _text(_l("Name in Arabic"), description=_l("Optional; printed on your badge."))
+    name_latin = text_field(_l("Name in Latin letters"), description=_l("As in your passport, if your name is not in Latin letters."))
+    name_ar = text_field(_l("Name in Arabic"), description=_l("Optional; printed on your badge."))
     country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Please choose a country from the list."))],
                           render_kw={"data-search": _l("Type to search countries")})
-    organization = _text(_l("Organization"))
-    job_title = _text(_l("Job title"))
+    organization = text_field(_l("Organization"))
+    job_title = text_field(_l("Job title"))
     delegation_id = SelectField(_l("Official delegation"), coerce=_optional_int, validate_choice=False,
                                 validators=[Optional()])
-    diet = _text(_l("Dietary needs"), max_length=500)
-    accessibility = _text(_l("Accessibility needs"), max_length=500)
+    diet = text_field(_l("Dietary needs"), max_length=500)
+    accessibility = text_field(_l("Accessibility needs"), max_length=500)
     visa_requested = BooleanField(_l("I need a visa invitation letter"))
-    passport_name = _text(_l("Name as in the passport"))
+    passport_name = text_field(_l("Name as in the passport"))
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
-    passport_number = _text(_l("Passport number"), max_length=40)
+    passport_number = text_field(_l("Passport number"), max_length=40)
     passport_expiry = DateField(_l("Passport expiry date"), validators=[Optional()])
     consent_public_list = BooleanField(_l("List my name, organization and country on the public participants page"))
 

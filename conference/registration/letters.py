@@ -105,6 +105,7 @@ def visa_letter_pdf(delegate: Delegate, conference: Conference, today: datetime 
     canvas.setTitle(f"Visa invitation letter {delegate.visa_letter_ref}")
     y = _letterhead(canvas, conference)
     issued = delegate.visa_letter_issued_at or today
+    issued = conference.local_date(issued) if issued else None
     draw_text(canvas, f"Ref.: {delegate.visa_letter_ref}", MARGIN, y, 10)
     draw_text(canvas, f"الرقم المرجعي: {delegate.visa_letter_ref}", WIDTH - MARGIN, y, 11, "right")
     if issued:

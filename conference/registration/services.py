@@ -76,6 +76,13 @@ def free_places(conference: Conference) -> int | None:
     return max(conference.capacity - places_taken(conference.id), 0)
 
 
+def waiting_count(conference_id: int) -> int:
+    """How many registrations are on the waiting list."""
+    return db.session.scalar(
+        select(func.count(Delegate.id)).where(Delegate.conference_id == conference_id, Delegate.status == S.WAITLISTED)
+    )
+
+
 def find_registration(conference_id: int, email: str) -> Delegate | None:
     """The registration of this e-mail for the conference, if any."""
     return db.session.scalar(
@@ -146,7 +153,7 @@ def register_delegate(conference: Conference, user: User, data: dict, locale: st
         raise RegistrationError(_l("This e-mail address is already registered for this conference."))
     _check_delegation(conference, data.get("delegation_id"), data["country"])
     free = free_places(conference)
-    if free == 0:
+    if free == 0 or waiting_count(conference.id):  # nobody overtakes those already waiting
         status = S.WAITLISTED
     else:
         status = S.APPROVED if conference.auto_approve else S.PENDING
@@ -219,6 +226,12 @@ def promote_delegate(delegate: Delegate, actor: User | None, note: str = "") -> 
     _change_status(delegate, "promote", actor, note)
 
 
+def fill_free_places(conference: Conference) -> list[Delegate]:
+    """Promote waiting delegates into places that are free (e.g. after the capacity was raised)."""
+    lock_conference(conference.id)
+    return promote_from_waitlist(conference)
+
+
 def promote_from_waitlist(conference: Conference) -> list[Delegate]:
     """Fill free places with the longest-waiting delegates (caller holds the conference lock)."""
     free = free_places(conference)
@@ -288,6 +301,7 @@ def create_delegation(conference: Conference, country: str, name: str) -> Delega
     """A new official delegation of a country."""
     if not is_country(country):
         raise RegistrationError(_l("Please choose a country from the list."))
+    lock_conference(conference.id)  # two organizers creating the same delegation at once
     exists = db.session.scalar(select(Delegation).where(Delegation.conference_id == conference.id,
                                                         Delegation.name == name))
     if exists:

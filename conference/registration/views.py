@@ -1,7 +1,7 @@
 """Public registration pages and the delegate's own page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import AccountError, create_user, find_user
 from ..core.i18n import lang
+from ..core.params import page_number
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
@@ -142,5 +143,6 @@ def visa_letter(conference: Conference):
 @conference_view()
 def participants(conference: Conference):
     """Approved delegates who agreed to be listed: name, organization and country only."""
-    page = db.paginate(public_participants(conference), per_page=100, error_out=False)
+    page = db.paginate(public_participants(conference), page=page_number(request.args), per_page=100,
+                       error_out=False)
     return render_template("registration/participants.html", conference=conference, page=page)

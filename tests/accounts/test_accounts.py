@@ -127,3 +127,24 @@ def test_password_page_needs_login(client):
     response = client.get("/account/password")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_password_change_logs_out_other_sessions(app, make_user):
+    user = make_user("sam@example.org")
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user)
+    post_form(here, "/account/password", {"current": PASSWORD, "new": "another-long-one", "confirm": "another-long-one"})
+    from flask import g
+
+    g.pop("_login_user", None)
+    assert here.get("/account/password").status_code == 200
+    g.pop("_login_user", None)
+    assert elsewhere.get("/account/password").status_code == 302
+
+
+def test_next_cannot_leave_the_site(client, make_user):
+    make_user("sam@example.org")
+    for target in ("/%09/evil.example", "/\t/evil.example", "https://evil.example/", "/\\evil.example"):
+        response = post_form(client, f"/login?next={target}", {"email": "sam@example.org", "password": PASSWORD})
+        assert "evil" not in response.headers["Location"], target

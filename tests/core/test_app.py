@@ -105,3 +105,20 @@ def test_500_page_rolls_back_and_is_translated(app, client):
 def test_oversized_body_is_refused(client):
     response = client.post("/login", data={"email": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_odd_query_strings_never_break_a_page(client, doha):
+    for path in ("/?_method=POST", "/doha/?_external=1&lang=ar", "/doha/participants?page=99999999999999999999",
+                 "/doha/participants?page=%C2%B2", "/doha/participants?page=-1"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+
+
+def test_huge_ids_in_addresses_are_not_found(client, make_user, doha):
+    from conference.accounts.models import Role
+    from tests.conftest import login
+
+    login(client, make_user(role=Role.ORGANIZER, conference=doha))
+    assert client.get("/doha/manage/delegates/99999999999999999999").status_code == 404
+    assert client.get("/doha/manage/delegates?delegation=%C2%B2&page=%C2%B2").status_code == 200
+    assert client.get("/doha/manage/delegates.csv?delegation=99999999999999999999").status_code == 200

@@ -213,3 +213,27 @@ def test_delegations(register, doha):
         set_delegation_head(delegation, egyptian)
     with pytest.raises(RegistrationError):
         register(country="EG", delegation_id=delegation.id)
+
+
+def test_newcomers_do_not_overtake_the_waiting_list(register, doha, make_user):
+    organizer = make_user("boss@example.org")
+    first = register()
+    waitlist_delegate(first, organizer)
+    db.session.commit()
+    assert register().status == S.WAITLISTED
+
+
+def test_raising_the_capacity_promotes_the_waiting_list(register, doha):
+    from conference.events.services import save_conference
+
+    doha.capacity = 1
+    db.session.commit()
+    register()
+    waiting = [register(), register()]
+    data = {field: getattr(doha, field) for field in (
+        "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar", "city_en",
+        "city_ar", "country", "timezone", "start_date", "end_date", "auto_approve", "agenda_published",
+        "admit_only_on_conference_days")}
+    save_conference(doha, {**data, "capacity": 2})
+    db.session.commit()
+    assert [d.status for d in waiting] == [S.APPROVED, S.WAITLISTED]
