@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 
 from .config import ROOT, check_config, load_config
@@ -29,6 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntConverter
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy the client's address and scheme come from its X-Forwarded-* headers;
+        # without this every visitor shares the proxy's address (and its login rate limit).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     from . import cli

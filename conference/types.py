@@ -1,9 +1,10 @@
 """Column types and time helpers shared by the models."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +31,9 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def string_enum(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """A portable enum column: a string with a named CHECK constraint, storing the members' values."""
+    return Enum(cls, native_enum=False, create_constraint=True, length=length, name=name,
+                values_callable=lambda members: [member.value for member in members])

@@ -84,13 +84,6 @@ def grant_role(user: User, conference_id: int, role: Role) -> Membership:
     return membership
 
 
-def revoke_role(user: User, conference_id: int, role: Role) -> None:
-    """Take a role away from a user."""
-    for membership in list(user.memberships):
-        if membership.conference_id == conference_id and membership.role == role:
-            user.memberships.remove(membership)
-
-
 def team_of(conference_id: int) -> list[Membership]:
     """Everyone holding a role for the conference, by role then e-mail."""
     from sqlalchemy.orm import joinedload

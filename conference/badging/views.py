@@ -15,9 +15,9 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..events.models import Conference
 from ..extensions import db
-from ..manage.services import DelegateFilters, countries_present, delegations_of
+from ..manage.services import DelegateFilters, countries_present
 from ..registration.models import Category, DelegateStatus
-from ..registration.services import get_delegate, registration_of
+from ..registration.services import delegation_choices, get_delegate, registration_of
 from . import bp
 from .forms import LayoutForm
 from .services import BadgeError, badge_query, count_badges, mark_printed, reissue_badge, render_batch, render_one
@@ -49,7 +49,7 @@ def badges(conference: Conference):
     count = count_badges(badge_query(conference, filters))
     return render_template("badging/badges.html", conference=conference, filters=filters, count=count,
                            layout_form=LayoutForm(request.args), countries=countries_present(conference),
-                           delegations=delegations_of(conference), categories=list(Category), form=ConfirmForm())
+                           delegations=delegation_choices(conference), categories=list(Category), form=ConfirmForm())
 
 
 @bp.get("/<slug>/manage/badges.pdf")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..registration.models import Delegate, _enum
-from ..types import UTCDateTime, utcnow
+from ..registration.models import Delegate
+from ..types import UTCDateTime, string_enum, utcnow
 
 
 class Verdict(str, enum.Enum):
@@ -119,8 +119,8 @@ class ScanLog(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[ScanStatus] = mapped_column(_enum(ScanStatus, "scan_status"))
-    reason: Mapped[Verdict | None] = mapped_column(_enum(Verdict, "scan_reason"))
+    status: Mapped[ScanStatus] = mapped_column(string_enum(ScanStatus, "scan_status"))
+    reason: Mapped[Verdict | None] = mapped_column(string_enum(Verdict, "scan_reason"))
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="SET NULL"), index=True)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"), index=True)
     gate: Mapped[str] = mapped_column(String(60), default="")

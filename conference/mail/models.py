@@ -5,11 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..types import UTCDateTime, string_enum, utcnow
 
 
 class MailState(str, enum.Enum):
@@ -41,8 +41,7 @@ class OutboxMessage(db.Model):
     template: Mapped[str] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(5))
     state: Mapped[MailState] = mapped_column(
-        Enum(MailState, native_enum=False, create_constraint=True, length=10, name="mail_state",
-             values_callable=lambda e: [m.value for m in e]),
+        string_enum(MailState, "mail_state", length=10),
         default=MailState.QUEUED, index=True,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)

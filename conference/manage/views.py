@@ -14,14 +14,15 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
-from ..registration.services import (ACTIONS, RegistrationError, bulk_change, delegates_by_ids, get_delegate,
-                                     issue_visa_letter, set_category, update_details, waitlist_position)
+from ..registration.services import (ACTIONS, RegistrationError, apply_bulk_action, delegates_by_ids,
+                                     delegation_choices, get_delegate, issue_visa_letter, update_details,
+                                     waitlist_position)
 from . import bp
 from .charts import bar_chart, column_chart
 from .exports import delegate_header, delegate_rows
 from .forms import BulkForm, NoteForm, OrganizerDetailsForm
 from .services import DelegateFilters, countries_present, dashboard as dashboard_numbers, delegate_query
-from .services import delegation_names, delegations_of
+from .services import delegation_names
 
 PAGE_SIZE = 50
 ORGANIZER = Role.ORGANIZER
@@ -53,7 +54,7 @@ def delegates(conference: Conference):
     page = db.paginate(delegate_query(conference, filters), page=page_number(request.args), per_page=PAGE_SIZE,
                        error_out=False)
     return render_template("manage/delegates.html", conference=conference, page=page, filters=filters,
-                           countries=countries_present(conference), delegations=delegations_of(conference),
+                           countries=countries_present(conference), delegations=delegation_choices(conference),
                            statuses=list(DelegateStatus), categories=list(Category), bulk=BulkForm())
 
 
@@ -70,12 +71,7 @@ def bulk(conference: Conference):
         label = next((c.label for c in form.action.choices if c.value == form.action.data), form.action.data)
         return render_template("manage/bulk_confirm.html", conference=conference, form=form, chosen=chosen,
                                label=label)
-    action = form.action.data
-    if action.startswith("category:"):
-        done = set_category(chosen, Category(action.split(":", 1)[1]), current_user)
-        skipped = len(chosen) - done
-    else:
-        done, skipped = bulk_change(chosen, action, current_user)
+    done, skipped = apply_bulk_action(chosen, form.action.data, current_user)
     db.session.commit()
     flash(_("%(done)s changed, %(skipped)s left as they were.", done=done, skipped=skipped), "success")
     return redirect(url_for("manage.delegates", slug=conference.slug))
@@ -117,7 +113,7 @@ def change_status(conference: Conference, delegate_id: int, action: str):
 def edit_delegate(conference: Conference, delegate_id: int):
     """An organizer edits a delegate's details and category."""
     item = _delegate_or_404(conference, delegate_id)
-    form = OrganizerDetailsForm(obj=item, delegations=delegations_of(conference), conference=conference)
+    form = OrganizerDetailsForm(obj=item, delegations=delegation_choices(conference), conference=conference)
     if request.method == "GET":
         form.category.data = item.category.value
     if form.validate_on_submit():

@@ -4,10 +4,11 @@ from flask import Blueprint
 bp = Blueprint("registration", __name__)
 
 from . import views  # noqa: E402,F401
-from .models import DelegateStatus  # noqa: E402
+from .models import Category, DelegateStatus  # noqa: E402
 
 
 @bp.app_context_processor
 def registration_helpers() -> dict:
-    """Template helpers: a status value's translated title."""
-    return {"status_title": lambda value: DelegateStatus(value).title}
+    """Template helpers: translated titles of stored status and category values."""
+    return {"status_title": lambda value: DelegateStatus(value).title,
+            "category_title": lambda value: Category(value).title if value in Category._value2member_map_ else value}

@@ -5,19 +5,13 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, Enum, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column: a string with a CHECK constraint, storing the values."""
-    return Enum(cls, native_enum=False, create_constraint=True, length=20, name=name,
-                values_callable=lambda e: [m.value for m in e])
+from ..types import UTCDateTime, string_enum, utcnow
 
 
 class DelegateStatus(str, enum.Enum):
@@ -125,9 +119,9 @@ class Delegate(db.Model):
     country: Mapped[str] = mapped_column(String(2), index=True)
     organization: Mapped[str] = mapped_column(String(200), default="")
     job_title: Mapped[str] = mapped_column(String(200), default="")
-    category: Mapped[Category] = mapped_column(_enum(Category, "category"), default=Category.DELEGATE)
+    category: Mapped[Category] = mapped_column(string_enum(Category, "category"), default=Category.DELEGATE)
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
-    status: Mapped[DelegateStatus] = mapped_column(_enum(DelegateStatus, "delegate_status"),
+    status: Mapped[DelegateStatus] = mapped_column(string_enum(DelegateStatus, "delegate_status"),
                                                   default=DelegateStatus.PENDING)
     diet: Mapped[str] = mapped_column(String(500), default="")
     accessibility: Mapped[str] = mapped_column(String(500), default="")
@@ -154,16 +148,12 @@ class Delegate(db.Model):
     audit: Mapped[list[AuditEntry]] = relationship(back_populates="delegate", order_by="AuditEntry.id",
                                                    cascade="all, delete-orphan")
 
-    @property
-    def display_name_latin(self) -> str:
-        """The name in Latin letters when known, else as written."""
-        return self.name_latin or self.name
-
 
 AUDIT_EVENTS = {
     "registered": _l("Registered"),
     "status": _l("Status changed"),
     "edited": _l("Details edited"),
+    "category": _l("Category changed"),
     "visa_letter": _l("Visa letter issued"),
     "badge_reissued": _l("Badge reissued"),
     "badge_printed": _l("Badge printed"),

@@ -265,6 +265,14 @@ def bulk_change(delegates: list[Delegate], action: str, actor: User) -> tuple[in
     return done, len(delegates) - done
 
 
+def apply_bulk_action(delegates: list[Delegate], action: str, actor: User) -> tuple[int, int]:
+    """A bulk action from the delegates table: a transition, or "category:<name>". Returns (done, skipped)."""
+    if action.startswith("category:"):
+        done = set_category(delegates, Category(action.split(":", 1)[1]), actor)
+        return done, len(delegates) - done
+    return bulk_change(delegates, action, actor)
+
+
 def update_details(delegate: Delegate, data: dict, actor: User, by_organizer: bool) -> None:
     """Change a registration's details: the delegate while pending, organizers at any time."""
     if not by_organizer and delegate.status not in (S.PENDING, S.WAITLISTED):
@@ -295,6 +303,13 @@ def issue_visa_letter(delegate: Delegate, actor: User) -> str:
         delegate.visa_letter_issued_at = utcnow()
         record_event(delegate, "visa_letter", actor, delegate.visa_letter_ref)
     return delegate.visa_letter_ref
+
+
+def delegation_choices(conference: Conference) -> list[Delegation]:
+    """The conference's delegations by country and name, for lists to choose from."""
+    return db.session.scalars(
+        select(Delegation).where(Delegation.conference_id == conference.id).order_by(Delegation.country, Delegation.name)
+    ).all()
 
 
 def create_delegation(conference: Conference, country: str, name: str) -> Delegation:
@@ -357,6 +372,6 @@ def set_category(delegates: list[Delegate], category: Category, actor: User) -> 
     for delegate in delegates:
         if delegate.category != category:
             delegate.category = category
-            record_event(delegate, "edited", actor, f"category: {category.value}")
+            record_event(delegate, "category", actor, category.value)
             changed += 1
     return changed

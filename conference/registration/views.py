@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import conference_view, login_required_view
@@ -17,15 +16,9 @@ from ..extensions import db
 from . import bp
 from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
-from .models import Delegate, DelegateStatus, Delegation
-from .services import (RegistrationError, cancel_delegate, public_participants, register_delegate, registration_of,
+from .models import Delegate, DelegateStatus
+from .services import (RegistrationError, cancel_delegate, delegation_choices, public_participants, register_delegate, registration_of,
                        update_details, waitlist_position)
-
-
-def _delegations(conference: Conference) -> list[Delegation]:
-    return db.session.scalars(
-        select(Delegation).where(Delegation.conference_id == conference.id).order_by(Delegation.country, Delegation.name)
-    ).all()
 
 
 def _own_registration(conference: Conference) -> Delegate:
@@ -54,7 +47,7 @@ def register(conference: Conference):
     if current_user.is_authenticated and registration_of(current_user, conference):
         flash(_("You are already registered for this conference."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
-    form = RegistrationForm(delegations=_delegations(conference), conference=conference,
+    form = RegistrationForm(delegations=delegation_choices(conference), conference=conference,
                             needs_account=not current_user.is_authenticated)
     if form.validate_on_submit():
         try:
@@ -93,7 +86,7 @@ def edit(conference: Conference):
     if delegate.status not in (DelegateStatus.PENDING, DelegateStatus.WAITLISTED):
         flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
-    form = DetailsForm(obj=delegate, delegations=_delegations(conference), conference=conference)
+    form = DetailsForm(obj=delegate, delegations=delegation_choices(conference), conference=conference)
     if form.validate_on_submit():
         try:
             update_details(delegate, form.details(), current_user, by_organizer=False)

@@ -122,3 +122,17 @@ def test_huge_ids_in_addresses_are_not_found(client, make_user, doha):
     assert client.get("/doha/manage/delegates/99999999999999999999").status_code == 404
     assert client.get("/doha/manage/delegates?delegation=%C2%B2&page=%C2%B2").status_code == 200
     assert client.get("/doha/manage/delegates.csv?delegation=99999999999999999999").status_code == 200
+
+
+def test_trusted_proxy_headers(database_url):
+    app = create_app(app_config(database_url, TRUSTED_PROXIES=1))
+
+    @app.get("/whoami-test")
+    def whoami():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.9",
+                                                              "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "203.0.113.9 https"
