@@ -15,7 +15,7 @@ BULK_ACTIONS = {
     "reject": _l("Reject"),
     "waitlist": _l("Move to the waiting list"),
     "promote": _l("Promote from the waiting list"),
-    "cancel": _l("Cancel"),
+    "cancel": _l("Cancel the registration"),
 }
 
 

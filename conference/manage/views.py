@@ -14,7 +14,7 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
-from ..registration.services import (ACTIONS, RegistrationError, apply_bulk_action, delegates_by_ids,
+from ..registration.services import (ACTIONS, RegistrationError, allowed_actions, apply_bulk_action, delegates_by_ids,
                                      delegation_choices, get_delegate, issue_visa_letter, update_details,
                                      waitlist_position)
 from . import bp
@@ -83,7 +83,7 @@ def delegate(conference: Conference, delegate_id: int):
     """One delegate: details, passport data, history and the actions that apply."""
     item = _delegate_or_404(conference, delegate_id)
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
-                           position=waitlist_position(item), actions=ACTIONS)
+                           position=waitlist_position(item), allowed=allowed_actions(item))
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")

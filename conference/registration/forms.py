@@ -42,7 +42,8 @@ class DetailsForm(FlaskForm):
     accessibility = text_field(_l("Accessibility needs"), max_length=500)
     visa_requested = BooleanField(_l("I need a visa invitation letter"))
     passport_name = text_field(_l("Name as in the passport"))
-    nationality = SelectField(_l("Nationality"), validators=[Optional()])
+    nationality = SelectField(_l("Nationality"), validators=[Optional()],
+                              render_kw={"data-search": _l("Type to search countries")})
     passport_number = text_field(_l("Passport number"), max_length=40)
     passport_expiry = DateField(_l("Passport expiry date"), validators=[Optional()])
     consent_public_list = BooleanField(_l("List my name, organization and country on the public participants page"))

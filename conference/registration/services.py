@@ -47,6 +47,11 @@ TRANSITIONS = {
 }
 
 
+def allowed_actions(delegate: Delegate) -> list[str]:
+    """The status changes that apply to the delegate now, in the order pages offer them."""
+    return [action for action, transition in TRANSITIONS.items() if delegate.status in transition.allowed_from]
+
+
 def new_badge_token() -> str:
     """128 random bits as 39 decimal digits: the badge token of the QR contract."""
     return f"{secrets.randbits(128):039d}"
