@@ -23,6 +23,14 @@ def _page(query):
                        error_out=False)
 
 
+def _message_or_404(conference: Conference, message_id: int) -> OutboxMessage:
+    """A message of this conference's outbox (another conference's is not found)."""
+    item = db.session.get(OutboxMessage, message_id)
+    if item is None or item.conference_id != conference.id:
+        abort(404)
+    return item
+
+
 @bp.get("/<slug>/manage/outbox")
 @conference_view(Role.ORGANIZER)
 def outbox(conference: Conference):
@@ -35,9 +43,7 @@ def outbox(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def message(conference: Conference, message_id: int):
     """One message as it was sent."""
-    item = db.session.get(OutboxMessage, message_id)
-    if item is None or item.conference_id != conference.id:
-        abort(404)
+    item = _message_or_404(conference, message_id)
     return render_template("mail/message.html", message=item, conference=conference, form=ConfirmForm())
 
 
@@ -45,9 +51,7 @@ def message(conference: Conference, message_id: int):
 @conference_view(Role.ORGANIZER)
 def retry_message(conference: Conference, message_id: int):
     """Send a failed message again."""
-    item = db.session.get(OutboxMessage, message_id)
-    if item is None or item.conference_id != conference.id:
-        abort(404)
+    item = _message_or_404(conference, message_id)
     if ConfirmForm().validate_on_submit():
         if retry(item):
             flash(_("The message has been sent."), "success")
