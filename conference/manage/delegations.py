@@ -43,7 +43,7 @@ def delegations(conference: Conference):
     form = DelegationForm()
     if form.validate_on_submit():
         try:
-            delegation = create_delegation(conference, form.country.data, form.name.data)
+            delegation = create_delegation(conference, form.country.data, form.name.data, form.name_ar.data)
         except RegistrationError as error:
             db.session.rollback()
             form.name.errors.append(str(error))

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.text import CleanText, multiline_filter, strip_filter
+from ..core.text import CleanText, multiline_filter, strip_filter, text_field
 from ..registration.forms import DetailsForm, country_select_choices
 from ..registration.models import Category
 
@@ -64,6 +64,7 @@ class DelegationForm(FlaskForm):
                           render_kw={"data-search": _l("Type to search countries")})
     name = StringField(_l("Name of the delegation"), validators=[DataRequired(), Length(max=200), CleanText()],
                        filters=[strip_filter], description=_l("For example: Delegation of the Sultanate of Oman"))
+    name_ar = text_field(_l("Name of the delegation in Arabic"), description=_l("For example: وفد سلطنة عمان"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

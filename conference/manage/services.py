@@ -85,11 +85,12 @@ def delegate_query(conference: Conference, filters: DelegateFilters, load_delega
     return query.order_by(order.desc() if filters.descending else order.asc(), Delegate.id)
 
 
-def delegation_names(conference: Conference) -> dict[int, str]:
-    """Delegation id → name, for exports that must not load delegations row by row."""
-    return dict(db.session.execute(
-        select(Delegation.id, Delegation.name).where(Delegation.conference_id == conference.id)
-    ).all())
+def delegation_names(conference: Conference, language: str) -> dict[int, str]:
+    """Delegation id → name in `language`, for exports that must not load delegations row by row."""
+    rows = db.session.execute(
+        select(Delegation.id, Delegation.name, Delegation.name_ar).where(Delegation.conference_id == conference.id)
+    ).all()
+    return {id_: (name_ar if language == "ar" and name_ar else name) for id_, name, name_ar in rows}
 
 
 def delegations_of(conference: Conference) -> list[Delegation]:

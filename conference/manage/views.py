@@ -160,7 +160,7 @@ def letter_pdf(conference: Conference, delegate_id: int):
 def _export_rows(conference: Conference):
     filters = DelegateFilters.from_args(request.args)
     query = delegate_query(conference, filters, load_delegation=False)
-    return delegate_rows(query, delegation_names(conference), lang())
+    return delegate_rows(query, delegation_names(conference, lang()), lang())
 
 
 @bp.get("/<slug>/manage/delegates.csv")

@@ -59,10 +59,16 @@ ORGANIZATIONS_AR = ["وزارة التنمية الاجتماعية", "خط مس
                     "مركز الحماية والتأهيل الاجتماعي (أمان)", "إدارة حماية الأسرة"]
 JOBS = ["Director", "Programme Officer", "Helpline Coordinator", "Child Protection Specialist", "Psychologist",
         "Social Worker", "Policy Adviser", "Researcher", "Head of Department", "Counsellor"]
-DELEGATIONS = {"OM": "Delegation of the Sultanate of Oman", "QA": "Delegation of the State of Qatar",
-               "SA": "Delegation of the Kingdom of Saudi Arabia", "JO": "Delegation of the Hashemite Kingdom of Jordan",
-               "EG": "Delegation of the Arab Republic of Egypt", "MA": "Delegation of the Kingdom of Morocco",
-               "KW": "Delegation of the State of Kuwait", "TN": "Delegation of the Republic of Tunisia"}
+DELEGATIONS = {
+    "OM": ("Delegation of the Sultanate of Oman", "وفد سلطنة عمان"),
+    "QA": ("Delegation of the State of Qatar", "وفد دولة قطر"),
+    "SA": ("Delegation of the Kingdom of Saudi Arabia", "وفد المملكة العربية السعودية"),
+    "JO": ("Delegation of the Hashemite Kingdom of Jordan", "وفد المملكة الأردنية الهاشمية"),
+    "EG": ("Delegation of the Arab Republic of Egypt", "وفد جمهورية مصر العربية"),
+    "MA": ("Delegation of the Kingdom of Morocco", "وفد المملكة المغربية"),
+    "KW": ("Delegation of the State of Kuwait", "وفد دولة الكويت"),
+    "TN": ("Delegation of the Republic of Tunisia", "وفد الجمهورية التونسية"),
+}
 STATUS_WEIGHTS = [(DelegateStatus.APPROVED, 68), (DelegateStatus.PENDING, 14), (DelegateStatus.WAITLISTED, 7),
                   (DelegateStatus.REJECTED, 5), (DelegateStatus.CANCELLED, 6)]
 CATEGORY_WEIGHTS = [(Category.DELEGATE, 78), (Category.SPEAKER, 9), (Category.PRESS, 5), (Category.VIP, 4),
@@ -120,8 +126,8 @@ def seed_delegates(conference: Conference, count: int = 260) -> None:
     password_hash = generate_password_hash(DEMO_DELEGATE_PASSWORD)  # hashed once: demo accounts share it
     start = datetime.now(timezone.utc) - timedelta(days=60)
     codes: dict[str, int] = {}
-    delegations = {code: Delegation(conference_id=conference.id, country=code, name=name)
-                   for code, name in DELEGATIONS.items()}
+    delegations = {code: Delegation(conference_id=conference.id, country=code, name=name, name_ar=name_ar)
+                   for code, (name, name_ar) in DELEGATIONS.items()}
     db.session.add_all(delegations.values())
     hamad = _add(conference, {"name": "حمد بن سيف الحوسني", "name_latin": "Hamad bin Saif Al-Housni",
                               "name_ar": "حمد بن سيف الحوسني", "country": "OM",

@@ -54,7 +54,7 @@ class DetailsForm(FlaskForm):
         self.country.choices = country_select_choices(_l("Choose a country"))
         self.nationality.choices = country_select_choices(_l("Choose a nationality"))
         self.delegation_id.choices = [SelectChoice("", str(_l("None")))] + [
-            SelectChoice(str(d.id), d.name, render_kw={"data-country": d.country}) for d in delegations
+            SelectChoice(str(d.id), d.title, render_kw={"data-country": d.country}) for d in delegations
         ]
         self._delegation_ids = {d.id for d in delegations}
 

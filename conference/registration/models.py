@@ -87,6 +87,7 @@ class Delegation(db.Model):
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
     country: Mapped[str] = mapped_column(String(2))
     name: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str] = mapped_column(String(200), default="")
     head_id: Mapped[int | None] = mapped_column(
         ForeignKey("delegates.id", ondelete="SET NULL", use_alter=True, name="fk_delegations_head_id_delegates")
     )
@@ -94,6 +95,13 @@ class Delegation(db.Model):
 
     head: Mapped[Delegate | None] = relationship(foreign_keys=[head_id], post_update=True)
     members: Mapped[list[Delegate]] = relationship(back_populates="delegation", foreign_keys="Delegate.delegation_id")
+
+    @property
+    def title(self) -> str:
+        """The name in the page's language (Arabic when given, else the name as entered)."""
+        from ..core.i18n import lang
+
+        return self.name_ar if lang() == "ar" and self.name_ar else self.name
 
 
 class Delegate(db.Model):

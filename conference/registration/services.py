@@ -317,7 +317,7 @@ def delegation_choices(conference: Conference) -> list[Delegation]:
     ).all()
 
 
-def create_delegation(conference: Conference, country: str, name: str) -> Delegation:
+def create_delegation(conference: Conference, country: str, name: str, name_ar: str = "") -> Delegation:
     """A new official delegation of a country."""
     if not is_country(country):
         raise RegistrationError(_l("Please choose a country from the list."))
@@ -326,7 +326,7 @@ def create_delegation(conference: Conference, country: str, name: str) -> Delega
                                                         Delegation.name == name))
     if exists:
         raise RegistrationError(_l("A delegation with this name already exists."))
-    delegation = Delegation(conference_id=conference.id, country=country, name=name)
+    delegation = Delegation(conference_id=conference.id, country=country, name=name, name_ar=name_ar)
     db.session.add(delegation)
     db.session.flush()
     return delegation
