@@ -56,6 +56,15 @@ _STORED_ANSWER = select(_scans.c.answer).where(_scans.c.conference_id == bindpar
                                                _scans.c.nonce == bindparam("nonce"))
 _ADMIT = _checkins.insert()
 _LOG = _scans.insert()
+_WHO = ("gate", "staff_id", "device_id")
+_LOGGED = ("conference_id", "at", "status", "reason", "delegate_id", "raw", "nonce", "answer", *_WHO)
+# PostgreSQL admits and logs in one round trip: the log line takes the admission's id from a CTE.
+# If either insert breaks a unique constraint, the statement fails as a whole, like the two inserts did.
+_ADMITTED = _checkins.insert().values({name: bindparam(name, type_=_checkins.c[name].type) for name in (
+    "conference_id", "delegate_id", "day", "at", "nonce", *_WHO)}).returning(_checkins.c.id).cte("admitted")
+_ADMIT_AND_LOG = _scans.insert().from_select(
+    [*_LOGGED, "checkin_id"],
+    select(*[bindparam(name, type_=_scans.c[name].type) for name in _LOGGED], _ADMITTED.c.id))
 _CONFERENCE = select(Conference).where(Conference.slug == bindparam("slug"))
 _CONFERENCE_AND_DEVICE = _CONFERENCE.add_columns(Device).outerjoin(
     Device, Device.token_hash == bindparam("token_hash"))
@@ -205,6 +214,19 @@ def _dump(answer: dict) -> str:
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
 
 
+def _admit(conference_id: int, answer: dict, body: str, delegate_id: int, who: dict, raw: str,
+           nonce: str | None, now: datetime, day: date) -> None:
+    """Store the admission and its log line; IntegrityError when either collides."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        _run(_ADMIT_AND_LOG, conference_id=conference_id, delegate_id=delegate_id, day=day, at=now,
+             status=ScanStatus.OK, reason=None, raw=raw, nonce=nonce, answer=body, **who)
+        return
+    # Elsewhere (SQLite is local, so a round trip is cheap) the log line is a second insert.
+    checkin_id = _run(_ADMIT, conference_id=conference_id, delegate_id=delegate_id, day=day, at=now,
+                      nonce=nonce, **who).inserted_primary_key[0]
+    _log(conference_id, answer, body, delegate_id, who, raw, nonce, now, checkin_id)
+
+
 def check_in(conference: Conference, code: str, gate: str = "", nonce: str | None = None,
              staff: User | None = None, device: Device | None = None, now: datetime | None = None) -> ScanResult:
     """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer."""
@@ -226,9 +248,7 @@ def check_in(conference: Conference, code: str, gate: str = "", nonce: str | Non
         answer = _answer(None, row, at=now, gate=gate)
         body = _dump(answer)
         try:
-            checkin_id = _run(_ADMIT, conference_id=conference_id, delegate_id=row.id, day=day, at=now,
-                              nonce=nonce, **who).inserted_primary_key[0]
-            _log(conference_id, answer, body, row.id, who, raw, nonce, now, checkin_id)
+            _admit(conference_id, answer, body, row.id, who, raw, nonce, now, day)
             db.session.commit()
             return ScanResult(answer, body)
         except IntegrityError:
