@@ -2,39 +2,13 @@
 from __future__ import annotations
 
 import io
-import threading
 from pathlib import Path
 
-import pytest
-from werkzeug.serving import make_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server, require_browser  # noqa: F401
+from tests.conftest import PASSWORD
 
-from tests.conftest import IN_CI, PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-# Under CI the browser tests must run: a missing browser or package fails them instead of skipping.
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    if IN_CI:
-        raise
-    pytest.skip("browser tests need the playwright package (pip install -r requirements.txt)",
-                allow_module_level=True)
-
-
-@pytest.fixture
-def live_server(app):
-    """The test application served over HTTP from a thread, on the test database."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+require_browser()
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 def open_door_page(browser, base: str, email: str, gate: str = "Main entrance"):
