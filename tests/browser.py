@@ -1,11 +1,9 @@
-"""Shared support for browser tests: Debian's Chromium driven by Playwright, the app served from a thread."""
+"""Shared support for browser tests: Debian's Chromium driven by Playwright (the live_server fixture is in conftest)."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
 
@@ -25,14 +23,3 @@ def require_browser() -> None:
             raise
         pytest.skip("browser tests need the playwright package (pip install -r requirements.txt)",
                     allow_module_level=True)
-
-
-@pytest.fixture
-def live_server(app):
-    """The test application served over HTTP from a thread, on the test database."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)

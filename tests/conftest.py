@@ -251,3 +251,18 @@ def make_delegate(app):
         return delegate
 
     return make
+
+
+@pytest.fixture
+def live_server(app):
+    """The test application served over HTTP from a thread, on the test database (for browser tests)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server, require_browser  # noqa: F401
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.conftest import PASSWORD
 
 require_browser()

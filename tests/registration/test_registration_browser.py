@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from conference.extensions import db
 from conference.registration.models import Delegate, DelegateStatus
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server, require_browser  # noqa: F401
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
