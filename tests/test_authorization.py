@@ -32,6 +32,8 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts.signup": ("/signup", PUBLIC),
     "accounts.logout": ("/logout", PUBLIC),
     "accounts.password": ("/account/password", LOGGED_IN),
+    "accounts.forgot_password": ("/password/forgot", PUBLIC),
+    "accounts.reset_password": ("/password/reset/not-a-valid-token", PUBLIC),
     "accounts.team": ("/doha/manage/team", ORGANIZER),
     "accounts.remove_member": ("/doha/manage/team/1/remove", POST_ONLY),
     "events.index": ("/", PUBLIC),

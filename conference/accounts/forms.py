@@ -62,3 +62,20 @@ class TeamMemberForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(role.value, role.title) for role in Role]
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a link to choose a new password."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip_filter])
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password from a reset link."""
+
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords do not match."))],
+    )

@@ -1,7 +1,9 @@
 """Accounts: create users, check passwords, grant roles."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -114,3 +116,24 @@ def remove_team_member(conference_id: int, membership_id: int) -> None:
         if organizers <= 1:
             raise AccountError(_l("A conference keeps at least one organizer."))
     db.session.delete(membership)
+
+
+RESET_SALT = "password-reset"
+RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
+
+
+def password_reset_token(user: User) -> str:
+    """A signed, expiring token; it stops working once the password changes (it carries its fingerprint)."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT).dumps(user.get_id())
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a valid, unexpired, unused reset token was made for."""
+    try:
+        session_id = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT).loads(
+            token, max_age=RESET_MAX_AGE)
+    except BadData:
+        return None
+    from .access import load_user
+
+    return load_user(session_id) if isinstance(session_id, str) else None

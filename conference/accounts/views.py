@@ -14,10 +14,11 @@ from ..mail.services import absolute_url, queue_mail
 from ..events.models import Conference
 from . import bp
 from .access import conference_view, login_required_view
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, SignupForm, TeamMemberForm
+from .forms import (ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm,
+                    TeamMemberForm)
 from .models import Role
-from .services import (AccountError, add_team_member, authenticate, change_password, create_user,
-                       remove_team_member, team_of)
+from .services import (AccountError, add_team_member, authenticate, change_password, create_user, find_user,
+                       password_reset_token, remove_team_member, set_password, team_of, user_for_reset_token)
 
 
 def safe_next(default: str = "events.index") -> str:
@@ -80,6 +81,39 @@ def logout():
         flash(_("You have logged out."), "success")
         return redirect(url_for("events.index"))
     return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Send a link to choose a new password (the answer is the same whether the account exists or not)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user is not None:
+            link = absolute_url("accounts.reset_password", token=password_reset_token(user))
+            queue_mail(user.email, "password_reset", user.locale, user=user, reset_url=link)
+            db.session.commit()
+        flash(_("If an account uses this address, we have sent it a link to choose a new password. "
+                "The link works for two hours."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the link in the e-mail."""
+    user = user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.new.data)
+        db.session.commit()
+        login_user(user)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("events.index"))
+    return render_template("accounts/reset.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -148,3 +148,31 @@ def test_next_cannot_leave_the_site(client, make_user):
     for target in ("/%09/evil.example", "/\t/evil.example", "https://evil.example/", "/\\evil.example"):
         response = post_form(client, f"/login?next={target}", {"email": "sam@example.org", "password": PASSWORD})
         assert "evil" not in response.headers["Location"], target
+
+
+def test_forgotten_password_by_mail_link_works_once(client, make_user):
+    import re
+
+    from sqlalchemy import select
+
+    make_user("sam@example.org")
+    response = post_form(client, "/password/forgot", {"email": "SAM@example.org"})
+    assert response.status_code == 302
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "password_reset"))
+    link = re.search(r"http://\S+/password/reset/(\S+)", mail.body_text).group(0)
+    path = link.split("127.0.0.1:5000", 1)[1]
+    new = {"new": "brand-new-password", "confirm": "brand-new-password"}
+    assert post_form(client, path, new).status_code == 302
+    assert authenticate("sam@example.org", "brand-new-password") is not None
+    again = post_form(client, path, {"new": "third-password-x", "confirm": "third-password-x"})
+    assert "no longer works" in again.get_data(as_text=True)
+    assert authenticate("sam@example.org", "brand-new-password") is not None
+
+
+def test_forgotten_password_does_not_reveal_accounts(client):
+    from sqlalchemy import func, select
+
+    response = post_form(client, "/password/forgot", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert "no longer works" in client.get("/password/reset/garbage?lang=en").get_data(as_text=True)
