@@ -101,6 +101,8 @@ def add_team_member(conference_id: int, email: str, role: Role) -> Membership:
     user = find_user(email)
     if user is None:
         raise AccountError(_l("No account uses this e-mail address. Ask the person to sign up first."))
+    lock_conference(conference_id)  # a double-clicked form must not insert the same role twice
+    db.session.refresh(user)
     return grant_role(user, conference_id, role)
 
 

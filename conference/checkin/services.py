@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -52,7 +52,7 @@ _BY_REVOKED_TOKEN = (select(*_SHOWN).select_from(_revoked.join(_delegates, _revo
                      .where(_revoked.c.token == bindparam("value")))
 _ADMISSION = select(_checkins.c.at, _checkins.c.gate).where(_checkins.c.delegate_id == bindparam("delegate_id"),
                                                            _checkins.c.day == bindparam("day"))
-_STORED_ANSWER = select(_scans.c.answer).where(_scans.c.conference_id == bindparam("conference_id"),
+_STORED_ANSWER = select(_scans.c.answer, _scans.c.raw).where(_scans.c.conference_id == bindparam("conference_id"),
                                                _scans.c.nonce == bindparam("nonce"))
 _ADMIT = _checkins.insert()
 _LOG = _scans.insert()
@@ -73,6 +73,10 @@ _CONFERENCE_AND_DEVICE = _CONFERENCE.add_columns(Device).outerjoin(
 def _run(statement, **values):
     """Execute a prebuilt statement in the session's transaction."""
     return db.session.connection().execute(statement, values)
+
+
+class NonceReused(ValueError):
+    """A client sent a nonce it already used for a different scan (a client bug, not a door event)."""
 
 
 class CheckInError(ValueError):
@@ -165,10 +169,16 @@ def _answer(reason: Verdict | None, row, at: datetime | None = None, first: date
     }
 
 
-def _stored_answer(conference_id: int, nonce: str | None) -> str | None:
+def _stored_answer(conference_id: int, nonce: str | None, raw: str) -> str | None:
+    """The first answer given to this nonce; a nonce reused for another code is refused, not replayed."""
     if not nonce:
         return None
-    return _run(_STORED_ANSWER, conference_id=conference_id, nonce=nonce).scalar()
+    stored = _run(_STORED_ANSWER, conference_id=conference_id, nonce=nonce).first()
+    if stored is None:
+        return None
+    if stored.raw != raw:
+        raise NonceReused(nonce)
+    return stored.answer
 
 
 def _find_badge(conference_id: int, parsed: tuple[str, str], day: date):
@@ -256,7 +266,7 @@ def check_in(conference: Conference, code: str, gate: str = "", nonce: str | Non
             # savepoints are unreliable under pysqlite, so the whole transaction goes and the scan is
             # logged in a new one.
             db.session.rollback()
-            stored = _stored_answer(conference_id, nonce)
+            stored = _stored_answer(conference_id, nonce, raw)
             if stored is not None:
                 return ScanResult.replay(stored)
             verdict = Verdict.ALREADY_CHECKED_IN
@@ -265,11 +275,13 @@ def check_in(conference: Conference, code: str, gate: str = "", nonce: str | Non
     answer = _answer(verdict, row, first=first, gate=first_gate)
     body = _dump(answer)
     try:
-        _log(conference_id, answer, body, row.id if row else None, who, raw, nonce, now)
+        # Someone of another conference is not recorded against this one (its organizers must not see them).
+        ours = row is not None and row.conference_id == conference_id
+        _log(conference_id, answer, body, row.id if ours else None, who, raw, nonce, now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        stored = _stored_answer(conference_id, nonce)
+        stored = _stored_answer(conference_id, nonce, raw)
         if stored is None:
             raise
         return ScanResult.replay(stored)
@@ -281,10 +293,14 @@ def undo_check_in(checkin: CheckIn, actor: User, note: str = "") -> None:
     conference = db.session.get(Conference, checkin.conference_id)
     local = checkin.at.astimezone(conference.tz)
     admitted = f"{checkin.day.isoformat()} {local:%H:%M}" + (f" · {checkin.gate}" if checkin.gate else "")
-    record_event(checkin.delegate, "checkin_undone", actor, f"{admitted}. {note}".strip(" ."))
-    db.session.add(ScanLog(conference_id=checkin.conference_id, status=ScanStatus.UNDONE, reason=None,
-                           delegate_id=checkin.delegate_id, gate=checkin.gate, staff_id=actor.id))
-    db.session.delete(checkin)
+    delegate, delegate_id, gate = checkin.delegate, checkin.delegate_id, checkin.gate
+    # Delete first: of two organizers undoing the same admission at once, only one deletes a row and audits it.
+    if db.session.execute(delete(CheckIn).where(CheckIn.id == checkin.id)).rowcount != 1:
+        raise CheckInError("already_undone")
+    db.session.expunge(checkin)
+    record_event(delegate, "checkin_undone", actor, f"{admitted}. {note}".strip(" ."))
+    db.session.add(ScanLog(conference_id=conference.id, status=ScanStatus.UNDONE, reason=None,
+                           delegate_id=delegate_id, gate=gate, staff_id=actor.id))
     db.session.flush()
 
 

@@ -19,7 +19,7 @@ from . import attendance as stats
 from . import bp
 from .forms import DeviceForm, UndoForm
 from .models import CheckIn, Device
-from .services import (check_in, door, hash_device_token, issue_device_token, list_devices, revoke_device,
+from .services import (CheckInError, NonceReused, check_in, door, hash_device_token, issue_device_token, list_devices, revoke_device,
                        search_delegates, undo_check_in)
 
 
@@ -89,9 +89,9 @@ def _authenticate(slug: str):
         return conference, None, device
     if not current_user.is_authenticated:
         abort(401)
-    csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
     if not has_role(current_user, conference, Role.STAFF, Role.ORGANIZER):
         abort(403)
+    csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
     return conference, current_user._get_current_object(), None
 
 
@@ -119,7 +119,10 @@ def scan_api(slug: str):
     """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict)."""
     conference, staff, device = _authenticate(slug)
     code, gate, nonce = _scan_request()
-    result = check_in(conference, code, gate, nonce, staff=staff, device=device)
+    try:
+        result = check_in(conference, code, gate, nonce, staff=staff, device=device)
+    except NonceReused:
+        abort(400)
     return Response(result.body, mimetype="application/json")
 
 
@@ -171,9 +174,16 @@ def undo_checkin(conference: Conference, checkin_id: int):
     day = checkin.day
     if form.validate_on_submit():
         name = checkin.delegate.name
-        undo_check_in(checkin, current_user, form.note.data or "")
-        db.session.commit()
-        flash(_("The admission of %(name)s has been undone.", name=name), "success")
+        try:
+            undo_check_in(checkin, current_user, form.note.data or "")
+        except CheckInError:
+            db.session.rollback()
+            flash(_("This admission had already been undone."), "info")
+        else:
+            db.session.commit()
+            flash(_("The admission of %(name)s has been undone.", name=name), "success")
+    else:
+        flash(" ".join(str(error) for error in form.note.errors) or _("Nothing was changed."), "error")
     return redirect(url_for("checkin.attendance", slug=conference.slug, day=day.isoformat()))
 
 

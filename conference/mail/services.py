@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import Flask, current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from ..types import utcnow
@@ -70,13 +71,17 @@ def _send_smtp(message: OutboxMessage) -> None:
 BACKENDS = {"log": _send_log, "smtp": _send_smtp}
 
 
-def _claim(message_id: int, attempts: int) -> bool:
-    """Take a message for sending; False when another worker took it first (it counted the attempt)."""
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a worker that died while sending
+
+
+def _claim(message_id: int) -> bool:
+    """Take a message for sending; False when it is sent already or another worker is sending it."""
+    now = utcnow()
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
-               OutboxMessage.state != MailState.SENT)
-        .values(attempts=attempts + 1)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state != MailState.SENT,
+               or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_LEASE))
+        .values(attempts=OutboxMessage.attempts + 1, claimed_at=now)
     ).rowcount == 1
     db.session.commit()  # the claim is visible at once, and no lock is held while the mail server answers
     return claimed
@@ -84,7 +89,7 @@ def _claim(message_id: int, attempts: int) -> bool:
 
 def deliver(message: OutboxMessage) -> bool | None:
     """Send one message: True sent, False failed (it stays in the outbox), None taken by another worker."""
-    if not _claim(message.id, message.attempts):
+    if not _claim(message.id):
         return None
     try:
         BACKENDS[current_app.config["MAIL_BACKEND"]](message)
@@ -93,6 +98,7 @@ def deliver(message: OutboxMessage) -> bool | None:
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
     else:
         message.state, message.sent_at, message.last_error = MailState.SENT, utcnow(), ""
+    message.claimed_at = None
     db.session.commit()
     return message.state == MailState.SENT
 

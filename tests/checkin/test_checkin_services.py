@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conference.badging.models import RevokedBadge
 from conference.checkin.models import CheckIn, ScanLog, ScanStatus
-from conference.checkin.services import (check_in, door, issue_device_token, normalize_code, parse_code,
+from conference.checkin.services import (NonceReused, check_in, door, issue_device_token, normalize_code, parse_code,
                                          revoke_device, search_delegates, undo_check_in)
 from conference.extensions import db
 from conference.registration.models import AuditEntry
@@ -141,7 +141,9 @@ def test_a_repeated_nonce_returns_the_first_answer_verbatim(today_conference, ma
     assert db.session.scalar(select(func.count(ScanLog.id))) == 1
     long_nonce = "x" * 500
     assert check_in(today_conference, "garbage", "A", long_nonce).body == \
-        check_in(today_conference, "other garbage", "A", long_nonce).body
+        check_in(today_conference, "garbage", "A", long_nonce).body
+    with pytest.raises(NonceReused):  # the same nonce for another code is a client bug, not a retry
+        check_in(today_conference, "other garbage", "A", long_nonce)
 
 
 def test_the_database_refuses_a_second_admission_on_a_day(today_conference, make_delegate):
