@@ -36,16 +36,21 @@ class SignupForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    """Replace the password."""
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password from a reset link."""
 
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords do not match."))],
     )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """Replace the password, knowing the current one."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ConfirmForm(FlaskForm):
@@ -68,14 +73,3 @@ class ForgotPasswordForm(FlaskForm):
     """Ask for a link to choose a new password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip_filter])
-
-
-class ResetPasswordForm(FlaskForm):
-    """Choose a new password from a reset link."""
-
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-                        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords do not match."))],
-    )

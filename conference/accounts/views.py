@@ -113,7 +113,7 @@ def reset_password(token: str):
         login_user(user)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("events.index"))
-    return render_template("accounts/reset.html", form=form)
+    return render_template("accounts/password.html", form=form, title=_("Choose a new password"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -131,7 +131,7 @@ def password():
             login_user(current_user._get_current_object())  # this session stays; all others are logged out
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("events.index"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form, title=_("Change password"))
 
 
 @bp.route("/<slug>/manage/team", methods=["GET", "POST"])

@@ -95,15 +95,21 @@
     bad: function () { play([[180, 0.5]], "sawtooth"); }
   };
 
-  function showSoundState() {
-    el.soundToggle.textContent = sound.on ? texts.sound_on : texts.sound_off;
-    el.soundToggle.setAttribute("aria-pressed", String(sound.on));
+  // A remembered on/off switch (sound, camera): the button shows the state and keeps it for next time.
+  function bindToggle(button, state, key, afterChange) {
+    function show() {
+      button.textContent = state.on ? texts[key + "_on"] : texts[key + "_off"];
+      button.setAttribute("aria-pressed", String(state.on));
+    }
+    button.addEventListener("click", function () {
+      state.on = !state.on;
+      save(key, state.on ? "on" : "off");
+      show();
+      if (afterChange) { afterChange(); }
+    });
+    show();
   }
-  el.soundToggle.addEventListener("click", function () {
-    sound.on = !sound.on;
-    save("sound", sound.on ? "on" : "off");
-    showSoundState();
-  });
+  bindToggle(el.soundToggle, sound, "sound");
 
   // ---- the verdict panel ----
   var verdictTimer = null;
@@ -410,14 +416,7 @@
     el.cameraStatus.textContent = "";
   }
 
-  function showCameraState() {
-    el.cameraToggle.textContent = camera.on ? texts.camera_on : texts.camera_off;
-    el.cameraToggle.setAttribute("aria-pressed", String(camera.on));
-  }
-  el.cameraToggle.addEventListener("click", function () {
-    camera.on = !camera.on;
-    save("camera", camera.on ? "on" : "off");
-    showCameraState();
+  bindToggle(el.cameraToggle, camera, "camera", function () {
     if (camera.on) { startCamera(); } else { stopCamera(); }
     focusScan();
   });
@@ -454,7 +453,5 @@
     showScanner();
   });
 
-  showSoundState();
-  showCameraState();
   showScanner();
 })();
