@@ -80,6 +80,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .agenda import bp as agenda_bp
     from .badging import bp as badging_bp
     from .checkin import bp as checkin_bp
     from .core import bp as core_bp
@@ -88,7 +89,9 @@ def _register_blueprints(app: Flask) -> None:
     from .mail import bp as mail_bp
     from .manage import bp as manage_bp
     from .registration import bp as registration_bp
+    from .submissions import bp as submissions_bp
 
-    for blueprint in (core_bp, accounts_bp, mail_bp, registration_bp, manage_bp, badging_bp, checkin_bp, events_bp):
+    for blueprint in (core_bp, accounts_bp, mail_bp, registration_bp, manage_bp, badging_bp, checkin_bp, events_bp,
+                      submissions_bp, agenda_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from .accounts.models import Role, User
 from .accounts.services import create_user, find_user, grant_role
 from .events.models import Conference
-from .events.services import add_room, get_conference
+from .events.services import add_room, add_track, get_conference
 from .extensions import db
 
 DEMO_SLUG = "doha-helplines"
@@ -25,6 +25,12 @@ ROOMS = (
     ("Al Majlis Room", "قاعة المجلس", 120),
     ("Workshop Room 1", "قاعة ورش العمل ١", 60),
     ("Workshop Room 2", "قاعة ورش العمل ٢", 60),
+)
+TRACKS = (
+    ("Child protection and helpline practice", "حماية الطفل وممارسات خطوط المساندة", "#0b6e6e"),
+    ("Children in emergencies and crises", "الأطفال في حالات الطوارئ والأزمات", "#b91c1c"),
+    ("Law, policy and the development goals", "القوانين والسياسات وأهداف التنمية", "#1d4ed8"),
+    ("Data, technology and best practice", "البيانات والتقنية وأفضل الممارسات", "#7b2cbf"),
 )
 
 
@@ -89,6 +95,8 @@ def seed_demo(today: date) -> Conference:
         db.session.flush()
         for name_en, name_ar, capacity in ROOMS:
             add_room(conference, name_en, name_ar, capacity)
+        for name_en, name_ar, colour in TRACKS:
+            add_track(conference, name_en, name_ar, colour)
     seed_users(conference)
     for extend in SEED_EXTENSIONS:
         extend(conference)
@@ -108,5 +116,18 @@ def _registration_demo(conference: Conference) -> None:
     seed_delegates(conference)
 
 
-# Each area adds a function here that fills in its own demo data, idempotently.
-SEED_EXTENSIONS: list = [_registration_demo]
+def _submissions_demo(conference: Conference) -> None:
+    from .submissions.demo import seed_proposals
+
+    seed_proposals(conference)
+
+
+def _agenda_demo(conference: Conference) -> None:
+    from .agenda.demo import seed_agenda
+
+    seed_agenda(conference)
+
+
+# Each area adds a function here that fills in its own demo data, idempotently; later areas build on earlier ones
+# (the agenda places proposals that the call for proposals confirmed).
+SEED_EXTENSIONS: list = [_registration_demo, _submissions_demo, _agenda_demo]

@@ -1,6 +1,6 @@
 """The authorization matrix: every route, every kind of visitor, the expected answer.
 
-Each area adds its routes to ROUTES; a route missing from the table fails the test.
+Each area adds its routes to ROUTES (newer areas in tests/<area>/matrix.py); a route missing from the table fails.
 """
 from __future__ import annotations
 
@@ -10,20 +10,13 @@ from conference.extensions import db
 from conference.mail.services import queue_mail
 from tests.conftest import login
 
-VISITORS = ("anonymous", "delegate", "reviewer", "staff", "other_organizer", "organizer", "admin")
+from tests.access import (ADMIN, LOGGED_IN, ORGANIZER, OWN_REGISTRATION, POST_ONLY, PUBLIC, STAFF,
+                          VISITORS, expect)
+from tests.agenda import matrix as agenda_matrix
+from tests.submissions import matrix as submissions_matrix
 
-
-def expect(anonymous, delegate, reviewer, staff, other_organizer, organizer, admin) -> dict[str, int]:
-    return dict(zip(VISITORS, (anonymous, delegate, reviewer, staff, other_organizer, organizer, admin)))
-
-
-PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)
-LOGGED_IN = expect(302, 200, 200, 200, 200, 200, 200)
-ORGANIZER = expect(302, 403, 403, 403, 403, 200, 200)
-STAFF = expect(302, 403, 403, 200, 403, 200, 200)
-ADMIN = expect(302, 403, 403, 403, 403, 403, 200)
-POST_ONLY = expect(405, 405, 405, 405, 405, 405, 405)
-OWN_REGISTRATION = expect(302, 200, 404, 404, 404, 404, 404)
+# Areas that keep their rows beside their own tests: each module has ROUTES and samples(people, conference).
+AREA_MATRICES = (submissions_matrix, agenda_matrix)
 
 # endpoint -> (path to GET, expected status per visitor)
 ROUTES: dict[str, tuple[str, dict[str, int]]] = {
@@ -80,6 +73,8 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "badging.reissue": ("/doha/manage/delegates/{delegate_id}/badge/reissue", POST_ONLY),
     "badging.my_badge": ("/doha/me/badge.pdf", OWN_REGISTRATION),
 }
+for area in AREA_MATRICES:
+    ROUTES.update(area.ROUTES)
 
 
 @pytest.fixture
@@ -91,6 +86,8 @@ def samples(app, people, doha) -> dict[str, object]:
     values = {"message_id": message.id, **_registration_samples(people["delegate"], doha)}
     for extend in SAMPLE_EXTENSIONS:
         values.update(extend(people, doha))
+    for area in AREA_MATRICES:
+        values.update(area.samples(people, doha))
     return values
 
 

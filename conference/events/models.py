@@ -1,4 +1,4 @@
-"""A conference (one edition of an event) and its rooms."""
+"""A conference (one edition of an event), its rooms and its tracks."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -46,6 +46,8 @@ class Conference(db.Model):
 
     rooms: Mapped[list[Room]] = relationship(back_populates="conference", order_by="Room.position",
                                              cascade="all, delete-orphan")
+    tracks: Mapped[list[Track]] = relationship(back_populates="conference", order_by="Track.position",
+                                               cascade="all, delete-orphan")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,3 +97,19 @@ class Room(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     conference: Mapped[Conference] = relationship(back_populates="rooms")
+
+
+class Track(db.Model):
+    """A thread of the programme (e.g. "Helplines in emergencies"), shared by the call for proposals and the agenda."""
+
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("conference_id", "name_en"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_ar: Mapped[str] = mapped_column(String(120), default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#0b6e6e")  # "#rrggbb", shown beside the name
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    conference: Mapped[Conference] = relationship(back_populates="tracks")

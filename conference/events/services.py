@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..types import utcnow
-from .models import Conference, Room
+from .models import Conference, Room, Track
 
 CONFERENCE_FIELDS = (
     "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
@@ -87,3 +87,11 @@ def add_room(conference: Conference, name_en: str, name_ar: str, capacity: int |
                 position=len(conference.rooms))
     db.session.add(room)
     return room
+
+
+def add_track(conference: Conference, name_en: str, name_ar: str, colour: str = "#0b6e6e") -> Track:
+    """Add a track at the end of the conference's track list."""
+    track = Track(conference=conference, name_en=name_en, name_ar=name_ar, colour=colour,
+                  position=len(conference.tracks))
+    db.session.add(track)
+    return track

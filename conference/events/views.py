@@ -18,6 +18,7 @@ from ..types import utcnow
 PUBLIC_LINKS = (
     ("registration.register", _l("Register")),
     ("agenda.agenda", _l("Agenda")),
+    ("agenda.speakers", _l("Speakers")),
     ("submissions.cfp", _l("Call for proposals")),
     ("registration.participants", _l("Participants")),
     ("registration.me", _l("My registration")),

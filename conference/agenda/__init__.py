@@ -1,0 +1,6 @@
+"""The two-day agenda: sessions in rooms, the editor with its checks, published versions, exports."""
+from flask import Blueprint
+
+bp = Blueprint("agenda", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""agenda: models (being built)."""

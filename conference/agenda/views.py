@@ -1,0 +1,2 @@
+"""agenda: pages (being built)."""
+from . import bp  # noqa: F401

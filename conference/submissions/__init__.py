@@ -1,0 +1,6 @@
+"""The call for proposals: submissions with co-speakers, review, decisions, speaker confirmation."""
+from flask import Blueprint
+
+bp = Blueprint("submissions", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""submissions: pages (being built)."""
+from . import bp  # noqa: F401
