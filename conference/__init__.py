@@ -49,10 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n, security
+    from .core import i18n, requestlog, security
     from .mail import services as mail_services
 
-    i18n.init_app(app)  # first, so that even a CSRF refusal is shown in the chosen language
+    requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
+    i18n.init_app(app)  # so that even a CSRF refusal is shown in the chosen language
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
