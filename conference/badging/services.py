@@ -7,6 +7,7 @@ from typing import BinaryIO, Callable, Iterator
 from babel.dates import format_interval
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, select, update
 
 from badges import BadgeRecord, RenderResult, render_badges
@@ -18,7 +19,7 @@ from ..events.models import Conference
 from ..db_locks import lock_conference
 from ..extensions import db
 from ..manage.services import DelegateFilters, delegate_query
-from ..registration.models import Category, Delegate, DelegateStatus
+from ..registration.models import CATEGORY_TITLES, Category, Delegate, DelegateStatus
 from ..registration.services import new_badge_token, record_event
 from ..types import utcnow
 from .models import RevokedBadge
@@ -30,8 +31,11 @@ class BadgeError(ValueError):
     """A badge that cannot be made, with a message for the organizer."""
 
 
-def _bilingual(text) -> tuple[str, str]:
+def _bilingual(text: LazyString) -> tuple[str, str]:
     """A translatable text in English and in Arabic."""
+    # Only a lazy text can still be translated here: a plain str (Category.title) is already in one language.
+    if not isinstance(text, LazyString):
+        raise TypeError("_bilingual needs a lazy_gettext text, not a translated string")
     with force_locale("en"):
         english = str(text)
     with force_locale("ar"):
@@ -53,7 +57,7 @@ def badge_context(conference: Conference) -> BadgeContext:
     """Conference names, dates and category titles in both languages."""
     dates = format_interval(conference.start_date, conference.end_date, skeleton="yMMMd", locale="en")
     return BadgeContext(conference.name_en, conference.name_ar or conference.name_en, dates,
-                        {category: _bilingual(category.title) for category in Category})
+                        {category: _bilingual(CATEGORY_TITLES[category]) for category in Category})
 
 
 def _name_other(delegate: Delegate) -> str:
