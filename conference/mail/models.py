@@ -15,6 +15,7 @@ from ..types import UTCDateTime, string_enum, utcnow
 class MailState(str, enum.Enum):
     """Where a message is on its way out."""
 
+    DRAFT = "draft"  # written, waiting for an organizer to read and release it (decision letters)
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
@@ -24,7 +25,8 @@ class MailState(str, enum.Enum):
         return str(MAIL_STATE_TITLES[self])
 
 
-MAIL_STATE_TITLES = {MailState.QUEUED: _l("Queued"), MailState.SENT: _l("Sent"), MailState.FAILED: _l("Failed")}
+MAIL_STATE_TITLES = {MailState.DRAFT: _l("Draft"), MailState.QUEUED: _l("Queued"), MailState.SENT: _l("Sent"),
+                     MailState.FAILED: _l("Failed")}
 
 
 class OutboxMessage(db.Model):
