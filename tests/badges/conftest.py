@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from badges import BadgeRecord, RenderResult, render_badges  # noqa: E402
+from tests.pdfcheck import assert_clean_pdf  # noqa: E402
 
 BASE = BadgeRecord(
     name="Hamad bin Saif Al Hosni",
@@ -78,10 +79,12 @@ def records() -> list[BadgeRecord]:
 
 @pytest.fixture
 def render() -> Callable[..., tuple[bytes, RenderResult]]:
-    """Render records in a layout; return the PDF bytes and the result."""
+    """Render records in a layout (checked by qpdf); return the PDF bytes and the result."""
     def _render(items: list[BadgeRecord], layout: str, **kwargs: object) -> tuple[bytes, RenderResult]:
         out = io.BytesIO()
         result = render_badges(items, layout, out, **kwargs)
+        if result.count:
+            assert_clean_pdf(out.getvalue())
         return out.getvalue(), result
     return _render
 

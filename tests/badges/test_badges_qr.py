@@ -9,10 +9,10 @@ import pytest
 import qrcode
 import zxingcpp
 from PIL import Image, ImageDraw
-from qrcode.util import MODE_NUMBER, QRData
+from qrcode.util import MODE_NUMBER, QRData, lost_point
 
 from badges import qr_matrix, qr_svg
-from badges.qr import _data_codewords, encode
+from badges.qr import _GOOD_ENOUGH, SIZE, STRIDE, _data_codewords, _ecc_codewords, _masked, _penalty, _place, encode
 
 TOKENS = ["0" * 39, "9" * 39, "123456789012345678901234567890123456789"] + [
     "".join(random.Random(seed).choice("0123456789") for _ in range(39)) for seed in range(12)
@@ -126,3 +126,51 @@ def test_svg_runs_are_merged() -> None:
     for (y1, x1, n1), (y2, x2, _) in zip(runs, runs[1:]):
         assert not (y1 == y2 and x1 + n1 == x2)
     assert sum(n for _, _, n in runs) == sum(map(sum, qr_matrix(TOKENS[4])))
+
+
+RANDOM_TOKENS = [f"{random.Random(1000 + seed).getrandbits(128):039d}" for seed in range(25)]
+
+
+def _reference(token: str, mask: int) -> list[list[bool]]:
+    """The qrcode package's modules for the token at version 2-Q, numeric mode, with a forced mask."""
+    ref = qrcode.QRCode(version=2, error_correction=qrcode.constants.ERROR_CORRECT_Q, mask_pattern=mask, border=0)
+    ref.add_data(QRData(token, mode=MODE_NUMBER))
+    ref.make(fit=False)
+    return ref.modules
+
+
+def _as_matrix(symbol: int) -> list[list[bool]]:
+    return [[bool(symbol >> (row * STRIDE + col) & 1) for col in range(SIZE)] for row in range(SIZE)]
+
+
+def _placed(token: str) -> int:
+    data = _data_codewords(token)
+    return _place(data + _ecc_codewords(data))
+
+
+@pytest.mark.parametrize("mask", range(8), ids=[f"mask-{m}" for m in range(8)])
+def test_every_mask_gives_the_reference_modules(mask: int) -> None:
+    for token in RANDOM_TOKENS:
+        assert _as_matrix(_masked(_placed(token), mask)) == _reference(token, mask), token
+
+
+@pytest.mark.parametrize("mask", range(8), ids=[f"mask-{m}" for m in range(8)])
+def test_every_mask_scores_the_reference_penalty(mask: int) -> None:
+    for token in RANDOM_TOKENS:
+        assert _penalty(_masked(_placed(token), mask)) == lost_point(_reference(token, mask)), token
+
+
+def test_chosen_mask_is_zero_when_good_enough_else_the_lowest_penalty() -> None:
+    for token in RANDOM_TOKENS:
+        scores = [lost_point(_reference(token, mask)) for mask in range(8)]
+        _, chosen = encode(token)
+        if scores[0] <= _GOOD_ENOUGH:
+            assert chosen == 0, token
+        else:
+            assert scores[chosen] == min(scores), token
+
+
+def test_random_tokens_exercise_masks_other_than_zero() -> None:
+    """Some payloads need another mask, so the mask search itself is under test."""
+    tokens = [f"{random.Random(seed).getrandbits(128):039d}" for seed in range(400)]
+    assert len({encode(token)[1] for token in tokens}) > 1

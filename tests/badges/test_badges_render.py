@@ -283,3 +283,19 @@ def test_stream_lengths_are_exact(records, render) -> None:
     for match in streams:
         end = match.end() + int(match.group(1))
         assert data[end:end + 10] == b"\nendstream", match.group(0)
+
+
+def test_more_than_256_glyphs_of_one_font_open_a_second_subset(base_record, render, open_pdf) -> None:
+    """Names in Latin, Greek and Cyrillic need over 256 glyphs of the bold Latin font: all still print and read back."""
+    letters = [chr(cp) for block in ((0xC0, 0x17F), (0x391, 0x3CA), (0x410, 0x450)) for cp in range(*block)
+               if chr(cp).isalpha()]
+    assert len(set(letters)) > 256
+    names = ["".join(letters[i:i + 12]) for i in range(0, len(letters), 12)]
+    items = [replace(base_record, name=name, name_other="", name_latin="", code=f"XX-{n:04d}", token=f"{n:039d}")
+             for n, name in enumerate(names)]
+    data, result = render(items, "a6")
+    assert result.count == len(names) and result.warnings == []
+    assert len(re.findall(rb"/BaseFont /[A-Z]{6}\+DejaVuSans-Bold", data)) >= 2
+    doc = open_pdf(data)
+    for n, name in enumerate(names):
+        assert name in doc[n].get_textpage().get_text_range(), name
