@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
-DEV_SECRET = "dev-only-not-secret"
+SECRET_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -31,21 +36,62 @@ def _database_url() -> str:
     return url
 
 
+def cookies_secure(public_url: str) -> bool:
+    """Cookies are marked Secure exactly when the site is served over https.
+
+    A Secure cookie sent over plain http never comes back, so a log-in form served over http (a venue LAN,
+    a development server without debug) could never succeed; over https it must be Secure.
+    """
+    return urlsplit(public_url.strip()).scheme.lower() == "https"
+
+
+def instance_secret(folder: Path) -> str:
+    """The secret generated for this installation, made on first start and kept in `folder` (mode 0600)."""
+    path = folder / SECRET_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write a private temporary file, then link it into place: the link fails if another worker starting
+        # at the same moment got there first, so every process ends up reading the same, complete secret.
+        temporary = folder / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+        finally:
+            temporary.unlink(missing_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)  # a secret readable by other users of the machine is not a secret
+    secret = path.read_text().strip()
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{path} does not hold a usable secret: delete it to have a new one made, "
+                          "or set SECRET_KEY.")
+    return secret
+
+
 def load_config() -> dict:
     """Build the settings dictionary from the environment."""
     env = os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "development"))
     debug = _bool("FLASK_DEBUG", env == "development")
+    public_url = os.environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL)
+    secure = cookies_secure(public_url)
     return {
         "ENV_NAME": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        # None: check_config supplies the installation's generated secret (production requires one).
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": not debug,
+        "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": not debug,
+        "REMEMBER_COOKIE_SECURE": secure,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
@@ -62,19 +108,23 @@ def load_config() -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Conference <no-reply@localhost>"),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "DEBUG": debug,
     }
 
 
-def check_config(config: dict) -> None:
-    """Refuse to run in production with settings that are not safe there."""
-    if config.get("ENV_NAME") != "production":
-        return
+def check_config(config: dict, instance: Path | None = None) -> None:
+    """Refuse unsafe settings; without SECRET_KEY outside production, use the installation's own secret.
+
+    No published default secret exists: anyone knowing it could forge sessions, and so log in as anybody.
+    """
+    production = config.get("ENV_NAME") == "production"
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEV_SECRET or len(secret) < 32:
+    if production and len(secret) < MIN_SECRET_LENGTH:
         raise ConfigError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
             "(python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    if not secret:
+        config["SECRET_KEY"] = instance_secret(instance or INSTANCE)

@@ -30,6 +30,7 @@ def test_production_refuses_short_secret(monkeypatch, database_url):
 def test_production_starts_with_real_secret(monkeypatch, database_url):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_URL", "https://conference.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
