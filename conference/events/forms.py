@@ -60,6 +60,9 @@ class ConferenceForm(FlaskForm):
     cfp_opens_at = DateTimeLocalField(_l("Call for proposals opens (local time)"), validators=[Optional(), SensibleYear()])
     cfp_closes_at = DateTimeLocalField(_l("Call for proposals closes (local time)"), validators=[Optional(), SensibleYear()])
     agenda_published = BooleanField(_l("Agenda is published"))
+    changeover_minutes = IntegerField(_l("Minutes a speaker needs between two sessions"), default=0,
+                                      validators=[Optional(), NumberRange(min=0, max=240)], filters=[lambda v: v or 0],
+                                      description=_l("The agenda editor warns when a person's sessions are closer."))
     admit_only_on_conference_days = BooleanField(_l("Admit at the door only on conference days"), default=True)
 
     def __init__(self, *args, **kwargs) -> None:

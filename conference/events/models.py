@@ -42,6 +42,8 @@ class Conference(db.Model):
     cfp_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agenda_published: Mapped[bool] = mapped_column(Boolean, default=False)
     admit_only_on_conference_days: Mapped[bool] = mapped_column(Boolean, default=True)
+    # agenda: minutes a person needs between two of their sessions (moving between rooms)
+    changeover_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rooms: Mapped[list[Room]] = relationship(back_populates="conference", order_by="Room.position",

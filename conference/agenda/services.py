@@ -1,0 +1,396 @@
+"""The agenda's working copy: the checks that refuse a save, the warnings that never block one, and every edit."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import User
+from ..core.i18n import localized
+from ..core.text import forbidden_characters, normalize_text
+from ..events.models import Conference, Room, Track
+from ..extensions import db
+from ..registration.models import Delegate
+from .models import (INTERPRETATION, LANGUAGES, MODERATOR, SPEAKER, AgendaSession, SessionKind, SessionPerson)
+
+STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
+MAX_PEOPLE = 40
+
+
+class AgendaError(ValueError):
+    """An agenda change that cannot be made, with a message for the organizer."""
+
+
+@dataclass(frozen=True)
+class AgendaWarning:
+    """Something an organizer should look at; it never blocks a save."""
+
+    kind: str  # room, person, capacity, availability
+    session_ids: tuple[int, ...]
+    message: str
+
+
+@dataclass
+class SessionData:
+    """What an organizer sets on a session (from the form, or from a test)."""
+
+    title_en: str = ""
+    title_ar: str = ""
+    description_en: str = ""
+    description_ar: str = ""
+    kind: str = "talk"
+    day: date | None = None
+    start: time | None = None
+    end: time | None = None
+    duration_minutes: int | None = None
+    room_id: int | None = None
+    track_id: int | None = None
+    chair_id: int | None = None
+    speaker_ids: list[int] = field(default_factory=list)
+    moderator_ids: list[int] = field(default_factory=list)
+    language: str = "en"
+    interpretation: str = ""
+    expected_audience: int | None = None
+
+
+def local_moment(conference: Conference, day: date, clock: time) -> datetime:
+    """A wall-clock time on a conference day as an aware UTC instant."""
+    return datetime.combine(day, clock, tzinfo=conference.tz).astimezone(timezone.utc)
+
+
+def _on_step(moment: datetime) -> bool:
+    return moment.second == 0 and moment.microsecond == 0 and moment.minute % STEP_MINUTES == 0
+
+
+def check_times(conference: Conference, starts_at: datetime, ends_at: datetime) -> None:
+    """Refuse times that cannot be on this conference's agenda."""
+    if ends_at <= starts_at:
+        raise AgendaError(_l("The session must end after it starts."))
+    if ends_at - starts_at < timedelta(minutes=STEP_MINUTES):
+        raise AgendaError(_l("A session lasts at least %(n)s minutes.", n=STEP_MINUTES))
+    local_start, local_end = starts_at.astimezone(conference.tz), ends_at.astimezone(conference.tz)
+    if not (_on_step(local_start) and _on_step(local_end)):
+        raise AgendaError(_l("Sessions start and end on %(n)s-minute steps.", n=STEP_MINUTES))
+    days = conference.days
+    last_moment = datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=conference.tz)
+    if local_start.date() not in days or ends_at > last_moment:
+        raise AgendaError(_l("The session must be on one of the conference's days."))
+    if local_start.date() != (local_end - timedelta(microseconds=1)).date():
+        raise AgendaError(_l("A session starts and ends on the same day."))
+
+
+def _check_text(*values: str) -> None:
+    for value in values:
+        if forbidden_characters(value, multiline=True):
+            raise AgendaError(_l("This text contains invisible control characters. Please retype it."))
+
+
+def _own(model, conference: Conference, item_id: int | None, message):
+    """The row of `model` with this id when it belongs to the conference; None for no id; refused otherwise."""
+    if item_id is None:
+        return None
+    row = db.session.get(model, item_id)
+    if row is None or row.conference_id != conference.id:
+        raise AgendaError(message)
+    return row
+
+
+def _people(conference: Conference, ids: list[int]) -> list[Delegate]:
+    """The conference's delegates for these ids, in the order given; any other id is refused."""
+    unique = list(dict.fromkeys(ids))
+    if len(unique) > MAX_PEOPLE:
+        raise AgendaError(_l("Too many people on one session."))
+    if not unique:
+        return []
+    found = {d.id: d for d in db.session.scalars(
+        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.id.in_(unique)))}
+    if len(found) != len(unique):
+        raise AgendaError(_l("Speakers, moderators and chairs must be delegates of this conference."))
+    return [found[i] for i in unique]
+
+
+def _apply(conference: Conference, session: AgendaSession, data: SessionData) -> None:
+    """Check everything, then write it onto `session` (nothing is written when a check fails)."""
+    title_en, title_ar = normalize_text(data.title_en), normalize_text(data.title_ar)
+    description_en = normalize_text(data.description_en, multiline=True)
+    description_ar = normalize_text(data.description_ar, multiline=True)
+    _check_text(title_en, title_ar, description_en, description_ar)
+    if not (title_en or title_ar):
+        raise AgendaError(_l("Give the session a title in English or Arabic."))
+    if len(title_en) > 250 or len(title_ar) > 250:
+        raise AgendaError(_l("A title has at most 250 characters."))
+    try:
+        kind = SessionKind(data.kind)
+    except ValueError:
+        raise AgendaError(_l("Choose a kind of session from the list.")) from None
+    if data.language not in LANGUAGES or data.interpretation not in INTERPRETATION:
+        raise AgendaError(_l("Choose the session's language from the list."))
+    if data.expected_audience is not None and not 0 <= data.expected_audience <= 100_000:
+        raise AgendaError(_l("The expected audience must be a number between 0 and 100000."))
+    room = _own(Room, conference, data.room_id, _l("This room does not belong to this conference."))
+    _own(Track, conference, data.track_id, _l("This track does not belong to this conference."))
+    chair = _people(conference, [data.chair_id])[0] if data.chair_id else None
+    speakers = _people(conference, data.speaker_ids)
+    moderators = _people(conference, [i for i in data.moderator_ids if i not in set(data.speaker_ids)])
+    starts_at = ends_at = None
+    if data.start is not None or data.end is not None:
+        if data.day is None or data.start is None or data.end is None:
+            raise AgendaError(_l("Give the day, the start and the end, or none of them."))
+        if data.day not in conference.days:
+            raise AgendaError(_l("The session must be on one of the conference's days."))
+        starts_at, ends_at = local_moment(conference, data.day, data.start), local_moment(conference, data.day, data.end)
+        check_times(conference, starts_at, ends_at)
+        if room is None:
+            raise AgendaError(_l("Choose a room for a session with a time."))
+        duration = int((ends_at - starts_at).total_seconds() // 60)
+    else:
+        duration = data.duration_minutes or session.duration_minutes or 30
+        if not STEP_MINUTES <= duration <= 24 * 60:
+            raise AgendaError(_l("A session lasts at least %(n)s minutes.", n=STEP_MINUTES))
+    session.title_en, session.title_ar = title_en, title_ar
+    session.description_en, session.description_ar = description_en, description_ar
+    session.kind, session.language, session.interpretation = kind, data.language, data.interpretation
+    session.expected_audience = data.expected_audience
+    session.room_id, session.track_id, session.chair_id = data.room_id, data.track_id, chair.id if chair else None
+    session.starts_at, session.ends_at, session.duration_minutes = starts_at, ends_at, duration
+    wanted = [(d.id, SPEAKER) for d in speakers] + [(d.id, MODERATOR) for d in moderators]
+    session.people = _merge_people(session, wanted)
+
+
+def _merge_people(session: AgendaSession, wanted: list[tuple[int, str]]) -> list[SessionPerson]:
+    """The session's people rows for `wanted`, reusing existing rows (so no unique key clashes on flush)."""
+    existing = {person.delegate_id: person for person in session.people}
+    rows = []
+    for position, (delegate_id, role) in enumerate(wanted):
+        row = existing.get(delegate_id) or SessionPerson(delegate_id=delegate_id)
+        row.role, row.position = role, position
+        rows.append(row)
+    return rows
+
+
+def create_session(conference: Conference, data: SessionData) -> AgendaSession:
+    """Add a session to the working copy (placed when it has a day, times and a room)."""
+    session = AgendaSession(conference_id=conference.id, duration_minutes=data.duration_minutes or 30)
+    _apply(conference, session, data)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(conference: Conference, session: AgendaSession, data: SessionData) -> AgendaSession:
+    """Change a session of the working copy."""
+    if session.conference_id != conference.id:
+        raise AgendaError(_l("This session does not belong to this conference."))
+    _apply(conference, session, data)
+    db.session.flush()
+    return session
+
+
+def place_session(conference: Conference, session: AgendaSession, room_id: int, day: date, start: time) -> None:
+    """Put an unplaced (or placed) session into a room at a time, keeping its duration."""
+    if session.conference_id != conference.id:
+        raise AgendaError(_l("This session does not belong to this conference."))
+    _own(Room, conference, room_id, _l("This room does not belong to this conference."))
+    if day not in conference.days:
+        raise AgendaError(_l("The session must be on one of the conference's days."))
+    starts_at = local_moment(conference, day, start)
+    ends_at = starts_at + timedelta(minutes=session.duration_minutes)
+    check_times(conference, starts_at, ends_at)
+    session.room_id, session.starts_at, session.ends_at = room_id, starts_at, ends_at
+    db.session.flush()
+
+
+def unplace_session(conference: Conference, session: AgendaSession) -> None:
+    """Take a session off the grid, back to the "to be scheduled" list."""
+    if session.conference_id != conference.id:
+        raise AgendaError(_l("This session does not belong to this conference."))
+    if session.starts_at is not None:
+        session.duration_minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    session.starts_at = session.ends_at = None
+    db.session.flush()
+
+
+def delete_session(conference: Conference, session: AgendaSession) -> None:
+    """Remove a session from the working copy (once published, the next version lists it as cancelled)."""
+    if session.conference_id != conference.id:
+        raise AgendaError(_l("This session does not belong to this conference."))
+    db.session.delete(session)
+    db.session.flush()
+
+
+def get_session(conference: Conference, session_id: int) -> AgendaSession | None:
+    """A session of this conference's working copy (None for another conference's)."""
+    session = db.session.get(AgendaSession, session_id)
+    return session if session is not None and session.conference_id == conference.id else None
+
+
+def working_sessions(conference: Conference) -> list[AgendaSession]:
+    """Every session of the working copy with its room, track and people, in a fixed number of queries."""
+    return list(db.session.scalars(
+        select(AgendaSession)
+        .where(AgendaSession.conference_id == conference.id)
+        .options(joinedload(AgendaSession.room), joinedload(AgendaSession.track), joinedload(AgendaSession.chair),
+                 selectinload(AgendaSession.people).joinedload(SessionPerson.delegate))
+        .order_by(AgendaSession.starts_at, AgendaSession.room_id, AgendaSession.id)
+    ).unique())
+
+
+def person_ids(session: AgendaSession) -> set[int]:
+    """Every delegate on the session: speakers, moderators and the chair."""
+    ids = {person.delegate_id for person in session.people}
+    return ids | ({session.chair_id} if session.chair_id else set())
+
+
+def _clashes(sessions: list[AgendaSession], gap: timedelta = timedelta(0)):
+    """Pairs of sessions that overlap (or come closer than `gap`), from a list sorted by start."""
+    for index, first in enumerate(sessions):
+        for second in sessions[index + 1:]:
+            if second.starts_at >= first.ends_at + gap:
+                break
+            yield first, second
+
+
+def _title(session: AgendaSession) -> str:
+    return localized(session, "title")
+
+
+def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> list[AgendaWarning]:
+    """What organizers should look at: clashes of rooms and people, small rooms, speakers outside their times."""
+    placed = sorted((s for s in sessions if s.placed), key=lambda s: (s.starts_at, s.id))
+    warnings: list[AgendaWarning] = []
+    by_room: dict[int, list[AgendaSession]] = defaultdict(list)
+    by_person: dict[int, list[AgendaSession]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for session in placed:
+        by_room[session.room_id].append(session)
+        for delegate in [p.delegate for p in session.people] + ([session.chair] if session.chair else []):
+            by_person[delegate.id].append(session)
+            names[delegate.id] = delegate.name
+        room = session.room
+        if room is not None and room.capacity is not None and (session.expected_audience or 0) > room.capacity:
+            warnings.append(AgendaWarning("capacity", (session.id,), str(_l(
+                "“%(session)s” expects %(audience)s people; %(room)s holds %(capacity)s.", session=_title(session),
+                audience=session.expected_audience, room=localized(room, "name"), capacity=room.capacity))))
+    for room_sessions in by_room.values():
+        for first, second in _clashes(room_sessions):
+            warnings.append(AgendaWarning("room", (first.id, second.id), str(_l(
+                "%(room)s holds “%(first)s” and “%(second)s” at the same time.", room=localized(first.room, "name"),
+                first=_title(first), second=_title(second)))))
+    gap = timedelta(minutes=conference.changeover_minutes or 0)
+    for delegate_id, person_sessions in by_person.items():
+        for first, second in _clashes(person_sessions, gap):
+            if second.starts_at < first.ends_at:
+                message = _l("%(name)s is in “%(first)s” and “%(second)s” at the same time.",
+                             name=names[delegate_id], first=_title(first), second=_title(second))
+            else:
+                message = _l("%(name)s has less than %(n)s minutes between “%(first)s” and “%(second)s”.",
+                             name=names[delegate_id], n=conference.changeover_minutes, first=_title(first),
+                             second=_title(second))
+            warnings.append(AgendaWarning("person", (first.id, second.id), str(message)))
+    warnings.extend(_availability_warnings(conference, placed))
+    return warnings
+
+
+def _availability_warnings(conference: Conference, placed: list[AgendaSession]) -> list[AgendaWarning]:
+    """Speakers scheduled outside the times they said they can speak (no rows: available at any time)."""
+    from ..submissions.models import SpeakerAvailability
+
+    windows: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for row in db.session.scalars(select(SpeakerAvailability).where(
+            SpeakerAvailability.conference_id == conference.id)):
+        windows[row.user_id].append((row.starts_at, row.ends_at))
+    warnings = []
+    if not windows:
+        return warnings
+    for session in placed:
+        for person in session.people:
+            if person.role != SPEAKER:
+                continue
+            spans = windows.get(person.delegate.user_id)
+            if spans and not any(start <= session.starts_at and session.ends_at <= end for start, end in spans):
+                warnings.append(AgendaWarning("availability", (session.id,), str(_l(
+                    "%(name)s speaks in “%(session)s” outside the times they gave.", name=person.delegate.name,
+                    session=_title(session)))))
+    return warnings
+
+
+def warnings_by_session(warnings: list[AgendaWarning]) -> dict[int, list[AgendaWarning]]:
+    """The warnings that concern each session."""
+    result: dict[int, list[AgendaWarning]] = defaultdict(list)
+    for warning in warnings:
+        for session_id in warning.session_ids:
+            result[session_id].append(warning)
+    return result
+
+
+def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | None, day: date | None,
+                      start: time | None) -> AgendaSession:
+    """Create the agenda session of a confirmed proposal (placed when a slot is given), linked to it."""
+    from ..registration.services import registration_of
+    from ..submissions.models import Proposal, ProposalStatus
+
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.conference_id != conference.id or proposal.status != ProposalStatus.CONFIRMED:
+        raise AgendaError(_l("Only confirmed proposals of this conference can be scheduled."))
+    if db.session.scalar(select(AgendaSession.id).where(AgendaSession.proposal_id == proposal.id)):
+        raise AgendaError(_l("This proposal is already on the agenda."))
+    speakers = [registration_of(s.user, conference) for s in proposal.speakers if s.user is not None]
+    language = proposal.language if proposal.language in LANGUAGES else "en"
+    arabic = any("\u0600" <= ch <= "\u06ff" for ch in proposal.title)
+    session = AgendaSession(
+        conference_id=conference.id, proposal_id=proposal.id, kind=_kind_of(proposal),
+        title_ar=proposal.title[:250] if arabic else "", title_en="" if arabic else proposal.title[:250],
+        description_ar=proposal.abstract if arabic else "", description_en="" if arabic else proposal.abstract,
+        duration_minutes=max(proposal.duration_minutes or 30, STEP_MINUTES), track_id=proposal.track_id,
+        language=language, interpretation="both" if language == "both" else "",
+    )
+    session.people = [SessionPerson(delegate_id=d.id, role=SPEAKER, position=n)
+                      for n, d in enumerate(dict.fromkeys(d for d in speakers if d is not None))]
+    db.session.add(session)
+    db.session.flush()
+    if room_id is not None and day is not None and start is not None:
+        place_session(conference, session, room_id, day, start)
+    return session
+
+
+def _kind_of(proposal) -> SessionKind:
+    """The session kind matching a proposal's type name (a talk when nothing matches)."""
+    name = (proposal.proposal_type.name_en if proposal.proposal_type else "").lower()
+    for kind in (SessionKind.WORKSHOP, SessionKind.PANEL, SessionKind.PLENARY):
+        if kind.value in name:
+            return kind
+    return SessionKind.TALK
+
+
+def proposals_to_schedule(conference: Conference) -> list:
+    """Confirmed proposals that have no agenda session yet, with their type, track and speakers."""
+    from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus
+
+    scheduled = select(AgendaSession.proposal_id).where(AgendaSession.proposal_id.is_not(None))
+    return list(db.session.scalars(
+        select(Proposal)
+        .where(Proposal.conference_id == conference.id, Proposal.status == ProposalStatus.CONFIRMED,
+               Proposal.id.not_in(scheduled))
+        .options(joinedload(Proposal.proposal_type), joinedload(Proposal.track),
+                 selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user))
+        .order_by(Proposal.id)
+    ).unique())
+
+
+def people_choices(conference: Conference) -> list[Delegate]:
+    """Delegates who may speak, moderate or chair: everyone registered and not refused or cancelled."""
+    from ..registration.models import DelegateStatus
+
+    return list(db.session.scalars(
+        select(Delegate).where(Delegate.conference_id == conference.id,
+                               Delegate.status.in_((DelegateStatus.APPROVED, DelegateStatus.PENDING)))
+        .order_by(Delegate.name)))
+
+
+def actor_name(user: User | None) -> str:
+    """How an organizer is named in the version history."""
+    return (user.display_name or user.email) if user else ""

@@ -1,0 +1,234 @@
+"""Published versions: the frozen snapshot, publishing under the conference lock, the changelog, the e-mails."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..db_locks import lock_conference
+from ..events.models import Conference
+from ..extensions import db
+from ..mail.services import absolute_url, queue_mail
+from ..registration.models import Delegate
+from ..types import utcnow
+from .models import MODERATOR, SPEAKER, AgendaSession, AgendaVersion, Star
+from .services import AgendaError, agenda_warnings, working_sessions
+
+
+def _person(delegate: Delegate) -> dict:
+    """What the public may know of a person on the agenda (never the e-mail address)."""
+    return {"id": delegate.id, "user_id": delegate.user_id, "name": delegate.name, "name_latin": delegate.name_latin,
+            "name_ar": delegate.name_ar, "organization": delegate.organization, "country": delegate.country}
+
+
+def _session(session: AgendaSession) -> dict:
+    room, track = session.room, session.track
+    return {
+        "id": session.id, "uid": session.uid, "title_en": session.title_en, "title_ar": session.title_ar,
+        "description_en": session.description_en, "description_ar": session.description_ar,
+        "kind": session.kind.value, "starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
+        "room_id": room.id, "track_id": track.id if track else None, "language": session.language,
+        "interpretation": session.interpretation, "proposal_id": session.proposal_id,
+        "chair": _person(session.chair) if session.chair else None,
+        "speakers": [_person(p.delegate) for p in session.people if p.role == SPEAKER],
+        "moderators": [_person(p.delegate) for p in session.people if p.role == MODERATOR],
+    }
+
+
+def build_snapshot(conference: Conference, sessions: list[AgendaSession], previous: dict | None) -> dict:
+    """The content of a version: every placed session with its room, track, people and languages."""
+    placed = [s for s in sessions if s.placed]
+    current = [_session(s) for s in placed]
+    ids = {s["id"] for s in current}
+    cancelled = []
+    if previous:
+        # Once published, a session that disappears stays listed as cancelled (calendars then drop it).
+        earlier = previous.get("sessions", []) + previous.get("cancelled", [])
+        cancelled = [s for s in earlier if s["id"] not in ids]
+    return {
+        "rooms": [{"id": r.id, "name_en": r.name_en, "name_ar": r.name_ar, "capacity": r.capacity}
+                  for r in conference.rooms],
+        "tracks": [{"id": t.id, "name_en": t.name_en, "name_ar": t.name_ar, "colour": t.colour}
+                   for t in conference.tracks],
+        "sessions": sorted(current, key=lambda s: (s["starts_at"], s["room_id"], s["id"])),
+        "cancelled": cancelled,
+    }
+
+
+def latest_version(conference: Conference) -> AgendaVersion | None:
+    """The published version the public sees (None before the first publication)."""
+    return db.session.scalar(select(AgendaVersion).where(AgendaVersion.conference_id == conference.id)
+                             .order_by(AgendaVersion.number.desc()).limit(1))
+
+
+def all_versions(conference: Conference) -> list[AgendaVersion]:
+    """Every published version, newest first."""
+    return list(db.session.scalars(select(AgendaVersion).where(AgendaVersion.conference_id == conference.id)
+                                   .order_by(AgendaVersion.number.desc())))
+
+
+@dataclass
+class Change:
+    """One difference between two consecutive versions."""
+
+    kind: str  # added, cancelled, moved, retitled
+    session: dict
+    before: dict | None = None
+
+    @property
+    def title(self) -> str:
+        return str(CHANGE_TITLES[self.kind])
+
+
+CHANGE_TITLES = {"added": _l("Added"), "cancelled": _l("Cancelled"), "moved": _l("Moved"),
+                 "retitled": _l("Renamed")}
+
+
+def compare(before: dict | None, after: dict) -> list[Change]:
+    """Added, cancelled, moved (room or time) and retitled sessions, by session id."""
+    if before is None:
+        return []
+    old = {s["id"]: s for s in before["sessions"]}
+    new = {s["id"]: s for s in after["sessions"]}
+    changes = [Change("added", new[i]) for i in new if i not in old]
+    changes += [Change("cancelled", old[i]) for i in old if i not in new]
+    for session_id in new.keys() & old.keys():
+        a, b = old[session_id], new[session_id]
+        if (a["room_id"], a["starts_at"], a["ends_at"]) != (b["room_id"], b["starts_at"], b["ends_at"]):
+            changes.append(Change("moved", b, a))
+        if (a["title_en"], a["title_ar"]) != (b["title_en"], b["title_ar"]):
+            changes.append(Change("retitled", b, a))
+    order = {"added": 0, "moved": 1, "retitled": 2, "cancelled": 3}
+    return sorted(changes, key=lambda c: (c.session["starts_at"], order[c.kind], c.session["id"]))
+
+
+class Published:
+    """A version's snapshot read once, with lookups the pages and exports share."""
+
+    def __init__(self, version: AgendaVersion) -> None:
+        self.version = version
+        self.number = version.number
+        self.published_at = version.published_at
+        self.content = json.loads(version.content)
+        self.sessions: list[dict] = self.content["sessions"]
+        self.rooms: list[dict] = self.content["rooms"]
+        self.tracks: list[dict] = self.content["tracks"]
+        self.cancelled: list[dict] = self.content.get("cancelled", [])
+        self.room_by_id = {r["id"]: r for r in self.rooms}
+        self.track_by_id = {t["id"]: t for t in self.tracks}
+        annotate(self.content)
+
+    @cached_property
+    def by_id(self) -> dict[int, dict]:
+        return {s["id"]: s for s in self.sessions}
+
+    def people(self) -> dict[int, dict]:
+        """Every person on the published agenda (speakers, moderators, chairs) by delegate id."""
+        found: dict[int, dict] = {}
+        for session in self.sessions:
+            for person in session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else []):
+                found.setdefault(person["id"], person)
+        return found
+
+    def sessions_of(self, delegate_id: int) -> list[dict]:
+        """The sessions a person speaks on, moderates or chairs."""
+        return [s for s in self.sessions
+                if any(p["id"] == delegate_id for p in s["speakers"] + s["moderators"])
+                or (s["chair"] and s["chair"]["id"] == delegate_id)]
+
+
+def published(conference: Conference) -> Published | None:
+    """The latest version, read (one query)."""
+    version = latest_version(conference)
+    return Published(version) if version else None
+
+
+def publish_agenda(conference: Conference, actor: User | None, note: str = "",
+                   warnings_seen: bool = False) -> AgendaVersion:
+    """Freeze the working copy as the next numbered version, and tell those whose sessions changed.
+
+    Open warnings must have been shown (warnings_seen); the conference lock and the unique
+    (conference, number) make two organizers publishing at once get two different numbers.
+    """
+    lock_conference(conference.id)
+    sessions = working_sessions(conference)
+    if not any(s.placed for s in sessions):
+        raise AgendaError(_l("Place at least one session on the grid before publishing."))
+    if agenda_warnings(conference, sessions) and not warnings_seen:
+        raise AgendaError(_l("Look at the open warnings and confirm that you want to publish anyway."))
+    previous_version = latest_version(conference)
+    previous = json.loads(previous_version.content) if previous_version else None
+    snapshot = build_snapshot(conference, sessions, previous)
+    number = (db.session.scalar(select(func.max(AgendaVersion.number))
+                                .where(AgendaVersion.conference_id == conference.id)) or 0) + 1
+    version = AgendaVersion(conference_id=conference.id, number=number, published_at=utcnow(),
+                            published_by_id=actor.id if actor else None, note=note[:500],
+                            content=json.dumps(snapshot, ensure_ascii=False, sort_keys=True))
+    db.session.add(version)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise AgendaError(_l("Another organizer has just published. Please reload and try again.")) from None
+    conference.agenda_published = True
+    if previous is not None:
+        notify_changes(conference, compare(annotate(previous), annotate(snapshot)), version)
+    return version
+
+
+def notify_changes(conference: Conference, changes: list[Change], version: AgendaVersion) -> int:
+    """One e-mail per person whose session changed: its speakers and moderators, and those who starred it."""
+    if not changes:
+        return 0
+    touched = {c.session["id"] for c in changes}
+    by_email: dict[str, tuple[str, set[int]]] = {}
+    delegate_ids = {p["id"] for c in changes for p in c.session["speakers"] + c.session["moderators"]}
+    for c in changes:
+        if c.session["chair"]:
+            delegate_ids.add(c.session["chair"]["id"])
+    delegates = db.session.scalars(select(Delegate).where(Delegate.id.in_(delegate_ids))).all() if delegate_ids else []
+    for delegate in delegates:
+        mine = {c.session["id"] for c in changes
+                if delegate.id in {p["id"] for p in c.session["speakers"] + c.session["moderators"]}
+                or (c.session["chair"] or {}).get("id") == delegate.id}
+        locale, ids = by_email.setdefault(delegate.email, (delegate.locale, set()))
+        ids.update(mine)
+    for star, user in db.session.execute(select(Star, User).join(User, User.id == Star.user_id).where(
+            Star.conference_id == conference.id, Star.session_id.in_(touched))):
+        locale, ids = by_email.setdefault(user.email, (user.locale, set()))
+        ids.add(star.session_id)
+    for email, (locale, ids) in sorted(by_email.items()):
+        queue_mail(email, "agenda_changed", locale if locale in ("ar", "en") else "en", conference=conference,
+                   changes=[c for c in changes if c.session["id"] in ids], version=version,
+                   agenda_url=absolute_url("agenda.agenda", slug=conference.slug),
+                   changes_url=absolute_url("agenda.changes", slug=conference.slug))
+    return len(by_email)
+
+
+def annotate(content: dict) -> dict:
+    """Add datetimes and the room and track rows to a snapshot's sessions (for pages and e-mails, never stored)."""
+    rooms = {r["id"]: r for r in content["rooms"]}
+    tracks = {t["id"]: t for t in content["tracks"]}
+    for session in content["sessions"] + content.get("cancelled", []):
+        session["start"] = datetime.fromisoformat(session["starts_at"])
+        session["end"] = datetime.fromisoformat(session["ends_at"])
+        session["room"] = rooms.get(session["room_id"])
+        session["track"] = tracks.get(session["track_id"])
+    return content
+
+
+def changelog(conference: Conference) -> list[tuple[AgendaVersion, list[Change]]]:
+    """Every version, newest first, with what changed since the one before it."""
+    result = []
+    previous = None
+    for version in reversed(all_versions(conference)):
+        content = annotate(json.loads(version.content))
+        result.append((version, compare(previous, content)))
+        previous = content
+    return list(reversed(result))
