@@ -15,6 +15,10 @@ $(BIN)/activate: requirements.txt
 
 setup: $(BIN)/activate translations
 
+# The page checkers the tests run (axe-core, the Nu Html Checker); vnu-jar's own Java download is not needed.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
 translations: $(BIN)/activate
 	$(BIN)/pybabel compile -d conference/translations
 
@@ -32,7 +36,7 @@ run: db
 	@$(BIN)/flask demo-if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 benchmarks: setup
@@ -41,4 +45,4 @@ benchmarks: setup
 	$(BIN)/python benchmarks/checkin.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules
