@@ -41,17 +41,20 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="en")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by logging out: every session and remember-me cookie issued before carries the old number.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def get_id(self) -> str:
-        """Session id: the user id and a fingerprint of the password hash.
+        """Session id: the user id, the session generation and a fingerprint of the password hash.
 
-        Changing the password changes the fingerprint, which logs out every other session
-        and remember-me cookie of this user.
+        The session and the remember-me cookie store this id, and a request is logged in only while it still
+        matches (accounts.access.load_user): logging out raises the generation and changing the password
+        changes the fingerprint, so every copy of an older cookie stops working on the server.
         """
         fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
-        return f"{self.id}:{fingerprint}"
+        return f"{self.id}:{self.session_generation or 0}:{fingerprint}"
 
     def roles_for(self, conference_id: int) -> set[Role]:
         """The roles this user holds for one conference."""

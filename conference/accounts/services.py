@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_locks import lock_conference
@@ -74,6 +74,14 @@ def set_password(user: User, password: str) -> None:
     """Set a password without knowing the old one (command line, seed)."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password)
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session and remember-me cookie issued so far stops working."""
+    # In SQL, so that two log-outs at once both count and neither overwrites the other's increment.
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_generation=User.session_generation + 1))
+    db.session.refresh(user, ["session_generation"])
 
 
 def grant_role(user: User, conference_id: int, role: Role) -> Membership:

@@ -17,8 +17,9 @@ from .access import conference_view, login_required_view
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm,
                     TeamMemberForm)
 from .models import Role
-from .services import (AccountError, add_team_member, authenticate, change_password, create_user, find_user,
-                       password_reset_token, remove_team_member, set_password, team_of, user_for_reset_token)
+from .services import (AccountError, add_team_member, authenticate, change_password, create_user, end_sessions,
+                       find_user, password_reset_token, remove_team_member, set_password, team_of,
+                       user_for_reset_token)
 
 
 def safe_next(default: str = "events.index") -> str:
@@ -77,8 +78,11 @@ def logout():
     """Ask to confirm on GET; log out on POST."""
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            end_sessions(current_user._get_current_object())
+            db.session.commit()
         logout_user()
-        flash(_("You have logged out."), "success")
+        flash(_("You have logged out on every device."), "success")
         return redirect(url_for("events.index"))
     return render_template("accounts/logout.html", form=form)
 
