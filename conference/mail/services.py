@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 from flask import Flask, current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from ..extensions import db
 from ..types import utcnow
@@ -79,7 +79,7 @@ def _claim(message_id: int) -> bool:
     now = utcnow()
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state != MailState.SENT,
+        .where(OutboxMessage.id == message_id, OutboxMessage.state.in_((MailState.QUEUED, MailState.FAILED)),
                or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_LEASE))
         .values(attempts=OutboxMessage.attempts + 1, claimed_at=now)
     ).rowcount == 1
@@ -111,6 +111,30 @@ def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int
     ).all()
     results = [deliver(message) for message in messages]
     return results.count(True), results.count(False)
+
+
+def release(message: OutboxMessage) -> bool:
+    """Let a draft go out (queued, in the caller's transaction); False when it is not a draft."""
+    if message.state != MailState.DRAFT:
+        return False
+    message.state = MailState.QUEUED
+    if has_request_context():
+        g.setdefault("mail_queued", []).append(message)  # sent after the request, like any queued message
+    return True
+
+
+def release_drafts(conference_id: int) -> int:
+    """Release every draft of a conference's outbox; returns how many."""
+    drafts = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.conference_id == conference_id, OutboxMessage.state == MailState.DRAFT)
+        .order_by(OutboxMessage.id)).all()
+    return sum(release(message) for message in drafts)
+
+
+def draft_count(conference_id: int) -> int:
+    """How many drafts wait for release in a conference's outbox."""
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.conference_id == conference_id, OutboxMessage.state == MailState.DRAFT))
 
 
 def retry(message: OutboxMessage) -> bool:

@@ -12,8 +12,8 @@ from ..core.params import page_number
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
-from .models import OutboxMessage
-from .services import retry
+from .models import MailState, OutboxMessage
+from .services import draft_count, release, release_drafts, retry
 
 PAGE_SIZE = 50
 
@@ -36,7 +36,36 @@ def _message_or_404(conference: Conference, message_id: int) -> OutboxMessage:
 def outbox(conference: Conference):
     """Messages sent for one conference, newest first."""
     query = select(OutboxMessage).where(OutboxMessage.conference_id == conference.id)
-    return render_template("mail/outbox.html", page=_page(query), conference=conference, form=ConfirmForm())
+    state = request.args.get("state")
+    if state in {s.value for s in MailState}:
+        query = query.where(OutboxMessage.state == state)
+    return render_template("mail/outbox.html", page=_page(query), conference=conference, form=ConfirmForm(),
+                           drafts=draft_count(conference.id), state=state)
+
+
+@bp.post("/<slug>/manage/outbox/release")
+@conference_view(Role.ORGANIZER)
+def release_all(conference: Conference):
+    """Release every draft (decision letters the organizers have read) so they are sent."""
+    if ConfirmForm().validate_on_submit():
+        released = release_drafts(conference.id)
+        db.session.commit()
+        flash(_("%(n)s messages released for sending.", n=released), "success")
+    return redirect(url_for("mail.outbox", slug=conference.slug))
+
+
+@bp.post("/<slug>/manage/outbox/<int:message_id>/release")
+@conference_view(Role.ORGANIZER)
+def release_message(conference: Conference, message_id: int):
+    """Release one draft so it is sent."""
+    item = _message_or_404(conference, message_id)
+    if ConfirmForm().validate_on_submit():
+        if release(item):
+            db.session.commit()
+            flash(_("The message has been released for sending."), "success")
+        else:
+            flash(_("This message is not a draft."), "error")
+    return redirect(url_for("mail.message", slug=conference.slug, message_id=item.id))
 
 
 @bp.get("/<slug>/manage/outbox/<int:message_id>")
@@ -66,6 +95,6 @@ def admin_outbox():
     """Every message of the installation, for site administrators."""
     state = request.args.get("state")
     query = select(OutboxMessage)
-    if state in {"queued", "sent", "failed"}:
+    if state in {s.value for s in MailState}:
         query = query.where(OutboxMessage.state == state)
     return render_template("mail/outbox.html", page=_page(query), conference=None, form=ConfirmForm())

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from ..accounts.models import User
-from ..accounts.services import normalize_email
+from ..accounts.services import create_user, find_user, normalize_email
 from ..core.countries import is_country
 from ..db_locks import lock_conference
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
 from .models import HOLDS_PLACE, AuditEntry, Category, Delegate, DelegateStatus, Delegation
@@ -145,18 +149,58 @@ def _notify(delegate: Delegate, template: str) -> None:
     )
 
 
-def register_delegate(conference: Conference, user: User, data: dict, locale: str = "en") -> Delegate:
-    """Register `user` for the conference; waitlisted when the capacity is reached."""
+def _check_registration(conference: Conference, data: dict) -> None:
+    """Refuse a registration whose answers cannot be accepted, whoever sends them."""
     if not conference.registration_open():
         raise RegistrationError(_l("Registration for this conference is closed."))
     if not data.get("consent_privacy"):
         raise RegistrationError(_l("Please accept the privacy notice to register."))
     if not is_country(data.get("country")):
         raise RegistrationError(_l("Please choose a country from the list."))
+    _check_delegation(conference, data.get("delegation_id"), data["country"])
+
+
+ATTEMPT_MAIL_INTERVAL = timedelta(minutes=15)  # at most one "someone used your address" mail per conference
+
+
+def register_visitor(conference: Conference, email: str, password: str, data: dict,
+                     locale: str = "en") -> Delegate | None:
+    """Register a visitor who is not logged in, without telling them whether the address has an account.
+
+    A new address gets an account and the registration (returned). An address that has an account gets
+    nothing but a mail to its owner, telling how to log in and register (None): the caller answers both alike.
+    """
+    _check_registration(conference, data)  # the same refusals for both, so an error cannot tell them apart
+    owner = find_user(email)
+    if owner is None:
+        user = create_user(email, password, data.get("name") or "", locale=locale)
+        return register_delegate(conference, user, data, locale=locale)
+    generate_password_hash(password)  # as slow as making an account, so the time taken tells nothing either
+    _tell_owner_of_attempt(conference, owner)
+    return None
+
+
+def _tell_owner_of_attempt(conference: Conference, owner: User) -> None:
+    """Mail the owner of an address that someone used to register, in the owner's language."""
+    recent = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.recipient == owner.email, OutboxMessage.template == "registration_attempt",
+        OutboxMessage.conference_id == conference.id,
+        OutboxMessage.created_at > utcnow() - ATTEMPT_MAIL_INTERVAL))
+    if recent:
+        return  # repeated attempts must not flood the owner's mailbox
+    register_url = absolute_url("registration.register", slug=conference.slug)
+    queue_mail(owner.email, "registration_attempt", owner.locale, conference=conference, user=owner,
+               registered=registration_of(owner, conference) is not None, register_url=register_url,
+               login_url=absolute_url("accounts.login", next=urlsplit(register_url).path),
+               forgot_url=absolute_url("accounts.forgot_password"))
+
+
+def register_delegate(conference: Conference, user: User, data: dict, locale: str = "en") -> Delegate:
+    """Register `user` for the conference; waitlisted when the capacity is reached."""
+    _check_registration(conference, data)
     lock_conference(conference.id)
     if find_registration(conference.id, user.email) or registration_of(user, conference):
         raise RegistrationError(_l("This e-mail address is already registered for this conference."))
-    _check_delegation(conference, data.get("delegation_id"), data["country"])
     free = free_places(conference)
     if free == 0 or waiting_count(conference.id):  # nobody overtakes those already waiting
         status = S.WAITLISTED
@@ -380,3 +424,37 @@ def set_category(delegates: list[Delegate], category: Category, actor: User) -> 
             record_event(delegate, "category", actor, category.value)
             changed += 1
     return changed
+
+
+def register_speaker(conference: Conference, user: User, actor: User | None, profile=None) -> Delegate:
+    """Make a confirmed speaker an approved delegate with category speaker, or upgrade their registration.
+
+    `profile` (their speaker profile, when written) gives the name, organization and country of a new
+    registration; the speaker consented to the processing of their data when they confirmed or accepted.
+    """
+    lock_conference(conference.id)
+    delegate = registration_of(user, conference) or find_registration(conference.id, user.email)
+    if delegate is None:
+        country = (profile.country if profile is not None else "") or conference.country or "QA"
+        delegate = Delegate(
+            conference_id=conference.id, user_id=user.id, email=user.email, locale=user.locale,
+            status=S.APPROVED, category=Category.SPEAKER, code=next_code(conference.id, country),
+            badge_token=new_badge_token(), consent_privacy=True, country=country,
+            name=(profile.name if profile is not None else "") or user.display_name or user.email,
+            name_latin=profile.name_latin if profile is not None else "",
+            name_ar=profile.name_ar if profile is not None else "",
+            organization=profile.organization if profile is not None else "",
+        )
+        db.session.add(delegate)
+        record_event(delegate, "registered", actor, "speaker")
+        db.session.flush()
+        return delegate
+    if delegate.category != Category.SPEAKER:
+        delegate.category = Category.SPEAKER
+        record_event(delegate, "category", actor, Category.SPEAKER.value)
+    if delegate.status != S.APPROVED:
+        old = delegate.status
+        delegate.status, delegate.waitlisted_at = S.APPROVED, None
+        record_event(delegate, "status", actor, "speaker", old=old)
+    db.session.flush()
+    return delegate

@@ -1,2 +1,304 @@
-"""submissions: pages (being built)."""
-from . import bp  # noqa: F401
+"""The call for proposals as speakers see it: the call, their proposals, invitations, profile and availability."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.access import conference_view, login_required_view
+from ..accounts.forms import ConfirmForm
+from ..core.i18n import lang
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
+from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
+from .photos import availability_of, process_photo, set_availability
+from .services import (SubmissionError, accept_invitation, allowed_actions, awaiting_confirmation, call_of,
+                       change_status, create_proposal, invitation_for_token, invitations_for, is_speaker, is_submitter,
+                       profile_of, proposal_types, proposals_of, save_profile, update_proposal)
+
+
+@bp.app_context_processor
+def speaker_globals() -> dict:
+    """`my_speaker_status(conference)`: what the speaker part of /<slug>/me shows (templates/submissions/_me.html)."""
+
+    def my_speaker_status(conference: Conference) -> dict | None:
+        if not current_user.is_authenticated:
+            return None
+        proposals = awaiting_confirmation(conference, current_user)
+        invitations = invitations_for(conference, current_user)
+        if not proposals and not invitations:
+            return None
+        return {"proposals": proposals, "invitations": invitations}
+
+    def proposal_status_title(value: str) -> str:
+        try:
+            return ProposalStatus(value).title
+        except ValueError:
+            return value
+
+    return {"my_speaker_status": my_speaker_status, "proposal_status_title": proposal_status_title}
+
+
+def _proposal_form(conference: Conference, **kwargs) -> ProposalForm:
+    call = call_of(conference)
+    return ProposalForm(types=proposal_types(conference), tracks=conference.tracks,
+                        word_limit=call.abstract_word_limit, **kwargs)
+
+
+def _own_proposal(conference: Conference, proposal_id: int, submitter_only: bool = False) -> Proposal:
+    """A proposal the current user speaks in (or wrote); another's is not found."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.conference_id != conference.id or not is_speaker(proposal, current_user):
+        abort(404)
+    if submitter_only and not is_submitter(proposal, current_user):
+        abort(403)
+    return proposal
+
+
+@bp.get("/<slug>/cfp")
+@conference_view()
+def cfp(conference: Conference):
+    """The call: its text, dates, proposal types, tracks and languages, and the way to submit."""
+    call = call_of(conference)
+    db.session.commit()  # the call's defaults, created on first visit
+    return render_template("submissions/cfp.html", conference=conference, call=call,
+                           types=proposal_types(conference), languages=[LANGUAGE_TITLES[c] for c in LANGUAGES])
+
+
+@bp.route("/<slug>/cfp/new", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def new_proposal(conference: Conference):
+    """Write a proposal: save it as a draft, or submit it at once."""
+    form = _proposal_form(conference)
+    is_open = conference.cfp_open()
+    if is_open and form.validate_on_submit():
+        try:
+            proposal = create_proposal(conference, current_user, form.data_for_service(), locale=lang())
+            if request.form.get("submit_now"):
+                change_status(proposal, "submit", current_user)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your proposal has been submitted.") if proposal.status == ProposalStatus.SUBMITTED
+                  else _("Your draft has been saved. You can finish it later."), "success")
+            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
+    elif request.method == "POST" and not is_open:
+        flash(_("The call for proposals is closed."), "error")
+    return render_template("submissions/proposal_form.html", conference=conference, form=form, proposal=None,
+                           is_open=is_open, call=call_of(conference))
+
+
+@bp.get("/<slug>/me/proposals")
+@conference_view()
+@login_required_view
+def my_proposals(conference: Conference):
+    """The speaker's own proposals, invitations waiting for them, and their profile."""
+    return render_template("submissions/my_proposals.html", conference=conference,
+                           proposals=proposals_of(conference, current_user),
+                           invitations=invitations_for(conference, current_user),
+                           profile=profile_of(conference, current_user), is_open=conference.cfp_open())
+
+
+@bp.get("/<slug>/me/proposals/<int:proposal_id>")
+@conference_view()
+@login_required_view
+def my_proposal(conference: Conference, proposal_id: int):
+    """One of the speaker's proposals: where it stands, its speakers, what they can do now."""
+    proposal = _own_proposal(conference, proposal_id)
+    return render_template("submissions/my_proposal.html", conference=conference, proposal=proposal,
+                           actions=allowed_actions(proposal), submitter=is_submitter(proposal, current_user),
+                           is_open=conference.cfp_open(), form=ConfirmForm(), CO_SPEAKER=CO_SPEAKER)
+
+
+@bp.route("/<slug>/me/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def edit_proposal(conference: Conference, proposal_id: int):
+    """Change a draft or submitted proposal until the deadline."""
+    proposal = _own_proposal(conference, proposal_id, submitter_only=True)
+    form = _proposal_form(conference, obj=proposal)
+    is_open = conference.cfp_open() and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)
+    if request.method == "GET":
+        form.co_speakers.data = "\n".join(s.email for s in proposal.speakers if s.role == CO_SPEAKER)
+    if is_open and form.validate_on_submit():
+        try:
+            update_proposal(proposal, current_user, form.data_for_service(), locale=lang())
+            if request.form.get("submit_now") and proposal.status == ProposalStatus.DRAFT:
+                change_status(proposal, "submit", current_user)
+        except (SubmissionError, IntegrityError) as error:
+            db.session.rollback()
+            flash(str(error) if isinstance(error, SubmissionError) else _("Please try again."), "error")
+        else:
+            db.session.commit()
+            flash(_("Your proposal has been submitted.") if request.form.get("submit_now")
+                  else _("Your changes have been saved."), "success")
+            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
+    elif request.method == "POST" and not is_open:
+        flash(_("This proposal can no longer be changed."), "error")
+    return render_template("submissions/proposal_form.html", conference=conference, form=form, proposal=proposal,
+                           is_open=is_open, call=call_of(conference))
+
+
+def _transition_view(conference: Conference, proposal: Proposal, action: str, done: str, template: str | None,
+                     form=None):
+    """Apply a speaker's transition on a valid POST; on GET show its confirmation page."""
+    form = form or ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            change_status(proposal, action, current_user)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+        return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
+    if template is None:
+        return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
+    return render_template(template, conference=conference, proposal=proposal, form=form, action=action)
+
+
+@bp.route("/<slug>/me/proposals/<int:proposal_id>/submit", methods=["POST"])
+@conference_view()
+@login_required_view
+def submit(conference: Conference, proposal_id: int):
+    """Submit a finished draft."""
+    proposal = _own_proposal(conference, proposal_id, submitter_only=True)
+    return _transition_view(conference, proposal, "submit", _("Your proposal has been submitted."), None)
+
+
+@bp.route("/<slug>/me/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def withdraw(conference: Conference, proposal_id: int):
+    """Ask to confirm, then withdraw a draft or submitted proposal."""
+    proposal = _own_proposal(conference, proposal_id, submitter_only=True)
+    return _transition_view(conference, proposal, "withdraw", _("Your proposal has been withdrawn."),
+                            "submissions/confirm_action.html")
+
+
+@bp.route("/<slug>/me/proposals/<int:proposal_id>/confirm", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def confirm(conference: Conference, proposal_id: int):
+    """Confirm an accepted proposal: the speakers become approved delegates with category speaker."""
+    proposal = _own_proposal(conference, proposal_id)
+    return _transition_view(conference, proposal, "confirm",
+                            _("Thank you: your session is confirmed and you are registered as a speaker."),
+                            "submissions/confirm_action.html", form=ConsentForm())
+
+
+@bp.route("/<slug>/me/proposals/<int:proposal_id>/decline", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def decline(conference: Conference, proposal_id: int):
+    """Ask to confirm, then decline an accepted proposal."""
+    proposal = _own_proposal(conference, proposal_id)
+    return _transition_view(conference, proposal, "decline", _("You have declined; the organizers are told."),
+                            "submissions/confirm_action.html")
+
+
+@bp.route("/<slug>/cfp/invitation/<token>", methods=["GET", "POST"])
+@conference_view()
+def invitation(conference: Conference, token: str):
+    """A co-speaker's invitation link: log in or sign up, then accept and write the speaker profile."""
+    speaker = invitation_for_token(token)
+    if speaker is None or speaker.proposal.conference_id != conference.id:
+        return render_template("submissions/invitation_invalid.html", conference=conference), 404
+    if not current_user.is_authenticated:
+        return render_template("submissions/invitation.html", conference=conference, speaker=speaker,
+                               proposal=speaker.proposal, form=None, next_url=request.path)
+    form = ConsentForm()
+    if speaker.user_id == current_user.id:
+        return redirect(url_for("submissions.profile", slug=conference.slug))
+    if form.validate_on_submit():
+        try:
+            accept_invitation(speaker, current_user)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Welcome on board. Please complete your speaker profile."), "success")
+            return redirect(url_for("submissions.profile", slug=conference.slug))
+    return render_template("submissions/invitation.html", conference=conference, speaker=speaker,
+                           proposal=speaker.proposal, form=form, next_url=request.path)
+
+
+PROFILE_REQUEST_LIMIT = 2 * 1024 * 1024 + 64 * 1024
+
+
+@bp.route("/<slug>/me/speaker-profile", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def profile(conference: Conference):
+    """The speaker profile shown with the programme: names, organization, country, bios, photo."""
+    request.max_content_length = PROFILE_REQUEST_LIMIT  # a 2 MB photo plus the form's text fields
+    existing = profile_of(conference, current_user)
+    form = ProfileForm(obj=existing)
+    if request.method == "GET" and existing is None:
+        form.name.data = current_user.display_name
+    if form.validate_on_submit():
+        try:
+            upload = request.files.get(form.photo.name)
+            photo = process_photo(upload.read(2 * 1024 * 1024 + 1)) if upload and upload.filename else None
+            save_profile(conference, current_user, form.data_for_service(), photo=photo,
+                         remove_photo=form.remove_photo.data)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Please try again."), "error")
+        else:
+            db.session.commit()
+            flash(_("Your speaker profile has been saved."), "success")
+            return redirect(url_for("submissions.my_proposals", slug=conference.slug))
+    return render_template("submissions/profile.html", conference=conference, form=form, profile=existing)
+
+
+@bp.get("/<slug>/me/speaker-profile/photo.jpg")
+@conference_view()
+@login_required_view
+def my_photo(conference: Conference):
+    """The speaker's own photo, as stored (re-encoded)."""
+    existing = profile_of(conference, current_user)
+    if existing is None or not existing.photo:
+        abort(404)
+    response = Response(existing.photo, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/<slug>/me/availability", methods=["GET", "POST"])
+@conference_view()
+@login_required_view
+def availability(conference: Conference):
+    """“I can only speak at these times”: ranges on the conference days, at the venue's time."""
+    form = AvailabilityForm(conference=conference)
+    if request.method == "GET":
+        for entry, item in zip(form.ranges, availability_of(conference, current_user)):
+            starts, ends = item.starts_at.astimezone(conference.tz), item.ends_at.astimezone(conference.tz)
+            entry.form.day.data = starts.date().isoformat()
+            entry.form.starts.data, entry.form.ends.data = starts.time(), ends.time()
+    elif form.validate_on_submit():
+        try:
+            count = set_availability(conference, current_user, form.ranges_for_service())
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your availability has been saved.") if count
+                  else _("Saved: you can speak at any time of the conference."), "success")
+            return redirect(url_for("submissions.my_proposals", slug=conference.slug))
+    return render_template("submissions/availability.html", conference=conference, form=form)
+
+
+from . import manage  # noqa: E402,F401  (the organizers' and reviewers' pages)

@@ -1,0 +1,264 @@
+"""The call for proposals as organizers and reviewers see it: the table, assignment, reviews, decisions, settings."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import conference_view
+from ..accounts.forms import ConfirmForm
+from ..accounts.models import Role, User
+from ..core.params import parse_id
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
+from .models import ProposalStatus, ReviewAssignment
+from .review import (SORTS, TABLE_STATUSES, TableFilters, assign_automatically, assign_reviewer, assignment_for,
+                     eligible_reviewers, proposal_table, reviewer_progress, reviewer_queue, reviews_of, score_proposal,
+                     unassign_reviewer)
+from .services import (DECISIONS, SubmissionError, call_of, decide_proposals, decision_preview, get_proposal,
+                       get_proposal_type, profile_of, proposal_types, proposals_by_ids, save_proposal_type,
+                       set_duration, update_call)
+
+ORGANIZER = Role.ORGANIZER
+
+
+def _proposal_or_404(conference: Conference, proposal_id: int):
+    proposal = get_proposal(conference, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _filters() -> TableFilters:
+    args = request.args
+    try:
+        min_mean = float(args.get("min_mean", "")) if args.get("min_mean") else None
+    except ValueError:
+        min_mean = None
+    if min_mean is not None and not 1 <= min_mean <= 5:
+        min_mean = None
+    return TableFilters(status=args.get("status", ""), track=parse_id(args.get("track")),
+                        type=parse_id(args.get("type")), min_mean=min_mean, unfinished=args.get("unfinished") == "1",
+                        sort=args.get("sort") if args.get("sort") in SORTS else "submitted")
+
+
+@bp.get("/<slug>/manage/proposals")
+@conference_view(ORGANIZER)
+def proposals(conference: Conference):
+    """Every submitted proposal with its scores; filters, sorting, bulk decisions, reviewers' progress."""
+    filters = _filters()
+    call = call_of(conference)
+    rows = proposal_table(conference, filters)
+    return render_template("submissions/manage/proposals.html", conference=conference, rows=rows, filters=filters,
+                           statuses=TABLE_STATUSES, types=proposal_types(conference), call=call,
+                           progress=reviewer_progress(conference), decision=DecisionForm(),
+                           auto=AutoAssignForm(per_proposal=call.reviewers_per_proposal))
+
+
+@bp.get("/<slug>/manage/proposals/<int:proposal_id>")
+@conference_view(ORGANIZER)
+def proposal(conference: Conference, proposal_id: int):
+    """One proposal for organizers: all of it, its speakers, every review, reviewers, log, decision."""
+    item = _proposal_or_404(conference, proposal_id)
+    assign = AssignForm()
+    assign.reviewer_id.choices = [("", _("Choose a reviewer"))] + [
+        (str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
+    profiles = {s.id: profile_of(conference, s.user) for s in item.speakers if s.user is not None}
+    return render_template("submissions/manage/proposal.html", conference=conference, proposal=item,
+                           reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),
+                           duration=DurationForm(duration_minutes=item.duration_minutes),
+                           decision=DecisionForm(ids=str(item.id)))
+
+
+@bp.post("/<slug>/manage/proposals/<int:proposal_id>/assign")
+@conference_view(ORGANIZER)
+def assign(conference: Conference, proposal_id: int):
+    """Assign a reviewer by hand."""
+    item = _proposal_or_404(conference, proposal_id)
+    form = AssignForm()
+    form.reviewer_id.choices = []
+    if form.validate_on_submit():
+        reviewer = db.session.get(User, form.reviewer_id.data)
+        try:
+            if reviewer is None:
+                raise SubmissionError(_("This person is not a reviewer of this conference."))
+            assign_reviewer(item, reviewer, current_user)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The reviewer has been assigned."), "success")
+    else:
+        flash(_("Please choose a reviewer."), "error")
+    return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
+
+
+@bp.post("/<slug>/manage/proposals/<int:proposal_id>/reviews/<int:assignment_id>/remove")
+@conference_view(ORGANIZER)
+def unassign(conference: Conference, proposal_id: int, assignment_id: int):
+    """Take a reviewer off a proposal they have not scored."""
+    item = _proposal_or_404(conference, proposal_id)
+    assignment = db.session.get(ReviewAssignment, assignment_id)
+    if assignment is None or assignment.proposal_id != item.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            unassign_reviewer(assignment)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The reviewer has been taken off this proposal."), "success")
+    return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
+
+
+@bp.post("/<slug>/manage/proposals/<int:proposal_id>/duration")
+@conference_view(ORGANIZER)
+def duration(conference: Conference, proposal_id: int):
+    """Change how long the session lasts."""
+    item = _proposal_or_404(conference, proposal_id)
+    form = DurationForm()
+    if form.validate_on_submit():
+        try:
+            set_duration(item, form.duration_minutes.data, current_user)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The duration has been saved."), "success")
+    else:
+        flash(_("A duration is between 5 and 480 minutes."), "error")
+    return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
+
+
+@bp.post("/<slug>/manage/proposals/assign")
+@conference_view(ORGANIZER)
+def auto_assign(conference: Conference):
+    """Assign reviewers automatically to every submitted proposal."""
+    form = AutoAssignForm()
+    if form.validate_on_submit():
+        made = assign_automatically(conference, current_user, form.per_proposal.data)
+        db.session.commit()
+        flash(_("%(n)s assignments made.", n=made) if made else
+              _("No assignment was needed (or no reviewer without a conflict was free)."), "success")
+    else:
+        flash(_("Between 1 and 10 reviewers per proposal."), "error")
+    return redirect(url_for("submissions.proposals", slug=conference.slug))
+
+
+def _ids(raw: str) -> list[int]:
+    return [number for number in (parse_id(v.strip()) for v in raw.split(",")) if number]
+
+
+@bp.post("/<slug>/manage/proposals/decide")
+@conference_view(ORGANIZER)
+def decide(conference: Conference):
+    """Accept or reject: first a page lists what will change; a second POST applies it."""
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.action.data not in DECISIONS:
+        flash(_("Please choose a decision."), "error")
+        return redirect(url_for("submissions.proposals", slug=conference.slug))
+    ids = _ids(",".join(request.form.getlist("ids")))  # ticked boxes, or the confirmation page's one list
+    chosen = proposals_by_ids(conference, ids)
+    if not chosen:
+        flash(_("Choose at least one proposal."), "error")
+        return redirect(url_for("submissions.proposals", slug=conference.slug))
+    if form.confirmed.data != "1":
+        changing, skipped = decision_preview(chosen, form.action.data)
+        form.ids.data = ",".join(str(p.id) for p in chosen)
+        return render_template("submissions/manage/decide.html", conference=conference, form=form,
+                               changing=changing, skipped=skipped)
+    done, skipped = decide_proposals(chosen, form.action.data, current_user, form.note.data)
+    db.session.commit()
+    flash(_("%(done)s proposals decided, %(skipped)s skipped. The letters wait in the outbox as drafts: read "
+            "them and release them.", done=done, skipped=skipped), "success")
+    return redirect(url_for("submissions.proposals", slug=conference.slug))
+
+
+@bp.route("/<slug>/manage/cfp", methods=["GET", "POST"])
+@conference_view(ORGANIZER)
+def call_settings(conference: Conference):
+    """The call's texts, the abstract word limit, anonymized review, reviewers per proposal, proposal types."""
+    call = call_of(conference)
+    form = CallForm(obj=call)
+    if form.validate_on_submit():
+        try:
+            update_call(conference, {name: form[name].data for name in (
+                "text_en", "text_ar", "abstract_word_limit", "anonymized_review", "reviewers_per_proposal")})
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The call's settings have been saved."), "success")
+            return redirect(url_for("submissions.call_settings", slug=conference.slug))
+    db.session.commit()  # the defaults, created on first visit
+    types = proposal_types(conference)
+    return render_template("submissions/manage/settings.html", conference=conference, form=form, call=call,
+                           types=types, type_forms={t.id: ProposalTypeForm(obj=t, prefix=f"t{t.id}") for t in types},
+                           new_type=ProposalTypeForm(prefix="new"))
+
+
+@bp.post("/<slug>/manage/cfp/types", defaults={"type_id": None})
+@bp.post("/<slug>/manage/cfp/types/<int:type_id>")
+@conference_view(ORGANIZER)
+def save_type(conference: Conference, type_id: int | None):
+    """Add a proposal type, or change one's names and default duration."""
+    existing = get_proposal_type(conference, type_id) if type_id else None
+    if type_id and existing is None:
+        abort(404)
+    form = ProposalTypeForm(prefix=f"t{type_id}" if type_id else "new")
+    if form.validate_on_submit():
+        try:
+            save_proposal_type(conference, existing, form.name_en.data, form.name_ar.data, form.duration_minutes.data)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The proposal type has been saved."), "success")
+    else:
+        flash(_("Please give the type a name in English and a duration between 5 and 480 minutes."), "error")
+    return redirect(url_for("submissions.call_settings", slug=conference.slug))
+
+
+# ---- reviewers -----------------------------------------------------------------------------------------------
+
+@bp.get("/<slug>/manage/review")
+@conference_view(Role.REVIEWER, ORGANIZER)
+def review(conference: Conference):
+    """The proposals assigned to the current reviewer, open ones first."""
+    call = call_of(conference)
+    return render_template("submissions/manage/review.html", conference=conference,
+                           assignments=reviewer_queue(conference, current_user), call=call)
+
+
+@bp.route("/<slug>/manage/review/<int:proposal_id>", methods=["GET", "POST"])
+@conference_view(Role.REVIEWER, ORGANIZER)
+def review_proposal(conference: Conference, proposal_id: int):
+    """Read an assigned proposal (anonymized when the call says so) and score it."""
+    item = _proposal_or_404(conference, proposal_id)
+    assignment = assignment_for(item, current_user)
+    if assignment is None:
+        abort(404)  # not assigned to this reviewer: as if it did not exist
+    form = ReviewForm(obj=assignment)
+    open_for_review = item.status == ProposalStatus.SUBMITTED
+    if form.validate_on_submit():
+        try:
+            score_proposal(item, current_user, form.score.data, form.comment.data)
+        except SubmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your review has been saved. You may change it until the decision is made."), "success")
+            return redirect(url_for("submissions.review", slug=conference.slug))
+    call = call_of(conference)
+    return render_template("submissions/manage/review_proposal.html", conference=conference, proposal=item,
+                           form=form, assignment=assignment, anonymized=call.anonymized_review,
+                           open_for_review=open_for_review)

@@ -1,0 +1,92 @@
+"""Speaker photos: checked with Pillow, re-encoded to a plain JPEG, and speakers' availability."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import delete, select
+
+from ..accounts.models import User
+from ..events.models import Conference
+from ..extensions import db
+from .models import SpeakerAvailability
+from .services import SubmissionError
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_PIXELS = 25_000_000  # a 2 MB file claiming more is a decompression bomb
+MAX_SIDE = 800
+FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class PhotoError(SubmissionError):
+    """A photo that cannot be used, with a message for the speaker."""
+
+
+def process_photo(data: bytes) -> bytes:
+    """The photo as a JPEG of at most 800 px a side without metadata; refuses anything else politely."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoError(_l("The photo is larger than 2 MB."))
+    if not data:
+        raise PhotoError(_l("The file is empty."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in FORMATS:
+                raise PhotoError(_l("Please upload a JPEG, PNG or WebP image."))
+            width, height = probe.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise PhotoError(_l("This image is too large in pixels."))
+            probe.verify()  # checks the structure without decoding
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decodes fully: a truncated file fails here
+            image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop the tag
+            if image.mode not in ("RGB", "L"):
+                background = Image.new("RGB", image.size, "white")
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.split()[-1])
+                image = background
+            image = image.convert("RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            output = io.BytesIO()
+            image.save(output, "JPEG", quality=85, optimize=True)  # no exif, icc or comment is passed on
+            return output.getvalue()
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise PhotoError(_l("Please upload a JPEG, PNG or WebP image.")) from None
+    except (OSError, SyntaxError, ValueError):  # truncated or corrupt data, as Pillow reports it
+        raise PhotoError(_l("This image file is damaged or incomplete.")) from None
+
+
+# ---- availability --------------------------------------------------------------------------------------------
+
+def availability_of(conference: Conference, user: User) -> list[SpeakerAvailability]:
+    """The user's time ranges for the conference, in order (none: available at any time)."""
+    return db.session.scalars(select(SpeakerAvailability).where(
+        SpeakerAvailability.conference_id == conference.id, SpeakerAvailability.user_id == user.id)
+        .order_by(SpeakerAvailability.starts_at)).all()
+
+
+def set_availability(conference: Conference, user: User, ranges: list[tuple[date, time, time]]) -> int:
+    """Replace the user's availability with ranges (day, from, to) in the conference's time zone; [] clears it."""
+    days = set(conference.days)
+    moments = []
+    for day, start, end in ranges:
+        if day not in days:
+            raise SubmissionError(_l("Please choose one of the conference days."))
+        if end <= start:
+            raise SubmissionError(_l("Each time range must end after it starts."))
+        moments.append((datetime.combine(day, start, tzinfo=conference.tz),
+                        datetime.combine(day, end, tzinfo=conference.tz)))
+    moments.sort()
+    for (_, first_end), (second_start, _) in zip(moments, moments[1:]):
+        if second_start < first_end:
+            raise SubmissionError(_l("Two of the time ranges overlap."))
+    db.session.execute(delete(SpeakerAvailability).where(SpeakerAvailability.conference_id == conference.id,
+                                                         SpeakerAvailability.user_id == user.id))
+    for starts_at, ends_at in moments:
+        db.session.add(SpeakerAvailability(conference_id=conference.id, user_id=user.id, starts_at=starts_at,
+                                           ends_at=ends_at))
+    db.session.flush()
+    return len(moments)

@@ -1,0 +1,531 @@
+"""Proposals: the call's settings, writing and submitting, co-speakers, the state workflow, confirmation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.access import has_role
+from ..accounts.models import Role, User
+from ..accounts.services import normalize_email
+from ..db_locks import lock_conference
+from ..events.models import Conference, Track
+from ..extensions import db
+from ..mail.models import MailState
+from ..mail.services import absolute_url, queue_mail
+from ..types import utcnow
+from .models import (CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker,
+                     ProposalStatus, ProposalType, SpeakerProfile)
+
+S = ProposalStatus
+MAX_CO_SPEAKERS = 5
+DEFAULT_TYPES = (("Talk", "محاضرة", 20), ("Panel", "جلسة حوارية", 60), ("Workshop", "ورشة عمل", 90))
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A word is a run of letters/digits; ideographs and kana count one each, since those scripts use no spaces.
+_IDEOGRAPH = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_IDEOGRAPH}]|[^\W{_IDEOGRAPH}]+(?:['’\-][^\W{_IDEOGRAPH}]+)*")
+
+
+class SubmissionError(ValueError):
+    """A change to a proposal that cannot be made, with a message for the person."""
+
+
+def count_words(text: str) -> int:
+    """Words in `text`, in any script (Arabic, Latin, ...; each ideograph counts as one)."""
+    return len(_WORD.findall(text or ""))
+
+
+# ---- the call's settings -------------------------------------------------------------------------------------
+
+def call_of(conference: Conference) -> CallForProposals:
+    """The call's settings, created with defaults (and the three usual proposal types) on first use."""
+    call = db.session.scalar(select(CallForProposals).where(CallForProposals.conference_id == conference.id))
+    if call is None:
+        call = CallForProposals(conference_id=conference.id, text_en="", text_ar="", abstract_word_limit=300,
+                                anonymized_review=True, reviewers_per_proposal=2)
+        db.session.add(call)
+        if not proposal_types(conference):
+            for position, (name_en, name_ar, minutes) in enumerate(DEFAULT_TYPES):
+                db.session.add(ProposalType(conference_id=conference.id, name_en=name_en, name_ar=name_ar,
+                                            duration_minutes=minutes, position=position))
+        db.session.flush()
+    return call
+
+
+def update_call(conference: Conference, data: dict) -> CallForProposals:
+    """Save the call's texts and review settings (organizers)."""
+    call = call_of(conference)
+    if not 50 <= int(data.get("abstract_word_limit", call.abstract_word_limit)) <= 2000:
+        raise SubmissionError(_l("The word limit must be between 50 and 2000."))
+    if not 1 <= int(data.get("reviewers_per_proposal", call.reviewers_per_proposal)) <= 10:
+        raise SubmissionError(_l("Between 1 and 10 reviewers per proposal."))
+    for field in ("text_en", "text_ar", "abstract_word_limit", "anonymized_review", "reviewers_per_proposal"):
+        if field in data:
+            setattr(call, field, data[field])
+    return call
+
+
+def proposal_types(conference: Conference) -> list[ProposalType]:
+    """The conference's proposal types in their order."""
+    return db.session.scalars(select(ProposalType).where(ProposalType.conference_id == conference.id)
+                              .order_by(ProposalType.position, ProposalType.id)).all()
+
+
+def save_proposal_type(conference: Conference, proposal_type: ProposalType | None, name_en: str, name_ar: str,
+                       duration_minutes: int) -> ProposalType:
+    """Add a proposal type or change one; its duration is the default for new proposals of that type."""
+    if not name_en:
+        raise SubmissionError(_l("Please give the type a name in English."))
+    if not 5 <= duration_minutes <= 480:
+        raise SubmissionError(_l("A duration is between 5 and 480 minutes."))
+    same_name = db.session.scalar(select(ProposalType).where(
+        ProposalType.conference_id == conference.id, ProposalType.name_en == name_en))
+    if same_name is not None and same_name is not proposal_type:
+        raise SubmissionError(_l("A proposal type with this name already exists."))
+    if proposal_type is None:
+        proposal_type = ProposalType(conference_id=conference.id, position=len(proposal_types(conference)))
+        db.session.add(proposal_type)
+    proposal_type.name_en, proposal_type.name_ar, proposal_type.duration_minutes = name_en, name_ar, duration_minutes
+    db.session.flush()
+    return proposal_type
+
+
+def get_proposal_type(conference: Conference, type_id: int | None) -> ProposalType | None:
+    """A proposal type of this conference by id (None for another conference's)."""
+    item = db.session.get(ProposalType, type_id) if type_id else None
+    return item if item is not None and item.conference_id == conference.id else None
+
+
+# ---- finding proposals ---------------------------------------------------------------------------------------
+
+def get_proposal(conference: Conference, proposal_id: int) -> Proposal | None:
+    """A proposal of this conference by id (None for another conference's)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    return proposal if proposal is not None and proposal.conference_id == conference.id else None
+
+
+def is_speaker(proposal: Proposal, user: User) -> bool:
+    """True when `user` is a speaker of the proposal (the submitter or a co-speaker who accepted)."""
+    return any(speaker.user_id == user.id for speaker in proposal.speakers)
+
+
+def is_submitter(proposal: Proposal, user: User) -> bool:
+    """True when `user` wrote the proposal (only they edit, submit and withdraw it)."""
+    return any(s.user_id == user.id and s.role == SUBMITTER for s in proposal.speakers)
+
+
+def proposals_of(conference: Conference, user: User) -> list[Proposal]:
+    """The proposals `user` speaks in, newest first, with what the list shows."""
+    return db.session.scalars(
+        select(Proposal).join(ProposalSpeaker)
+        .where(Proposal.conference_id == conference.id, ProposalSpeaker.user_id == user.id)
+        .options(selectinload(Proposal.speakers), selectinload(Proposal.proposal_type), selectinload(Proposal.track))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    ).unique().all()
+
+
+def awaiting_confirmation(conference: Conference, user: User) -> list[Proposal]:
+    """Accepted proposals the user speaks in, waiting for a speaker to confirm or decline."""
+    return [p for p in proposals_of(conference, user) if p.status in (S.ACCEPTED, S.CONFIRMED)]
+
+
+def invitations_for(conference: Conference, user: User) -> list[ProposalSpeaker]:
+    """Open co-speaker invitations sent to the user's e-mail address."""
+    return db.session.scalars(
+        select(ProposalSpeaker).join(Proposal)
+        .where(Proposal.conference_id == conference.id, ProposalSpeaker.email == user.email,
+               ProposalSpeaker.user_id.is_(None), Proposal.status.in_((S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.CONFIRMED)))
+    ).all()
+
+
+# ---- the workflow --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of state: from which states, to which, who makes it, and the e-mail that tells the speakers.
+
+    by: "submitter" (the proposal's author), "speaker" (any speaker with an account) or "organizer".
+    until_deadline: only while the call is open. draft_mail: the e-mail waits in the outbox for an organizer.
+    """
+
+    allowed_from: frozenset[ProposalStatus]
+    to: ProposalStatus
+    by: str
+    mail: str | None
+    until_deadline: bool = False
+    draft_mail: bool = False
+
+
+# The whole workflow. Withdrawing: by the author from draft or submitted until the deadline; after acceptance
+# a speaker declines (accepted → withdrawn). A confirmed proposal is changed only by the organizers on the agenda.
+TRANSITIONS = {
+    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED, "submitter", "proposal_submitted", until_deadline=True),
+    "withdraw": Transition(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, "submitter", "proposal_withdrawn",
+                           until_deadline=True),
+    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, "organizer", "proposal_accepted", draft_mail=True),
+    "reject": Transition(frozenset({S.SUBMITTED}), S.REJECTED, "organizer", "proposal_rejected", draft_mail=True),
+    "confirm": Transition(frozenset({S.ACCEPTED}), S.CONFIRMED, "speaker", "proposal_confirmed"),
+    "decline": Transition(frozenset({S.ACCEPTED}), S.WITHDRAWN, "speaker", "proposal_declined"),
+}
+DECISIONS = ("accept", "reject")
+
+
+def allowed_actions(proposal: Proposal) -> list[str]:
+    """The transitions that apply to the proposal's state now, in the table's order."""
+    return [action for action, transition in TRANSITIONS.items() if proposal.status in transition.allowed_from]
+
+
+def _check_actor(proposal: Proposal, transition: Transition, actor: User, conference: Conference) -> None:
+    if transition.by == "organizer":
+        allowed = has_role(actor, conference, Role.ORGANIZER)
+    elif transition.by == "submitter":
+        allowed = is_submitter(proposal, actor)
+    else:
+        allowed = is_speaker(proposal, actor)
+    if not allowed:
+        raise SubmissionError(_l("You may not make this change to this proposal."))
+
+
+def _check_complete(proposal: Proposal, call: CallForProposals) -> None:
+    if not proposal.title or not proposal.abstract:
+        raise SubmissionError(_l("A proposal needs a title and an abstract before it is submitted."))
+    if count_words(proposal.abstract) > call.abstract_word_limit:
+        raise SubmissionError(_l("The abstract is longer than %(n)d words.", n=call.abstract_word_limit))
+
+
+def change_status(proposal: Proposal, action: str, actor: User, note: str = "", now: datetime | None = None) -> None:
+    """The one way a proposal changes state: checked against TRANSITIONS, logged, and its e-mails queued."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise SubmissionError(_l("Unknown action."))
+    conference = db.session.get(Conference, proposal.conference_id)
+    lock_conference(conference.id)
+    db.session.refresh(proposal)  # decide on the state as it is now, after any concurrent change
+    if proposal.status not in transition.allowed_from:
+        raise SubmissionError(_l("This proposal cannot be changed from “%(status)s”.", status=proposal.status.title))
+    _check_actor(proposal, transition, actor, conference)
+    now = now or utcnow()
+    if transition.until_deadline and not conference.cfp_open(now):
+        raise SubmissionError(_l("The call for proposals is closed: proposals can no longer be changed."))
+    if action == "submit":
+        _check_complete(proposal, call_of(conference))
+        proposal.submitted_at = now
+    if action in DECISIONS:
+        proposal.decided_at = now
+    old = proposal.status
+    proposal.status = transition.to
+    proposal.log.append(ProposalLogEntry(actor_id=actor.id, at=now, from_status=old.value,
+                                         to_status=transition.to.value, note=(note or "")[:2000]))
+    db.session.flush()
+    if action == "confirm":
+        _register_speakers(proposal, conference, actor)
+    if transition.mail and not (action == "withdraw" and old == S.DRAFT):  # a withdrawn draft concerns nobody
+        notify_speakers(proposal, conference, transition.mail, draft=transition.draft_mail)
+
+
+def _register_speakers(proposal: Proposal, conference: Conference, actor: User) -> None:
+    from ..registration.services import register_speaker
+
+    for speaker in proposal.speakers:
+        if speaker.user is not None:
+            register_speaker(conference, speaker.user, actor, profile=profile_of(conference, speaker.user))
+
+
+def speaker_locale(speaker: ProposalSpeaker) -> str:
+    """The language a speaker reads their e-mails in: their account's, else the invitation's."""
+    return speaker.user.locale if speaker.user is not None else speaker.locale
+
+
+def notify_speakers(proposal: Proposal, conference: Conference, template: str, draft: bool = False) -> list:
+    """Queue `templates/mail/<template>` to every speaker, each in their language; drafts wait for release."""
+    messages = []
+    for speaker in proposal.speakers:
+        if speaker.role == CO_SPEAKER and speaker.user_id is None:
+            continue  # not on board yet: their invitation is their only mail
+        message = queue_mail(
+            speaker.email, template, speaker_locale(speaker), conference=conference, proposal=proposal,
+            speaker=speaker, name=speaker_name(conference, speaker),
+            proposal_url=absolute_url("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id),
+            me_url=absolute_url("registration.me", slug=conference.slug),
+        )
+        if draft:
+            message.state = MailState.DRAFT
+        messages.append(message)
+    return messages
+
+
+def speaker_name(conference: Conference, speaker: ProposalSpeaker) -> str:
+    """How an e-mail greets a speaker: their profile's name, their account's, else their address."""
+    if speaker.user is None:
+        return speaker.email
+    profile = profile_of(conference, speaker.user)
+    return (profile.name if profile else "") or speaker.user.display_name or speaker.email
+
+
+def submit_proposal(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+    """draft → submitted, by its author while the call is open."""
+    change_status(proposal, "submit", actor, now=now)
+
+
+def withdraw_proposal(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+    """draft or submitted → withdrawn, by its author while the call is open."""
+    change_status(proposal, "withdraw", actor, now=now)
+
+
+def accept_proposal(proposal: Proposal, actor: User, note: str = "") -> None:
+    """submitted → accepted, by an organizer; the letter waits in the outbox as a draft."""
+    change_status(proposal, "accept", actor, note)
+
+
+def reject_proposal(proposal: Proposal, actor: User, note: str = "") -> None:
+    """submitted → rejected, by an organizer; the letter waits in the outbox as a draft."""
+    change_status(proposal, "reject", actor, note)
+
+
+def confirm_proposal(proposal: Proposal, actor: User) -> None:
+    """accepted → confirmed, by a speaker: every speaker becomes an approved delegate with category speaker."""
+    change_status(proposal, "confirm", actor)
+
+
+def decline_proposal(proposal: Proposal, actor: User) -> None:
+    """accepted → withdrawn, by a speaker who cannot come."""
+    change_status(proposal, "decline", actor)
+
+
+def decision_preview(proposals: list[Proposal], action: str) -> tuple[list[Proposal], list[Proposal]]:
+    """Which proposals a decision would change and which it would skip (their state does not allow it)."""
+    if action not in DECISIONS:
+        raise SubmissionError(_l("Unknown action."))
+    allowed = TRANSITIONS[action].allowed_from
+    return [p for p in proposals if p.status in allowed], [p for p in proposals if p.status not in allowed]
+
+
+def decide_proposals(proposals: list[Proposal], action: str, actor: User, note: str = "") -> tuple[int, int]:
+    """Accept or reject many proposals; those whose state does not allow it are skipped. Returns (done, skipped)."""
+    if action not in DECISIONS:
+        raise SubmissionError(_l("Unknown action."))
+    done = 0
+    for proposal in proposals:
+        try:
+            change_status(proposal, action, actor, note)
+        except SubmissionError:
+            continue
+        done += 1
+    return done, len(proposals) - done
+
+
+def proposals_by_ids(conference: Conference, ids: list[int]) -> list[Proposal]:
+    """The conference's proposals among `ids` (others' ids are ignored)."""
+    if not ids:
+        return []
+    return db.session.scalars(select(Proposal).where(Proposal.conference_id == conference.id, Proposal.id.in_(ids))
+                              .options(selectinload(Proposal.speakers)).order_by(Proposal.id)).all()
+
+
+def set_duration(proposal: Proposal, minutes: int, actor: User) -> None:
+    """Organizers change how long a proposal's session lasts (the agenda uses it)."""
+    conference = db.session.get(Conference, proposal.conference_id)
+    if not has_role(actor, conference, Role.ORGANIZER):
+        raise SubmissionError(_l("You may not make this change to this proposal."))
+    if not 5 <= minutes <= 480:
+        raise SubmissionError(_l("A duration is between 5 and 480 minutes."))
+    proposal.duration_minutes = minutes
+
+
+# ---- writing a proposal --------------------------------------------------------------------------------------
+
+def _clean_co_speakers(emails: list[str], submitter: User) -> list[str]:
+    cleaned: list[str] = []
+    for raw in emails:
+        email = normalize_email(raw)
+        if not email:
+            continue
+        if not EMAIL_PATTERN.match(email) or len(email) > 254:
+            raise SubmissionError(_l("“%(email)s” is not a valid e-mail address.", email=raw.strip()))
+        if email == submitter.email:
+            raise SubmissionError(_l("You are the proposal's first speaker already: list only your co-speakers."))
+        if email in cleaned:
+            raise SubmissionError(_l("“%(email)s” is listed twice.", email=email))
+        cleaned.append(email)
+    if len(cleaned) > MAX_CO_SPEAKERS:
+        raise SubmissionError(_l("At most %(n)d co-speakers.", n=MAX_CO_SPEAKERS))
+    return cleaned
+
+
+def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: CallForProposals) -> None:
+    proposal_type = get_proposal_type(conference, data.get("proposal_type_id"))
+    if proposal_type is None:
+        raise SubmissionError(_l("Please choose a type from the list."))
+    track_id = data.get("track_id")
+    if track_id is not None:
+        track = db.session.get(Track, track_id)
+        if track is None or track.conference_id != conference.id:
+            raise SubmissionError(_l("Please choose a track from the list."))
+    if data.get("language") not in LANGUAGES:
+        raise SubmissionError(_l("Please choose a language from the list."))
+    if count_words(data.get("abstract", "")) > call.abstract_word_limit:
+        raise SubmissionError(_l("The abstract is longer than %(n)d words.", n=call.abstract_word_limit))
+    if proposal.proposal_type_id != proposal_type.id:
+        proposal.duration_minutes = proposal_type.duration_minutes
+    proposal.proposal_type_id = proposal_type.id
+    proposal.track_id = track_id
+    proposal.title = data.get("title") or ""
+    proposal.abstract = data.get("abstract") or ""
+    proposal.language = data["language"]
+    proposal.notes = data.get("notes") or ""
+
+
+def create_proposal(conference: Conference, author: User, data: dict, locale: str = "en",
+                    now: datetime | None = None) -> Proposal:
+    """A new draft by `author` (its first speaker); co-speakers listed by e-mail are invited at once."""
+    if not conference.cfp_open(now):
+        raise SubmissionError(_l("The call for proposals is closed."))
+    if not data.get("title"):
+        raise SubmissionError(_l("Please give your proposal a title."))
+    call = call_of(conference)
+    co_speakers = _clean_co_speakers(data.get("co_speakers", []), author)
+    proposal = Proposal(conference_id=conference.id, submitted_by_id=author.id, status=S.DRAFT)
+    _apply_fields(proposal, conference, data, call)
+    proposal.speakers.append(ProposalSpeaker(user_id=author.id, email=author.email, role=SUBMITTER, position=0,
+                                             locale=author.locale, accepted_at=now or utcnow()))
+    proposal.log.append(ProposalLogEntry(actor_id=author.id, from_status=None, to_status=S.DRAFT.value))
+    db.session.add(proposal)
+    db.session.flush()
+    _sync_co_speakers(proposal, conference, co_speakers, author, locale)
+    return proposal
+
+
+def update_proposal(proposal: Proposal, actor: User, data: dict, locale: str = "en",
+                    now: datetime | None = None) -> None:
+    """Change a draft or submitted proposal, by its author while the call is open."""
+    conference = db.session.get(Conference, proposal.conference_id)
+    if not is_submitter(proposal, actor):
+        raise SubmissionError(_l("You may not make this change to this proposal."))
+    if proposal.status not in (S.DRAFT, S.SUBMITTED):
+        raise SubmissionError(_l("This proposal cannot be changed from “%(status)s”.", status=proposal.status.title))
+    if not conference.cfp_open(now):
+        raise SubmissionError(_l("The call for proposals is closed: proposals can no longer be changed."))
+    if not data.get("title"):
+        raise SubmissionError(_l("Please give your proposal a title."))
+    co_speakers = _clean_co_speakers(data.get("co_speakers", []), actor)
+    _apply_fields(proposal, conference, data, call_of(conference))
+    _sync_co_speakers(proposal, conference, co_speakers, actor, locale)
+
+
+def _sync_co_speakers(proposal: Proposal, conference: Conference, emails: list[str], author: User,
+                      locale: str) -> None:
+    """Keep the co-speakers listed (in that order), drop the others, invite the new ones."""
+    existing = {s.email: s for s in proposal.speakers if s.role == CO_SPEAKER}
+    for email, speaker in existing.items():
+        if email not in emails:
+            proposal.speakers.remove(speaker)
+    db.session.flush()  # removed rows go before a re-added address meets the unique constraint
+    for position, email in enumerate(emails, start=1):
+        speaker = existing.get(email)
+        if speaker is None:
+            invitee = db.session.scalar(select(User).where(User.email == email))
+            speaker = ProposalSpeaker(email=email, role=CO_SPEAKER, position=position,
+                                      locale=invitee.locale if invitee else locale, invited_at=utcnow())
+            proposal.speakers.append(speaker)
+            db.session.flush()
+            invite_co_speaker(speaker, conference, author)
+        speaker.position = position
+
+
+INVITATION_SALT = "proposal-invitation"
+INVITATION_MAX_AGE = 30 * 24 * 60 * 60  # seconds an invitation link stays valid
+
+
+def invitation_token(speaker: ProposalSpeaker) -> str:
+    """A signed link token naming the invitation and the address it was sent to."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).dumps(
+        [speaker.id, speaker.email])
+
+
+def invitation_for_token(token: str) -> ProposalSpeaker | None:
+    """The invitation a valid token was made for, while it is still open for that address."""
+    try:
+        payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).loads(
+            token, max_age=INVITATION_MAX_AGE)
+    except BadData:
+        return None
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
+        return None
+    speaker = db.session.get(ProposalSpeaker, payload[0])
+    if speaker is None or speaker.email != payload[1] or speaker.role != CO_SPEAKER:
+        return None
+    return speaker
+
+
+def invite_co_speaker(speaker: ProposalSpeaker, conference: Conference, author: User) -> None:
+    """E-mail a co-speaker their invitation link, in their language."""
+    profile = profile_of(conference, author)
+    queue_mail(
+        speaker.email, "proposal_invitation", speaker.locale, conference=conference, proposal=speaker.proposal,
+        inviter=(profile.name if profile else "") or author.display_name or author.email,
+        accept_url=absolute_url("submissions.invitation", slug=conference.slug, token=invitation_token(speaker)),
+    )
+    speaker.invited_at = utcnow()
+
+
+def accept_invitation(speaker: ProposalSpeaker, user: User) -> None:
+    """The invited co-speaker, logged in, joins the proposal (and is registered if it is confirmed already)."""
+    proposal = speaker.proposal
+    conference = db.session.get(Conference, proposal.conference_id)
+    lock_conference(conference.id)
+    db.session.refresh(speaker)
+    if speaker.user_id == user.id:
+        return
+    if speaker.user_id is not None:
+        raise SubmissionError(_l("This invitation has been accepted already."))
+    if proposal.status in (S.WITHDRAWN, S.REJECTED):
+        raise SubmissionError(_l("This proposal is no longer under consideration."))
+    if is_speaker(proposal, user):
+        raise SubmissionError(_l("You are a speaker of this proposal already."))
+    speaker.user_id, speaker.accepted_at = user.id, utcnow()
+    db.session.flush()
+    db.session.refresh(speaker)
+    if proposal.status == S.CONFIRMED:
+        _register_speakers(proposal, conference, user)
+
+
+# ---- speaker profiles (the photo's checks are in photos.py) --------------------------------------------------
+
+def profile_of(conference: Conference, user: User) -> SpeakerProfile | None:
+    """The user's speaker profile for the conference, if they wrote one."""
+    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.conference_id == conference.id,
+                                                          SpeakerProfile.user_id == user.id))
+
+
+PROFILE_FIELDS = ("name", "name_latin", "name_ar", "bio_en", "bio_ar", "organization", "country")
+
+
+def save_profile(conference: Conference, user: User, data: dict, photo: bytes | None = None,
+                 remove_photo: bool = False) -> SpeakerProfile:
+    """Create or change the user's speaker profile; `photo` is already re-encoded (see photos.py)."""
+    from ..core.countries import is_country
+
+    if not data.get("name"):
+        raise SubmissionError(_l("Please give your name as you write it."))
+    if data.get("country") and not is_country(data["country"]):
+        raise SubmissionError(_l("Please choose a country from the list."))
+    profile = profile_of(conference, user)
+    if profile is None:
+        profile = SpeakerProfile(conference_id=conference.id, user_id=user.id)
+        db.session.add(profile)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(profile, field, data[field] or "")
+    if photo is not None:
+        profile.photo = photo
+    elif remove_photo:
+        profile.photo = None
+    profile.updated_at = utcnow()
+    db.session.flush()
+    return profile
