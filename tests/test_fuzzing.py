@@ -1,0 +1,138 @@
+"""Fuzzing every form and the scan API: whatever arrives, never a 500, and a refused submission changes no row.
+
+Every state-changing route of the application is posted to with generated fields (any Unicode, right-to-left and
+control characters, NUL, 100,000 characters, numbers where text is expected, missing and repeated fields), with
+a valid CSRF token so that the handlers themselves are reached.
+"""
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, union_all
+from werkzeug.datastructures import MultiDict
+
+from conference import create_app
+from conference.extensions import db
+from tests.conftest import app_config, csrf_token, login
+from tests.test_authorization import ROUTES, samples  # noqa: F401  (samples is the matrix's fixture)
+
+# Forms used by visitors who are not logged in, and forms of a delegate's own pages; the rest as a site admin.
+ANONYMOUS = {"accounts.login", "accounts.signup", "accounts.forgot_password", "accounts.reset_password",
+             "registration.register", "submissions.invitation"}
+DELEGATE_PREFIXES = ("registration.", "agenda.star", "agenda.reset_feed_token", "submissions.")
+ORGANIZER_ONLY = ("submissions.assign", "submissions.unassign", "submissions.duration", "submissions.auto_assign",
+                  "submissions.decide", "submissions.call_settings", "submissions.save_type",
+                  "submissions.review_proposal")
+# Rows that an answer may add whatever it says: every scan is logged; mail about an attempt is the reply itself.
+WRITTEN_ANYWAY = {"scan_log", "outbox_messages"}
+# Successes answered with a page rather than a redirect (a new device's token is shown once, on that page).
+SUCCESS_ANSWERED_200 = {"checkin.devices"}
+GENERIC_FIELDS = ["name", "title", "email", "q", "id", "status", "code", "action", "ids", "day", "start", "room_id"]
+
+NASTY_TEXT = st.sampled_from([
+    "", " ", "\x00", "\u202e\u202d", "\u2066x\u2069", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")",
+    "١٢٣٤", "²", "-1", "0", "99999999999999999999999", "1e309", "NaN", "2026-02-30", "2026-12-01T25:61",
+    "x" * 100_000, "null", "[]", "{}", "../../etc/passwd", "%00", "'; DROP TABLE users; --",
+])
+VALUES = st.one_of(NASTY_TEXT, st.text(st.characters(exclude_categories=("Cs",)), max_size=60),
+                   st.integers().map(str))
+
+
+def _visitor(endpoint: str) -> str:
+    if endpoint in ANONYMOUS:
+        return "anonymous"
+    if endpoint.startswith(DELEGATE_PREFIXES) and not endpoint.startswith(ORGANIZER_ONLY):
+        return "delegate"
+    return "admin"
+
+
+def _form_endpoints() -> list[str]:
+    """Every endpoint that takes a POST, but the scan API (fuzzed with JSON below)."""
+    app = create_app(app_config("sqlite:///:memory:", SQLALCHEMY_ENGINE_OPTIONS={}))
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                   if rule.endpoint != "checkin.scan_api" and "POST" in rule.methods})
+
+
+def _form_fields(html: str, path: str) -> list[str]:
+    """Names of the fields of the page's POST forms (all of them: the action may differ from the page)."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    names = {element.get("name") for form in tree.forms if (form.method or "").upper() == "POST"
+             for element in form.inputs if element.get("name")}
+    return sorted(names - {"csrf_token"})
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per table, in one statement."""
+    tables = [table for table in db.metadata.sorted_tables if table.name not in WRITTEN_ANYWAY]
+    query = union_all(*(select(func.count().label("n")).select_from(table) for table in tables))
+    counts = [row.n for row in db.session.execute(query)]
+    db.session.rollback()  # end the read transaction, so the next count sees the request's writes
+    return dict(zip((table.name for table in tables), counts))
+
+
+@pytest.mark.parametrize("endpoint", _form_endpoints())
+def test_any_form_input_gives_no_server_error(app, people, samples, endpoint):  # noqa: F811
+    path = ROUTES[endpoint][0].format(**samples)
+    client = app.test_client()
+    if people[_visitor(endpoint)] is not None:
+        login(client, people[_visitor(endpoint)])
+    page = client.get(path)
+    fields = _form_fields(page.get_data(as_text=True), path) if page.status_code == 200 else []
+    token = csrf_token(client, path if page.status_code == 200 and "csrf_token" in page.get_data(as_text=True)
+                       else "/password/forgot")
+    names = fields + GENERIC_FIELDS
+
+    @settings(max_examples=12, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(form=st.dictionaries(st.sampled_from(names), st.lists(VALUES, min_size=1, max_size=3), max_size=12))
+    def post_anything(form):
+        data = MultiDict([(name, value) for name, values in form.items() for value in values])
+        data["csrf_token"] = token
+        before = _row_counts()
+        response = client.post(path, data=data)
+        assert response.status_code < 500, (path, dict(form))
+        if response.status_code not in (301, 302, 303) and endpoint not in SUCCESS_ANSWERED_200:
+            changed = {name: (count, after) for (name, count), after in zip(before.items(), _row_counts().values())
+                       if count != after}
+            assert changed == {}, f"{path} refused ({response.status_code}) but changed rows: {changed}"
+
+    post_anything()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | VALUES,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def test_any_scan_body_gives_no_server_error(app, people, samples):  # noqa: F811
+    client = app.test_client()
+    login(client, people["staff"])
+    token = csrf_token(client, "/doha/checkin")
+
+    @settings(max_examples=150, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(body=st.one_of(
+        st.fixed_dictionaries({"code": JSON_VALUES}, optional={"gate": JSON_VALUES, "nonce": JSON_VALUES,
+                                                               "scanned_at": JSON_VALUES}),
+        JSON_VALUES,
+        st.binary(max_size=200),
+        st.integers(1, 3000).map(lambda depth: "[" * depth + "]" * depth),
+        st.integers(1, 3000).map(lambda depth: '{"code": ' + "[" * depth + "1" + "]" * depth + "}"),
+    ))
+    def scan_anything(body):
+        if isinstance(body, (bytes, str)):
+            response = client.post("/api/v1/doha/checkin", data=body, content_type="application/json",
+                                   headers={"X-CSRFToken": token})
+        else:
+            response = client.post("/api/v1/doha/checkin", json=body, headers={"X-CSRFToken": token})
+        assert response.status_code in (200, 400, 429), (response.status_code, body)
+        assert response.is_json
+
+    scan_anything()
