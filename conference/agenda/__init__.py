@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("agenda", __name__)
 
-from . import views  # noqa: E402,F401
+from . import editor, views  # noqa: E402,F401

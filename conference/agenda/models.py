@@ -68,6 +68,8 @@ class AgendaSession(db.Model):
         CheckConstraint("interpretation IN ('', 'ar', 'en', 'both')", name="session_interpretation"),
         CheckConstraint("expected_audience IS NULL OR expected_audience >= 0", name="audience_positive"),
         Index("ix_agenda_sessions_conference_start", "conference_id", "starts_at"),
+        # Ids are never reused (stars and published versions refer to them), also on SQLite.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -45,12 +45,12 @@ def build_snapshot(conference: Conference, sessions: list[AgendaSession], previo
     """The content of a version: every placed session with its room, track, people and languages."""
     placed = [s for s in sessions if s.placed]
     current = [_session(s) for s in placed]
-    ids = {s["id"] for s in current}
+    ids = {s["uid"] for s in current}
     cancelled = []
     if previous:
         # Once published, a session that disappears stays listed as cancelled (calendars then drop it).
         earlier = previous.get("sessions", []) + previous.get("cancelled", [])
-        cancelled = [s for s in earlier if s["id"] not in ids]
+        cancelled = [s for s in earlier if s["uid"] not in ids]
     return {
         "rooms": [{"id": r.id, "name_en": r.name_en, "name_ar": r.name_ar, "capacity": r.capacity}
                   for r in conference.rooms],
@@ -91,15 +91,15 @@ CHANGE_TITLES = {"added": _l("Added"), "cancelled": _l("Cancelled"), "moved": _l
 
 
 def compare(before: dict | None, after: dict) -> list[Change]:
-    """Added, cancelled, moved (room or time) and retitled sessions, by session id."""
+    """Added, cancelled, moved (room or time) and retitled sessions, by their stable uid."""
     if before is None:
         return []
-    old = {s["id"]: s for s in before["sessions"]}
-    new = {s["id"]: s for s in after["sessions"]}
+    old = {s["uid"]: s for s in before["sessions"]}
+    new = {s["uid"]: s for s in after["sessions"]}
     changes = [Change("added", new[i]) for i in new if i not in old]
     changes += [Change("cancelled", old[i]) for i in old if i not in new]
-    for session_id in new.keys() & old.keys():
-        a, b = old[session_id], new[session_id]
+    for uid in new.keys() & old.keys():
+        a, b = old[uid], new[uid]
         if (a["room_id"], a["starts_at"], a["ends_at"]) != (b["room_id"], b["starts_at"], b["ends_at"]):
             changes.append(Change("moved", b, a))
         if (a["title_en"], a["title_ar"]) != (b["title_en"], b["title_ar"]):

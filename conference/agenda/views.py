@@ -1,2 +1,262 @@
-"""agenda: pages (being built)."""
-from . import bp  # noqa: F401
+"""Public agenda pages, the personal agenda and the exports; each reads one published version."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import (Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import conference_view, login_required_view
+from ..accounts.forms import ConfirmForm
+from ..core.i18n import lang
+from ..events.models import Conference
+from ..extensions import db
+from ..types import utcnow
+from . import bp
+from .exports import agenda_ics, person_name, pick, schedule_json, schedule_xml
+from .grid import day_grid
+from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
+from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
+from .services import AgendaError
+from .versions import Published, changelog, published
+
+
+def zone_label(conference: Conference) -> str:
+    """'Doha time, UTC+3': the zone every time on the agenda is given in."""
+    offset = datetime.combine(conference.start_date, datetime.min.time(), tzinfo=conference.tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    city = (conference.city_ar if lang() == "ar" else conference.city_en) or conference.city_en
+    return _("%(city)s time, %(offset)s", city=city, offset=text) if city else f"{conference.timezone}, {text}"
+
+
+@bp.app_context_processor
+def agenda_helpers() -> dict:
+    """Names of kinds and languages for the agenda's templates."""
+    return {"session_kinds": KIND_TITLES, "session_languages": LANGUAGE_TITLES,
+            "interpretation_titles": INTERPRETATION_TITLES,
+            "pick": lambda item, field: pick(item, field, lang()) if item else "",
+            "person_name": lambda person: person_name(person, lang())}
+
+
+def _filters(agenda: Published) -> dict:
+    """The ?track=, ?kind= and ?language= filters that name something real (others are ignored)."""
+    args = request.args
+    track = args.get("track", "")
+    return {
+        "track": int(track) if track.isdigit() and int(track) in agenda.track_by_id else None,
+        "kind": args.get("kind") if args.get("kind") in {k.value for k in SessionKind} else None,
+        "language": args.get("language") if args.get("language") in LANGUAGE_TITLES else None,
+    }
+
+
+def _matches(session: dict, filters: dict) -> bool:
+    if filters["track"] is not None and session["track_id"] != filters["track"]:
+        return False
+    if filters["kind"] and session["kind"] != filters["kind"]:
+        return False
+    if filters["language"] and session["language"] not in (filters["language"], "both") \
+            and session["interpretation"] not in (filters["language"], "both"):
+        return False
+    return True
+
+
+def _now_and_next(conference: Conference, agenda: Published) -> tuple[list[dict], list[dict]] | None:
+    """During the conference days: what runs now and what starts next (None on other days)."""
+    now = utcnow()
+    if conference.local_date(now) not in conference.days:
+        return None
+    running = [s for s in agenda.sessions if s["start"] <= now < s["end"]]
+    upcoming = [s for s in agenda.sessions if s["start"] > now]
+    first = min((s["start"] for s in upcoming), default=None)
+    return running, [s for s in upcoming if s["start"] == first]
+
+
+def _day(conference: Conference) -> date:
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    if day in conference.days:
+        return day
+    today = conference.local_date(utcnow())
+    return today if today in conference.days else conference.start_date
+
+
+@bp.get("/<slug>/agenda")
+@conference_view()
+def agenda(conference: Conference):
+    """The published agenda: a tab per day, a grid on wide screens, a list on phones, filters."""
+    version = published(conference)
+    if version is None:
+        return render_template("agenda/not_published.html", conference=conference)
+    day = _day(conference)
+    filters = _filters(version)
+    shown = [s for s in version.sessions if _matches(s, filters)]
+    todays = [s for s in shown if conference.local_date(s["start"]) == day]
+    grid = day_grid(conference, day, version.rooms, todays, lambda s: (s["start"], s["end"]), lambda s: s["room_id"])
+    return render_template(
+        "agenda/agenda.html", conference=conference, agenda=version, day=day, grid=grid, sessions=todays,
+        filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
+        starred=starred_ids(conference, current_user), form=ConfirmForm(),
+    )
+
+
+@bp.get("/<slug>/agenda/<int:session_id>")
+@conference_view()
+def session(conference: Conference, session_id: int):
+    """One session: time, room, people, language and interpretation, description."""
+    version = published(conference)
+    if version is None:
+        return render_template("agenda/not_published.html", conference=conference)
+    item = version.by_id.get(session_id)
+    cancelled = False
+    if item is None:
+        item = next((s for s in version.cancelled if s["id"] == session_id), None)
+        cancelled = item is not None
+    if item is None:
+        abort(404)
+    return render_template("agenda/session.html", conference=conference, agenda=version, item=item,
+                           cancelled=cancelled, zone=zone_label(conference), form=ConfirmForm(),
+                           starred=starred_ids(conference, current_user))
+
+
+@bp.get("/<slug>/agenda/changes")
+@conference_view()
+def changes(conference: Conference):
+    """What changed between consecutive published versions."""
+    return render_template("agenda/changes.html", conference=conference, history=changelog(conference),
+                           zone=zone_label(conference))
+
+
+def _safe_next(default: str) -> str:
+    """A same-site path to go back to after a form (never another site)."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+
+
+@bp.post("/<slug>/agenda/<int:session_id>/star")
+@conference_view()
+@login_required_view
+def star(conference: Conference, session_id: int):
+    """Star or unstar a session: a JSON answer for the page's script, else back to the page."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        starred = set_star(conference, current_user, published(conference), session_id,
+                           request.form.get("starred") == "1")
+    except AgendaError as error:
+        db.session.rollback()
+        if wants_json:
+            return jsonify({"status": "error", "message": str(error)}), 404
+        abort(404)
+    db.session.commit()
+    if wants_json:
+        return jsonify({"status": "ok", "starred": starred})
+    flash(_("Added to your agenda.") if starred else _("Removed from your agenda."), "success")
+    return redirect(_safe_next(url_for("agenda.session", slug=conference.slug, session_id=session_id)))
+
+
+@bp.get("/<slug>/me/agenda")
+@conference_view()
+@login_required_view
+def my_agenda(conference: Conference):
+    """The sessions I starred, with overlaps, and my private calendar address."""
+    version = published(conference)
+    rows = my_sessions(version, starred_ids(conference, current_user))
+    token = feed_token(conference, current_user)
+    db.session.commit()
+    feed_url = url_for("agenda.feed", slug=conference.slug, token=token, _external=True)
+    return render_template("agenda/my_agenda.html", conference=conference, agenda=version, rows=rows,
+                           feed_url=feed_url, zone=zone_label(conference), form=ConfirmForm(),
+                           starred={row["session"]["id"] for row in rows})
+
+
+@bp.post("/<slug>/me/agenda/feed/reset")
+@conference_view()
+@login_required_view
+def reset_feed_token(conference: Conference):
+    """Give the calendar feed a new secret address; the old one stops working."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reset_feed(conference, current_user)
+    db.session.commit()
+    flash(_("Your calendar address has been replaced. Subscribe again with the new one."), "success")
+    return redirect(url_for("agenda.my_agenda", slug=conference.slug))
+
+
+def _export_language() -> str:
+    return request.args.get("lang") if request.args.get("lang") in ("ar", "en") else lang()
+
+
+def _session_url(conference: Conference) -> str:
+    return url_for("agenda.session", slug=conference.slug, session_id=0, _external=True)[:-1] + "{id}"
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/<slug>/agenda/feed/<token>.ics")
+@conference_view()
+def feed(conference: Conference, token: str):
+    """A person's starred sessions as a calendar, at a secret address (calendar apps cannot log in)."""
+    user = feed_owner(conference, token)
+    if user is None:
+        abort(404)
+    language = user.locale if user.locale in ("ar", "en") else "en"
+    body = agenda_ics(conference, published(conference), language, _session_url(conference),
+                      only=starred_ids(conference, user), name=_("My agenda"))
+    response = _ics_response(body, f"{conference.slug}-my-agenda.ics")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<slug>/agenda.ics")
+@conference_view()
+def ics(conference: Conference):
+    """The whole published agenda as an iCalendar file."""
+    body = agenda_ics(conference, published(conference), _export_language(), _session_url(conference))
+    return _ics_response(body, f"{conference.slug}.ics")
+
+
+@bp.get("/<slug>/schedule.xml")
+@conference_view()
+def schedule_xml_export(conference: Conference):
+    """The published agenda in the frab/c3voc schedule XML format."""
+    base = url_for("agenda.agenda", slug=conference.slug, _external=True)
+    body = schedule_xml(conference, published(conference), _export_language(), base, _session_url(conference))
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/<slug>/schedule.json")
+@conference_view()
+def schedule_json_export(conference: Conference):
+    """The published agenda in the c3voc schedule JSON format."""
+    base = url_for("agenda.agenda", slug=conference.slug, _external=True)
+    return jsonify(schedule_json(conference, published(conference), _export_language(), base,
+                                 _session_url(conference)))
+
+
+@bp.get("/<slug>/agenda.pdf")
+@conference_view()
+def programme_pdf(conference: Conference):
+    """The printed programme (A5) of the published version, in Arabic or English."""
+    from .programme import programme_pdf as render
+
+    version = published(conference)
+    if version is None:
+        return render_template("agenda/not_published.html", conference=conference)
+    language = _export_language()
+    return send_file(render(conference, version, language), mimetype="application/pdf",
+                     download_name=f"{conference.slug}-programme-{language}.pdf")
+
+
+from . import speakers  # noqa: E402,F401  (the speaker pages live beside these)
+

@@ -1,0 +1,211 @@
+"""The organizers' agenda editor: the day grid, the session form, the to-be-scheduled list, publishing."""
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import conference_view
+from ..accounts.forms import ConfirmForm
+from ..accounts.models import Role
+from ..core.params import parse_id
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .forms import PlaceForm, PublishForm, SessionForm
+from .grid import day_grid
+from .services import (AgendaError, agenda_warnings, create_session, delete_session, get_session, people_choices,
+                       place_session, proposals_to_schedule, schedule_proposal, unplace_session, update_session,
+                       warnings_by_session, working_sessions)
+from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda
+
+
+def chosen_day(conference: Conference) -> date:
+    """The ?day= of the conference (its first day when absent or not one of its days)."""
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return conference.start_date
+    return day if day in conference.days else conference.start_date
+
+
+def _session_or_404(conference: Conference, session_id: int):
+    return get_session(conference, session_id) or abort(404)
+
+
+@bp.get("/<slug>/manage/agenda")
+@conference_view(Role.ORGANIZER)
+def editor(conference: Conference):
+    """The working copy of one day as a grid, what is still to be scheduled, and the open warnings."""
+    day = chosen_day(conference)
+    sessions = working_sessions(conference)
+    warnings = agenda_warnings(conference, sessions)
+    grid = day_grid(conference, day, conference.rooms, [s for s in sessions if s.placed],
+                    lambda s: (s.starts_at, s.ends_at), lambda s: s.room_id)
+    return render_template(
+        "agenda/editor.html", conference=conference, day=day, grid=grid, warnings=warnings,
+        flagged=warnings_by_session(warnings), unplaced=[s for s in sessions if not s.placed],
+        proposals=proposals_to_schedule(conference), place_form=PlaceForm(conference=conference),
+        version=latest_version(conference), form=ConfirmForm(), session_count=sum(1 for s in sessions if s.placed),
+    )
+
+
+def _prefill(form: SessionForm, conference: Conference) -> None:
+    """A new session from a grid slot: ?room=&day=&start= fill the form."""
+    room_id = parse_id(request.args.get("room"))
+    if room_id and any(r.id == room_id for r in conference.rooms):
+        form.room_id.data = room_id
+    day = chosen_day(conference) if request.args.get("day") else None
+    try:
+        start = time.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = None
+    if day and start:
+        form.day.data, form.start.data = day, start
+        form.end.data = time(min(start.hour + 1, 23), start.minute if start.hour < 23 else 55)
+
+
+@bp.route("/<slug>/manage/agenda/new", methods=["GET", "POST"])
+@conference_view(Role.ORGANIZER)
+def new_session(conference: Conference):
+    """Add a session, on the grid or to the list of those to be scheduled."""
+    form = SessionForm(conference=conference, people=people_choices(conference))
+    if request.method == "GET":
+        _prefill(form, conference)
+    if form.validate_on_submit():
+        try:
+            session = create_session(conference, form.session_data())
+        except AgendaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The session has been saved."), "success")
+            return redirect(_back_to(conference, session))
+    return render_template("agenda/session_form.html", conference=conference, form=form, session=None, warnings=[])
+
+
+def _back_to(conference: Conference, session) -> str:
+    day = conference.local_date(session.starts_at).isoformat() if session.starts_at else None
+    return url_for("agenda.editor", slug=conference.slug, day=day, _anchor=f"session-{session.id}")
+
+
+@bp.route("/<slug>/manage/agenda/<int:session_id>/edit", methods=["GET", "POST"])
+@conference_view(Role.ORGANIZER)
+def edit_session(conference: Conference, session_id: int):
+    """Change a session; its warnings are shown above the form."""
+    session = _session_or_404(conference, session_id)
+    form = SessionForm(obj=session if request.method == "GET" else None, conference=conference,
+                       people=people_choices(conference))
+    if request.method == "GET":
+        if session.starts_at:
+            local_start, local_end = (session.starts_at.astimezone(conference.tz),
+                                      session.ends_at.astimezone(conference.tz))
+            form.day.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
+        form.kind.data = session.kind.value
+        form.speaker_ids.data = [p.delegate_id for p in session.people if p.role == "speaker"]
+        form.moderator_ids.data = [p.delegate_id for p in session.people if p.role == "moderator"]
+    if form.validate_on_submit():
+        try:
+            update_session(conference, session, form.session_data())
+        except AgendaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The session has been saved."), "success")
+            return redirect(_back_to(conference, session))
+    warnings = warnings_by_session(agenda_warnings(conference, working_sessions(conference))).get(session.id, [])
+    return render_template("agenda/session_form.html", conference=conference, form=form, session=session,
+                           warnings=warnings, delete_form=ConfirmForm())
+
+
+@bp.post("/<slug>/manage/agenda/<int:session_id>/place")
+@conference_view(Role.ORGANIZER)
+def place(conference: Conference, session_id: int):
+    """Put a session from the list into the chosen room and time."""
+    session = _session_or_404(conference, session_id)
+    form = PlaceForm(conference=conference)
+    if not form.validate_on_submit():
+        flash(_("Choose a room, a day and a start time."), "error")
+        return redirect(url_for("agenda.editor", slug=conference.slug))
+    try:
+        place_session(conference, session, form.room_id.data, form.day.data, form.start.data)
+    except AgendaError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("agenda.editor", slug=conference.slug, day=form.day.data.isoformat()))
+    db.session.commit()
+    flash(_("The session is on the grid."), "success")
+    return redirect(_back_to(conference, session))
+
+
+@bp.post("/<slug>/manage/agenda/proposals/<int:proposal_id>/schedule")
+@conference_view(Role.ORGANIZER)
+def schedule(conference: Conference, proposal_id: int):
+    """Create the session of a confirmed proposal in the chosen room and time."""
+    form = PlaceForm(conference=conference)
+    if not form.validate_on_submit():
+        flash(_("Choose a room, a day and a start time."), "error")
+        return redirect(url_for("agenda.editor", slug=conference.slug))
+    try:
+        session = schedule_proposal(conference, proposal_id, form.room_id.data, form.day.data, form.start.data)
+    except AgendaError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("agenda.editor", slug=conference.slug))
+    db.session.commit()
+    flash(_("The proposal is on the agenda."), "success")
+    return redirect(_back_to(conference, session))
+
+
+@bp.post("/<slug>/manage/agenda/<int:session_id>/unplace")
+@conference_view(Role.ORGANIZER)
+def unplace(conference: Conference, session_id: int):
+    """Take a session off the grid (it goes back to the list)."""
+    session = _session_or_404(conference, session_id)
+    if ConfirmForm().validate_on_submit():
+        unplace_session(conference, session)
+        db.session.commit()
+        flash(_("The session is back in the list of sessions to schedule."), "success")
+    return redirect(url_for("agenda.editor", slug=conference.slug))
+
+
+@bp.post("/<slug>/manage/agenda/<int:session_id>/delete")
+@conference_view(Role.ORGANIZER)
+def delete(conference: Conference, session_id: int):
+    """Delete a session of the working copy (a published one shows as cancelled in the next version)."""
+    session = _session_or_404(conference, session_id)
+    if ConfirmForm().validate_on_submit():
+        delete_session(conference, session)
+        db.session.commit()
+        flash(_("The session has been deleted."), "success")
+    return redirect(url_for("agenda.editor", slug=conference.slug))
+
+
+@bp.route("/<slug>/manage/agenda/publish", methods=["GET", "POST"])
+@conference_view(Role.ORGANIZER)
+def publish(conference: Conference):
+    """Show what will change and the open warnings, then publish the next version."""
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            version = publish_agenda(conference, current_user, form.note.data or "",
+                                     warnings_seen=bool(form.confirm_warnings.data))
+        except AgendaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Version %(n)s of the agenda is published.", n=version.number), "success")
+            return redirect(url_for("agenda.editor", slug=conference.slug))
+    sessions = working_sessions(conference)
+    previous = latest_version(conference)
+    before = annotate(json.loads(previous.content)) if previous else None
+    after = annotate(build_snapshot(conference, sessions, before))
+    return render_template("agenda/publish.html", conference=conference, form=form, previous=previous,
+                           changes=compare(before, after), warnings=agenda_warnings(conference, sessions),
+                           placed=len(after["sessions"]))

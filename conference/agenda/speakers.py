@@ -1,0 +1,87 @@
+"""Public speaker pages: the people of the published agenda, with the profile they gave the call for proposals."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+
+from ..accounts.access import conference_view
+from ..events.models import Conference
+from ..extensions import db
+from . import bp
+from .versions import Published, published
+
+
+def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[object, bool]]:
+    """SpeakerProfile (without the photo bytes) and whether it has a photo, by user id, in one query."""
+    from ..submissions.models import SpeakerProfile
+
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(SpeakerProfile, SpeakerProfile.photo.is_not(None))
+        .where(SpeakerProfile.conference_id == conference.id, SpeakerProfile.user_id.in_(user_ids))
+        .options(defer(SpeakerProfile.photo))
+    ).all()
+    return {profile.user_id: (profile, bool(has_photo)) for profile, has_photo in rows}
+
+
+def speaker_cards(conference: Conference, agenda: Published) -> list[dict]:
+    """Every person on the published agenda with their profile and sessions, by name."""
+    people = agenda.people()
+    profiles = _profiles(conference, {p["user_id"] for p in people.values()})
+    sessions_by_person: dict[int, list[dict]] = {}
+    for session in agenda.sessions:
+        on_stage = session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else [])
+        for person in on_stage:
+            sessions_by_person.setdefault(person["id"], [])
+            if session not in sessions_by_person[person["id"]]:
+                sessions_by_person[person["id"]].append(session)
+    cards = []
+    for person_id, person in people.items():
+        profile, has_photo = profiles.get(person["user_id"], (None, False))
+        cards.append({"person": person, "profile": profile, "has_photo": has_photo,
+                      "sessions": sessions_by_person.get(person_id, [])})
+    return sorted(cards, key=lambda c: (c["person"]["name_latin"] or c["person"]["name"]).casefold())
+
+
+@bp.get("/<slug>/speakers")
+@conference_view()
+def speakers(conference: Conference):
+    """Speakers, moderators and chairs of the published agenda."""
+    version = published(conference)
+    if version is None:
+        return render_template("agenda/not_published.html", conference=conference)
+    return render_template("agenda/speakers.html", conference=conference, cards=speaker_cards(conference, version))
+
+
+@bp.get("/<slug>/speakers/<int:person_id>")
+@conference_view()
+def speaker(conference: Conference, person_id: int):
+    """One speaker: name, photo, organization, country, biography and sessions."""
+    version = published(conference)
+    person = version.people().get(person_id) if version else None
+    if person is None:
+        abort(404)
+    profile, has_photo = _profiles(conference, {person["user_id"]}).get(person["user_id"], (None, False))
+    return render_template("agenda/speaker.html", conference=conference, person=person, profile=profile,
+                           has_photo=has_photo, sessions=version.sessions_of(person_id))
+
+
+@bp.get("/<slug>/speakers/<int:person_id>/photo.jpg")
+@conference_view()
+def speaker_photo(conference: Conference, person_id: int):
+    """The speaker's photo, only for people on the published agenda."""
+    from ..submissions.models import SpeakerProfile
+
+    version = published(conference)
+    person = version.people().get(person_id) if version else None
+    if person is None:
+        abort(404)
+    photo = db.session.scalar(select(SpeakerProfile.photo).where(SpeakerProfile.conference_id == conference.id,
+                                                                 SpeakerProfile.user_id == person["user_id"]))
+    if not photo:
+        abort(404)
+    response = Response(photo, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

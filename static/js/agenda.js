@@ -1,0 +1,65 @@
+// The agenda's progressive enhancements: stars without a page reload, times in the reader's zone, track colours.
+(function () {
+  "use strict";
+
+  // Track colours come from data attributes (the CSP forbids inline styles; CSSOM is allowed).
+  document.querySelectorAll("[data-colour]").forEach(function (dot) {
+    var colour = dot.getAttribute("data-colour");
+    if (/^#[0-9a-fA-F]{6}$/.test(colour)) { dot.style.backgroundColor = colour; }
+  });
+
+  // Stars: post the same form in the background and flip every button of that session.
+  var csrf = function (form) { return form.querySelector("input[name=csrf_token]").value; };
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("star-form")) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf(form)}
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (answer) {
+      document.querySelectorAll("form.star-form[action='" + form.getAttribute("action") + "']").forEach(function (other) {
+        var b = other.querySelector("button");
+        var label = answer.starred ? b.getAttribute("data-label-on") : b.getAttribute("data-label-off");
+        other.querySelector("input[name=starred]").value = answer.starred ? "0" : "1";
+        b.classList.toggle("on", answer.starred);
+        b.setAttribute("aria-pressed", answer.starred ? "true" : "false");
+        b.title = label;
+        b.querySelector("[aria-hidden]").textContent = answer.starred ? "\u2605" : "\u2606";
+        var hidden = b.querySelector(".visually-hidden");
+        hidden.textContent = label + hidden.textContent.slice(hidden.textContent.indexOf(":"));
+      });
+    }).catch(function () {
+      form.submit();  // fall back to the ordinary post, which shows the outcome
+    }).finally(function () { button.disabled = false; });
+  });
+
+  // Times in the reader's own zone, on request; the conference's zone stays the default.
+  var toggle = document.querySelector(".local-times");
+  var readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (toggle && readerZone) {
+    var times = document.querySelectorAll("time[data-utc]");
+    var original = [];
+    times.forEach(function (t, i) { original[i] = t.textContent; });
+    var lang = document.documentElement.lang || "en";
+    var format = new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", timeZone: readerZone});
+    var note = toggle.previousElementSibling;
+    var noteText = note.textContent;
+    var showLabel = toggle.textContent;
+    var local = false;
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      local = !local;
+      times.forEach(function (t, i) {
+        t.textContent = local ? format.format(new Date(t.getAttribute("data-utc"))) : original[i];
+      });
+      note.textContent = local ? toggle.getAttribute("data-zone-label").replace("ZONE", readerZone) : noteText;
+      toggle.textContent = local ? toggle.getAttribute("data-label-back") : showLabel;
+    });
+  }
+})();
