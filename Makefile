@@ -32,8 +32,10 @@ db: setup
 seed: db
 	$(BIN)/flask seed-demo
 
+# The mail worker runs beside the web server (pages only queue mail) and stops with it.
 run: db
 	@$(BIN)/flask demo-if-empty
+	@$(BIN)/flask send-mail --watch & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: setup node_modules/.package-lock.json

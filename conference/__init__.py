@@ -50,7 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from .core import i18n, requestlog, security
-    from .mail import services as mail_services
 
     requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
     i18n.init_app(app)  # so that even a CSRF refusal is shown in the chosen language
@@ -61,7 +60,6 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
-    mail_services.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -70,10 +70,17 @@ def create_user_command(email: str, role: str | None, slug: str | None, password
 
 @click.command("send-mail")
 @click.option("--retry-failed", is_flag=True, help="Also retry messages that failed before.")
-def send_mail_command(retry_failed: bool) -> None:
-    """Deliver queued messages from the outbox."""
+@click.option("--watch", is_flag=True, help="Keep running: send new mail as it is queued, retry failed mail.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
+def send_mail_command(retry_failed: bool, watch: bool, interval: float) -> None:
+    """Deliver queued messages from the outbox (once, or continuously with --watch)."""
     from .mail.services import deliver_pending
+    from .mail.services import watch as watch_outbox
 
+    if watch:
+        click.echo(f"Sending mail from the outbox every {interval:g} s (Ctrl-C stops).")
+        watch_outbox(interval)
+        return
     sent, failed = deliver_pending(include_failed=retry_failed)
     click.echo(f"{sent} sent, {failed} failed.")
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import smtplib
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import Flask, current_app, g, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, or_, select, update
 
@@ -43,8 +44,6 @@ def queue_mail(recipient: str, template: str, locale: str = "en", conference=Non
         locale=locale, conference_id=conference.id if conference is not None else None,
     )
     db.session.add(message)
-    if has_request_context():
-        g.setdefault("mail_queued", []).append(message)
     return message
 
 
@@ -60,7 +59,8 @@ def _send_smtp(message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+    # The timeout bounds a connection to a server that does not answer: the worker moves on, the mail stays queued.
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10)) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
@@ -117,9 +117,7 @@ def release(message: OutboxMessage) -> bool:
     """Let a draft go out (queued, in the caller's transaction); False when it is not a draft."""
     if message.state != MailState.DRAFT:
         return False
-    message.state = MailState.QUEUED
-    if has_request_context():
-        g.setdefault("mail_queued", []).append(message)  # sent after the request, like any queued message
+    message.state = MailState.QUEUED  # the mail worker sends it, like any queued message
     return True
 
 
@@ -137,21 +135,33 @@ def draft_count(conference_id: int) -> int:
         OutboxMessage.conference_id == conference_id, OutboxMessage.state == MailState.DRAFT))
 
 
-def retry(message: OutboxMessage) -> bool:
-    """Send one failed or queued message again now."""
-    return bool(deliver(message))
+def requeue(message: OutboxMessage) -> bool:
+    """Put a failed message back in the queue for the mail worker; False when it did not fail."""
+    if message.state != MailState.FAILED:
+        return False
+    message.state = MailState.QUEUED
+    return True
 
 
-def _deliver_after_request(response):
-    """Send what this request queued (and only that), once its transaction has been committed."""
-    queued = g.pop("mail_queued", [])
-    if queued and response.status_code < 500:
-        for message in queued:
-            if message.id is not None and message.state == MailState.QUEUED:
-                deliver(message)
-    return response
+RETRY_FAILED_EVERY = 300  # seconds between a watching worker's attempts at failed mail
 
 
-def init_app(app: Flask) -> None:
-    """Deliver queued messages at the end of each request that queued some."""
-    app.after_request(_deliver_after_request)
+def watch(interval: float = 5.0, rounds: int | None = None, sleep=time.sleep) -> None:
+    """Deliver the outbox as it fills: queued mail every `interval` seconds, failed mail every few minutes.
+
+    Requests only queue mail; this worker (or cron's `send-mail --retry-failed`) talks to the mail server,
+    so a slow or unreachable server never holds up a page.
+    """
+    last_retry = 0.0
+    done = 0
+    while rounds is None or done < rounds:
+        retry_failed = time.monotonic() - last_retry >= RETRY_FAILED_EVERY
+        sent, failed = deliver_pending(include_failed=retry_failed)
+        if retry_failed:
+            last_retry = time.monotonic()
+        if sent or failed:
+            current_app.logger.info("mail worker: %d sent, %d failed", sent, failed)
+        db.session.remove()  # a fresh session each round: see what other processes queued
+        done += 1
+        if rounds is None or done < rounds:
+            sleep(interval)

@@ -13,7 +13,7 @@ from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .models import MailState, OutboxMessage
-from .services import draft_count, release, release_drafts, retry
+from .services import draft_count, release, release_drafts, requeue
 
 PAGE_SIZE = 50
 
@@ -79,13 +79,11 @@ def message(conference: Conference, message_id: int):
 @bp.post("/<slug>/manage/outbox/<int:message_id>/retry")
 @conference_view(Role.ORGANIZER)
 def retry_message(conference: Conference, message_id: int):
-    """Send a failed message again."""
+    """Queue a failed message again for the mail worker."""
     item = _message_or_404(conference, message_id)
-    if ConfirmForm().validate_on_submit():
-        if retry(item):
-            flash(_("The message has been sent."), "success")
-        else:
-            flash(_("Sending failed again: %(error)s", error=item.last_error), "error")
+    if ConfirmForm().validate_on_submit() and requeue(item):
+        db.session.commit()
+        flash(_("The message is queued and will be sent again within a minute."), "success")
     return redirect(url_for("mail.message", slug=conference.slug, message_id=item.id))
 
 

@@ -62,17 +62,24 @@ def test_a_message_is_sent_once_even_when_two_workers_try(app, doha):
     assert deliver(message) is None  # sent: nobody sends it again
 
 
-def test_outbox_pages_and_retry(client, doha, make_user):
+def test_outbox_pages(client, doha, make_user):
     organizer = make_user("boss@example.org", Role.ORGANIZER, doha)
     message = welcome(doha, "en", name="Layla")
     login(client, organizer)
     page = client.get("/doha/manage/outbox?lang=en").get_data(as_text=True)
     assert "layla@example.org" in page and "Your account is ready" in page
     assert "Hello Layla" in client.get(f"/doha/manage/outbox/{message.id}").get_data(as_text=True)
+
+
+def test_send_again_queues_a_failed_message_for_the_worker(client, doha, make_user):
+    message = welcome(doha, "en", name="Layla")
+    message.state = MailState.FAILED
+    db.session.commit()
+    login(client, make_user("boss@example.org", Role.ORGANIZER, doha))
     response = post_form(client, f"/doha/manage/outbox/{message.id}/retry", {})
     assert response.status_code == 302
     db.session.refresh(message)
-    assert message.state == MailState.SENT
+    assert message.state == MailState.QUEUED and message.attempts == 0  # nothing was sent in the request
 
 
 def test_outbox_of_another_conference_is_hidden(client, doha, make_conference, make_user):
