@@ -1,0 +1,133 @@
+"""Exports read back: iCalendar with icalendar, schedule XML and JSON against the c3voc schemas, the PDF's text."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from icalendar import Calendar
+
+from conference.agenda.services import delete_session
+from conference.agenda.versions import publish_agenda
+from conference.extensions import db
+from tests.conftest import IN_CI, ROOT
+
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+
+
+def _schema(name: str) -> Path:
+    if not SCHEMAS.exists():
+        if IN_CI:
+            pytest.fail(f"the schedule schemas are missing at {SCHEMAS}")
+        pytest.skip(f"the schedule schemas are not at {SCHEMAS} (see ../shared/schemas/README.md)")
+    return SCHEMAS / name
+
+
+@pytest.fixture
+def agenda(venue, add_session, speakers):
+    """Three published sessions (one with HTML and right-to-left text), then one cancelled in version 2."""
+    sessions = [
+        add_session("Opening <b>ceremony</b> & welcome", title_ar="حفل الافتتاح", start="09:00", end="10:00",
+                    speaker_ids=[speakers[0].id], kind="ceremony", language="both", interpretation="both",
+                    description_en="Words of welcome.\nSecond line."),
+        add_session("Helplines in emergencies", room=1, start="10:30", end="12:00", speaker_ids=[speakers[1].id],
+                    track_id=venue["tracks"][1].id, kind="panel", moderator_ids=[speakers[2].id]),
+        add_session("Coffee break", start="10:00", end="10:30", kind="break"),
+        add_session("Workshop", room=2, day=1, start="09:00", end="10:30", kind="workshop", language="ar",
+                    title_ar="ورشة عمل حول خطوط المساندة"),
+    ]
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    delete_session(venue["conference"], sessions[2])
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    return sessions
+
+
+def test_ics_parses_with_stable_uids_zone_location_and_cancellations(client, agenda):
+    calendar = Calendar.from_ical(client.get("/doha/agenda.ics?lang=en").data)
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    opening = events[f"{agenda[0].uid}@doha"]
+    assert str(opening["summary"]) == "Opening <b>ceremony</b> & welcome"
+    assert str(opening["location"]) == "Main Hall"
+    assert opening.decoded("dtstart").tzinfo.key == "Asia/Qatar" and opening.decoded("dtstart").hour == 9
+    assert str(opening["status"]) == "CONFIRMED"
+    assert str(events[f"{agenda[2].uid}@doha"]["status"]) == "CANCELLED"
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_ics_in_arabic_uses_arabic_titles(client, agenda):
+    calendar = Calendar.from_ical(client.get("/doha/agenda.ics?lang=ar").data)
+    titles = {str(e["summary"]) for e in calendar.walk("VEVENT")}
+    assert "حفل الافتتاح" in titles and "القاعة الرئيسية" in {str(e["location"]) for e in calendar.walk("VEVENT")}
+
+
+def test_ics_before_publication_is_an_empty_calendar(client, venue):
+    calendar = Calendar.from_ical(client.get("/doha/agenda.ics").data)
+    assert calendar.walk("VEVENT") == []
+
+
+def test_schedule_xml_is_valid_against_the_xsd(client, agenda):
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(_schema("schedule.xml.xsd"))))
+    document = etree.fromstring(client.get("/doha/schedule.xml?lang=en").data)
+    schema.assertValid(document)
+    titles = document.xpath("//event/title/text()")
+    assert "Opening <b>ceremony</b> & welcome" in titles and "Coffee break" not in titles
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_schedule_json_is_valid_against_the_schema(client, agenda, language):
+    import jsonschema
+
+    schema = json.loads(_schema("schedule.json.schema.json").read_text())
+    document = client.get(f"/doha/schedule.json?lang={language}").get_json()
+    jsonschema.validate(document, schema)
+    events = [e for day in document["schedule"]["conference"]["days"] for room in day["rooms"].values() for e in room]
+    assert len(events) == 3 and all(e["guid"] for e in events)
+
+
+def test_schedule_files_before_publication_are_valid(client, venue):
+    import jsonschema
+    from lxml import etree
+
+    jsonschema.validate(client.get("/doha/schedule.json").get_json(),
+                        json.loads(_schema("schedule.json.schema.json").read_text()))
+    etree.XMLSchema(etree.parse(str(_schema("schedule.xml.xsd")))).assertValid(
+        etree.fromstring(client.get("/doha/schedule.xml").data))
+
+
+def test_exports_carry_no_email_addresses(client, agenda):
+    for path in ("/doha/agenda.ics", "/doha/schedule.xml", "/doha/schedule.json"):
+        assert b"@example.org" not in client.get(path).data
+
+
+def _pdf_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    return text
+
+
+def _logical(line: str) -> str:
+    """A line read back by pdfium (which orders right-to-left runs logically), with the shaping undone."""
+    return unicodedata.normalize("NFKC", line)
+
+
+def test_programme_pdf_in_english(client, agenda):
+    response = client.get("/doha/agenda.pdf?lang=en")
+    assert response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    assert "Opening <b>ceremony</b> & welcome" in text and "Hamad bin Saif Al-Housni" in text
+    assert "Day 2" in text and "Coffee break" not in text
+
+
+def test_programme_pdf_in_arabic_reads_back_in_logical_order(client, agenda):
+    text = _pdf_text(client.get("/doha/agenda.pdf?lang=ar").data)
+    lines = [_logical(line.strip()) for line in text.splitlines()]
+    assert "ورشة عمل حول خطوط المساندة" in lines
+    assert "حفل الافتتاح" in lines
+    assert "ةدناسملا طوطخ لوح لمع ةشرو" not in lines  # drawn in visual order, not typed backwards
