@@ -174,7 +174,7 @@ class ConsentForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """A reviewer's score and comment."""
 
-    score = RadioField(_l("Score"), coerce=_optional_int, choices=[(n, str(n)) for n in range(1, 6)],
+    score = RadioField(_l("Score"), coerce=_optional_int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                        validators=[InputRequired(message=_l("A score is a whole number from 1 to 5."))])
     comment = text_area(_l("Comment"), max_length=5000, rows=5,
                         description=_l("For the organizers and the other reviewers; speakers do not see it."))
@@ -196,7 +196,7 @@ class AutoAssignForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Accept or reject the chosen proposals, after a confirmation page."""
 
-    action = SelectField(_l("Decision"), choices=[("accept", _l("Accept")), ("reject", _l("Reject"))])
+    action = SelectField(_l("Decision"), choices=[SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject"))])
     ids = HiddenField()
     confirmed = HiddenField()
     note = text_field(_l("Note for the log (optional)"), max_length=500)

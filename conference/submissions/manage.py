@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
@@ -63,8 +64,8 @@ def proposal(conference: Conference, proposal_id: int):
     """One proposal for organizers: all of it, its speakers, every review, reviewers, log, decision."""
     item = _proposal_or_404(conference, proposal_id)
     assign = AssignForm()
-    assign.reviewer_id.choices = [("", _("Choose a reviewer"))] + [
-        (str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
+    assign.reviewer_id.choices = [SelectChoice("", _("Choose a reviewer"))] + [
+        SelectChoice(str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
     profiles = {s.id: profile_of(conference, s.user) for s in item.speakers if s.user is not None}
     return render_template("submissions/manage/proposal.html", conference=conference, proposal=item,
                            reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),

@@ -7,11 +7,11 @@
     var area = document.getElementById(counter.getAttribute("data-word-count-for"));
     if (!area) { return; }
     var limit = parseInt(area.getAttribute("data-word-limit"), 10);
-    var template = counter.getAttribute("data-template") || "%(words)s / %(limit)s";
+    var template = counter.getAttribute("data-template") || "{words} / {limit}";
     var update = function () {
       var words = (area.value.match(word) || []).length;
-      counter.textContent = template.replace("%(words)s", words.toLocaleString(document.documentElement.lang))
-        .replace("%(limit)s", limit.toLocaleString(document.documentElement.lang));
+      counter.textContent = template.replace("{words}", words.toLocaleString(document.documentElement.lang))
+        .replace("{limit}", limit.toLocaleString(document.documentElement.lang));
       counter.classList.toggle("over", words > limit);
     };
     counter.hidden = false;

@@ -41,6 +41,7 @@ def make_proposal(cfp):
 
     def make(author, submitted: bool = True, conference=None, co_speakers=(), **fields):
         conference = conference or cfp
+        call_of(conference)  # the default proposal types
         data = {"title": f"Proposal {next(counter)}", "abstract": "Helplines answer children in crisis.",
                 "proposal_type_id": proposal_types(conference)[0].id, "track_id": None, "language": "en",
                 "notes": "", "co_speakers": list(co_speakers)}
