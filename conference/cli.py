@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges."""
+"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, export- and import-conference."""
 from __future__ import annotations
 
 import click
@@ -126,7 +126,38 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
         click.echo(f"  warning {code}: {message}")
 
 
-COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command]
+@click.command("export-conference")
+@click.argument("slug")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="JSON file to write.")
+def export_conference_command(slug: str, out_path: str) -> None:
+    """Write one conference, with everything that belongs to it, to a JSON backup file."""
+    from .backup import BackupError, export_conference
+
+    try:
+        with open(out_path, "w", encoding="utf-8") as out:
+            counts = export_conference(slug, out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{sum(counts.values())} rows from {len(counts)} tables written to {out_path}.")
+
+
+@click.command("import-conference")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_conference_command(path: str) -> None:
+    """Restore a conference from a JSON backup file (into a database that does not have it yet)."""
+    from .backup import BackupError, import_conference
+
+    try:
+        with open(path, "rb") as source:
+            counts = import_conference(source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
+
+
+COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command,
+            export_conference_command, import_conference_command]
 
 
 def register(app: Flask) -> None:

@@ -26,7 +26,7 @@ ORGANIZER_ONLY = ("submissions.assign", "submissions.unassign", "submissions.dur
                   "submissions.decide", "submissions.call_settings", "submissions.save_type",
                   "submissions.review_proposal")
 # Rows that an answer may add whatever it says: every scan is logged; mail about an attempt is the reply itself.
-WRITTEN_ANYWAY = {"scan_log", "outbox_messages"}
+WRITTEN_ANYWAY = {"checkin_scans", "outbox_messages"}
 # Successes answered with a page rather than a redirect (a new device's token is shown once, on that page).
 SUCCESS_ANSWERED_200 = {"checkin.devices"}
 GENERIC_FIELDS = ["name", "title", "email", "q", "id", "status", "code", "action", "ids", "day", "start", "room_id"]
