@@ -53,7 +53,9 @@ def process_photo(data: bytes) -> bytes:
             return output.getvalue()
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own guard, for canvases far beyond ours
+        raise PhotoError(_l("This image is too large in pixels.")) from None
+    except UnidentifiedImageError:
         raise PhotoError(_l("Please upload a JPEG, PNG or WebP image.")) from None
     except (OSError, SyntaxError, ValueError):  # truncated or corrupt data, as Pillow reports it
         raise PhotoError(_l("This image file is damaged or incomplete.")) from None
