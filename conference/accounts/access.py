@@ -4,13 +4,22 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.params import parse_id
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from .models import Role, User
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+# One budget per address for every way of making an account (/signup and each conference's /register),
+# so that neither can be used to create accounts in bulk or to probe which addresses have one.
+signup_rate_limit = limiter.shared_limit(_signup_limit, scope="signup", methods=["POST"])
 
 
 @login_manager.user_loader

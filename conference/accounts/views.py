@@ -13,7 +13,7 @@ from ..extensions import db, limiter
 from ..mail.services import absolute_url, queue_mail
 from ..events.models import Conference
 from . import bp
-from .access import conference_view, login_required_view
+from .access import conference_view, login_required_view, signup_rate_limit
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm,
                     TeamMemberForm)
 from .models import Role
@@ -53,7 +53,7 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@signup_rate_limit
 def signup():
     """Create an account."""
     form = SignupForm()

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.access import conference_view, login_required_view
+from ..accounts.access import conference_view, login_required_view, signup_rate_limit
 from ..accounts.forms import ConfirmForm
-from ..accounts.services import AccountError, create_user, find_user
+from ..accounts.services import AccountError
 from ..core.i18n import lang
 from ..core.params import page_number
 from ..events.models import Conference
@@ -17,8 +17,8 @@ from . import bp
 from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Delegate, DelegateStatus
-from .services import (RegistrationError, cancel_delegate, delegation_choices, public_participants, register_delegate, registration_of,
-                       update_details, waitlist_position)
+from .services import (RegistrationError, cancel_delegate, delegation_choices, public_participants, register_delegate,
+                       register_visitor, registration_of, update_details, waitlist_position)
 
 
 def _own_registration(conference: Conference) -> Delegate:
@@ -28,17 +28,8 @@ def _own_registration(conference: Conference) -> Delegate:
     return delegate
 
 
-def _account_for(form: RegistrationForm):
-    """The logged-in user, or a new account made from the form (None when the e-mail is taken)."""
-    if current_user.is_authenticated:
-        return current_user._get_current_object()  # the user itself, not the request-bound proxy
-    if find_user(form.email.data):
-        form.email.errors.append(_("An account with this e-mail address already exists. Please log in first."))
-        return None
-    return create_user(form.email.data, form.password.data, form.name.data, locale=lang())
-
-
 @bp.route("/<slug>/register", methods=["GET", "POST"])
+@signup_rate_limit
 @conference_view()
 def register(conference: Conference):
     """Register for the conference (and create an account when not logged in)."""
@@ -50,20 +41,28 @@ def register(conference: Conference):
     form = RegistrationForm(delegations=delegation_choices(conference), conference=conference,
                             needs_account=not current_user.is_authenticated)
     if form.validate_on_submit():
+        visitor = not current_user.is_authenticated
         try:
-            user = _account_for(form)
-            if user is not None:
-                register_delegate(conference, user, form.details(), locale=lang())
-                db.session.commit()
-                login_user(user)
-                flash(_("Thank you: your registration has been received."), "success")
-                return redirect(url_for("registration.me", slug=conference.slug))
+            if visitor:
+                # Whether or not the address has an account, the visitor sees the same page (and is not logged
+                # in): the new account's password or the mail to the address's owner leads on from there.
+                register_visitor(conference, form.email.data, form.password.data, form.details(), locale=lang())
+            else:
+                register_delegate(conference, current_user._get_current_object(), form.details(), locale=lang())
+            db.session.commit()
         except (RegistrationError, AccountError) as error:
             db.session.rollback()
             flash(str(error), "error")
-        except IntegrityError:
+        except IntegrityError:  # the same address registered or signed up a moment ago
             db.session.rollback()
+            if visitor:
+                return render_template("accounts/registration_sent.html", conference=conference)
             flash(_("This e-mail address is already registered for this conference."), "error")
+        else:
+            if visitor:
+                return render_template("accounts/registration_sent.html", conference=conference)
+            flash(_("Thank you: your registration has been received."), "success")
+            return redirect(url_for("registration.me", slug=conference.slug))
     return render_template("registration/register.html", form=form, conference=conference)
 
 
