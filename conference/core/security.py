@@ -1,7 +1,7 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response; no caching of anything personal; HSTS in production."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g, request, session
 
 # Scripts and styles only from our own origin; the QR decoder starts a worker from a blob: URL.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,6 +33,38 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+# A year; browsers then refuse plain http for this host (sent only in production, which is served over https).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
+def is_personal_request() -> bool:
+    """True when the answer may carry someone's data: a logged-in user, or an API client with a token.
+
+    Every page and export with personal data (the organizer's delegate pages, /me, CSV, XLSX, visa letters,
+    badges, attendance, the outbox) needs a login, so one rule covers them all, and new ones too.
+    """
+    if request.endpoint == "static":
+        return False
+    if request.headers.get("Authorization"):
+        return True
+    user = g.get("_login_user")  # Flask-Login's user, when the request looked at it
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
+
+
+def add_privacy_headers(response: Response) -> Response:
+    """Keep personal answers out of every cache (browser history, shared computers, proxies); HSTS in production."""
+    if is_personal_request():
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers.pop("ETag", None)
+    if current_app.config.get("ENV_NAME") == "production":
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hooks."""
+    app.after_request(add_privacy_headers)
     app.after_request(add_security_headers)
