@@ -1,0 +1,53 @@
+"""Organizers publishing at the same moment: each publication gets its own number, never two the same."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from conference import create_app
+from conference.agenda.models import AgendaVersion
+from conference.agenda.services import AgendaError
+from conference.agenda.versions import publish_agenda
+from conference.events.models import Conference
+from conference.extensions import db
+from tests.conftest import app_config
+
+THREADS = 6
+
+
+@pytest.fixture
+def wide_app(app, database_url):
+    """A second application on the same database whose pool gives every thread its own connection."""
+    other = create_app(app_config(database_url, SQLALCHEMY_ENGINE_OPTIONS={
+        "pool_size": THREADS + 2, "max_overflow": 0, "pool_timeout": 60}))
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_simultaneous_publications_get_distinct_numbers(wide_app, venue, add_session):
+    add_session("Opening")
+    conference_id = venue["conference"].id
+    barrier = threading.Barrier(THREADS, timeout=60)
+
+    def publish(n: int):
+        with wide_app.app_context():
+            conference = db.session.get(Conference, conference_id)
+            barrier.wait()
+            try:
+                number = publish_agenda(conference, None, f"organizer {n}").number
+                db.session.commit()
+                return number
+            except AgendaError:
+                db.session.rollback()
+                return None
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(publish, range(THREADS)))
+    db.session.expire_all()
+    stored = db.session.scalars(select(AgendaVersion.number).order_by(AgendaVersion.number)).all()
+    assert sorted(n for n in results if n is not None) == stored
+    assert stored == list(range(1, len(stored) + 1)) and len(stored) == THREADS
