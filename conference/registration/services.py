@@ -426,6 +426,10 @@ def set_category(delegates: list[Delegate], category: Category, actor: User) -> 
     return changed
 
 
+# Categories a confirmed speaker keeps: their badge already says more than "speaker".
+KEEP_OVER_SPEAKER = (Category.VIP, Category.ORGANIZER)
+
+
 def register_speaker(conference: Conference, user: User, actor: User | None, profile=None) -> Delegate:
     """Make a confirmed speaker an approved delegate with category speaker, or upgrade their registration.
 
@@ -449,7 +453,7 @@ def register_speaker(conference: Conference, user: User, actor: User | None, pro
         record_event(delegate, "registered", actor, "speaker")
         db.session.flush()
         return delegate
-    if delegate.category != Category.SPEAKER:
+    if delegate.category not in (Category.SPEAKER, *KEEP_OVER_SPEAKER):
         delegate.category = Category.SPEAKER
         record_event(delegate, "category", actor, Category.SPEAKER.value)
     if delegate.status != S.APPROVED:
