@@ -1,0 +1,52 @@
+"""Reading the agenda in Arabic on a phone-sized screen in Chromium, and starring a session without a reload."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from conference.agenda.models import Star
+from conference.agenda.versions import publish_agenda
+from conference.extensions import db
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.conftest import PASSWORD
+
+require_browser()
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+def test_a_delegate_reads_the_agenda_in_arabic_on_a_phone_and_stars_a_session(live_server, venue, add_session,
+                                                                            speakers, make_user):
+    add_session("Opening ceremony", title_ar="حفل الافتتاح", speaker_ids=[speakers[0].id], kind="ceremony",
+                language="ar", interpretation="en")
+    panel = add_session("Helplines in emergencies", title_ar="خطوط المساندة في حالات الطوارئ", room=1,
+                        start="10:30", end="12:00", speaker_ids=[speakers[1].id], kind="panel")
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    reader = make_user("reader@example.org")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="ar", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/login?lang=ar")
+        page.fill("#email", reader.email)
+        page.fill("#password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{live_server}/doha/agenda?lang=ar")
+        assert page.get_attribute("html", "dir") == "rtl"
+        # On a phone the list is shown and the grid is not.
+        assert page.is_visible(".agenda-list") and not page.is_visible(".agenda-grid")
+        item = page.locator(f".agenda-list li#s-{panel.id}")
+        assert "خطوط المساندة في حالات الطوارئ" in item.inner_text()
+        assert "UTC+3" in page.inner_text(".zone-note")
+        # The page reads right to left: the star sits at the left end of its row.
+        row, star = item.bounding_box(), item.locator("button.star").bounding_box()
+        assert star["x"] < row["x"] + row["width"] / 2
+        page.evaluate("window.notReloaded = true")
+        item.locator("button.star").click()
+        page.wait_for_selector(f".agenda-list li#s-{panel.id} button.star[aria-pressed=true]")
+        assert page.evaluate("window.notReloaded") is True
+        page.goto(f"{live_server}/doha/me/agenda?lang=ar")
+        assert "خطوط المساندة في حالات الطوارئ" in page.inner_text("main")
+        browser.close()
+    db.session.expire_all()
+    assert db.session.scalars(select(Star.session_id)).all() == [panel.id]
