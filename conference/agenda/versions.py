@@ -112,7 +112,7 @@ class Published:
     """A version's snapshot read once, with lookups the pages and exports share."""
 
     def __init__(self, version: AgendaVersion) -> None:
-        self.version = version
+        self.conference_id = version.conference_id
         self.number = version.number
         self.published_at = version.published_at
         self.content = json.loads(version.content)
@@ -143,10 +143,22 @@ class Published:
                 or (s["chair"] and s["chair"]["id"] == delegate_id)]
 
 
+_READ: dict[int, Published] = {}  # versions never change: each worker parses a snapshot once
+_READ_LIMIT = 16
+
+
 def published(conference: Conference) -> Published | None:
-    """The latest version, read (one query)."""
+    """The latest version, read (one query; the parsed snapshot is reused while it is the latest)."""
     version = latest_version(conference)
-    return Published(version) if version else None
+    if version is None:
+        return None
+    agenda = _READ.get(version.id)
+    if agenda is None or (agenda.conference_id, agenda.number, agenda.published_at) != (
+            version.conference_id, version.number, version.published_at):
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        agenda = _READ[version.id] = Published(version)
+    return agenda
 
 
 def publish_agenda(conference: Conference, actor: User | None, note: str = "",

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
-from ..core.i18n import lang
+from ..core.i18n import fmt_time, lang
 from ..events.models import Conference
 from ..extensions import db
 from ..types import utcnow
@@ -35,11 +35,21 @@ def zone_label(conference: Conference) -> str:
 
 @bp.app_context_processor
 def agenda_helpers() -> dict:
-    """Names of kinds and languages for the agenda's templates."""
-    return {"session_kinds": KIND_TITLES, "session_languages": LANGUAGE_TITLES,
-            "interpretation_titles": INTERPRETATION_TITLES,
-            "pick": lambda item, field: pick(item, field, lang()) if item else "",
-            "person_name": lambda person: person_name(person, lang())}
+    """Names of kinds and languages (translated once per page), and a clock that formats each instant once."""
+    language = lang()
+    clocks: dict[tuple[datetime, str], str] = {}
+
+    def clock(moment: datetime, timezone: str) -> str:
+        key = (moment, timezone)
+        if key not in clocks:
+            clocks[key] = fmt_time(moment, timezone)
+        return clocks[key]
+
+    return {"session_kinds": {k: str(v) for k, v in KIND_TITLES.items()},
+            "session_languages": {k: str(v) for k, v in LANGUAGE_TITLES.items()},
+            "interpretation_titles": {k: str(v) for k, v in INTERPRETATION_TITLES.items()},
+            "pick": lambda item, field: pick(item, field, language) if item else "",
+            "person_name": lambda person: person_name(person, language), "clock": clock}
 
 
 def _filters(agenda: Published) -> dict:
