@@ -103,9 +103,9 @@ def seed_agenda(conference: Conference) -> None:
         by_title[title_en] = create_session(conference, data)
     _place_confirmed_proposals(conference)
     db.session.flush()
-    publish_agenda(conference, None, "First programme.", warnings_seen=True)
+    publish_agenda(conference, None, "First programme · البرنامج الأول", warnings_seen=True)
     _second_version(conference, by_title)
-    publish_agenda(conference, None, "Room and time changes after confirmations.", warnings_seen=True)
+    publish_agenda(conference, None, "Room and time changes after confirmations · تعديلات في القاعات والأوقات بعد التأكيدات", warnings_seen=True)
 
 
 def _place_confirmed_proposals(conference: Conference) -> None:
