@@ -197,3 +197,29 @@ def test_pages_in_arabic(client, make_proposal, speaker):
     html = client.get("/doha/cfp?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in html
     assert re.search(r"[\u0600-\u06ff]", html)
+
+
+@pytest.mark.parametrize("account_locale,page_lang,expected", [(None, "ar", "ar"), ("ar", "en", "ar"), ("en", "ar", "en")],
+                         ids=["no-account-page-language", "account-arabic", "account-english"])
+def test_invitation_is_written_in_the_invitees_language(client, cfp, speaker, make_user, account_locale, page_lang,
+                                                         expected):
+    if account_locale:
+        invitee = make_user("amina@example.org")
+        invitee.locale = account_locale
+        db.session.commit()
+    login(client, speaker)
+    post_form(client, f"/doha/cfp/new?lang={page_lang}", _form(cfp, co_speakers="amina@example.org"))
+    invitation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "proposal_invitation"))
+    assert invitation.locale == expected
+    assert ("أنت مدعو" in invitation.subject) == (expected == "ar")
+
+
+def test_removing_a_co_speaker_on_edit_keeps_the_others(client, cfp, make_proposal, speaker):
+    proposal = make_proposal(speaker, co_speakers=["a@example.org", "b@example.org"])
+    login(client, speaker)
+    response = post_form(client, f"/doha/me/proposals/{proposal.id}/edit", _form(cfp, co_speakers="b@example.org"))
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert [s.email for s in proposal.speakers] == [speaker.email, "b@example.org"]
+    invitations = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "proposal_invitation")).all()
+    assert len(invitations) == 2  # nobody invited twice
