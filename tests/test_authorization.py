@@ -46,6 +46,10 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "checkin.undo_checkin": ("/doha/manage/attendance/{checkin_id}/undo", POST_ONLY),
     "checkin.devices": ("/doha/manage/devices", ORGANIZER),
     "checkin.revoke_device": ("/doha/manage/devices/{device_id}/revoke", POST_ONLY),
+    "checkin.door_list_api": ("/api/v1/doha/door-list", expect(401, 403, 403, 200, 403, 200, 200)),
+    "checkin.decoder_worker": ("/checkin/decoder-worker.js", PUBLIC),
+    "checkin.service_worker": ("/doha/checkin/service-worker.js", PUBLIC),
+    "checkin.manifest": ("/doha/checkin/manifest.webmanifest", PUBLIC),
     # registration: the sample delegate is approved, with a visa letter issued
     "registration.register": ("/doha/register", expect(200, 302, 200, 200, 200, 200, 200)),
     "registration.me": ("/doha/me", LOGGED_IN),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, Delegate, DelegateStatus
 from ..types import utcnow
-from .models import CheckIn, ScanLog
+from .models import CheckIn, ScanLog, Verdict
 
 BIN_MINUTES = 15
 BATCH = 500
@@ -123,6 +123,31 @@ def latest_scans(conference: Conference, limit: int = 30) -> list[ScanLog]:
         .options(joinedload(ScanLog.delegate), joinedload(ScanLog.staff), joinedload(ScanLog.device))
         .order_by(ScanLog.at.desc(), ScanLog.id.desc()).limit(limit)
     ).unique())
+
+
+@dataclass(frozen=True)
+class OfflineDuplicate:
+    """A badge a door admitted while offline although it had already been admitted that day (found on sync)."""
+
+    scan: ScanLog
+    first: CheckIn | None
+
+
+def offline_duplicates(conference: Conference, day: date) -> list[OfflineDuplicate]:
+    """Offline admissions of `day` that the server, on sync, found to be second ones, newest first."""
+    start = datetime.combine(day, time(0), conference.tz)
+    scans = db.session.scalars(
+        select(ScanLog).where(ScanLog.conference_id == conference.id, ScanLog.offline_verdict == "ok",
+                              ScanLog.reason == Verdict.ALREADY_CHECKED_IN,
+                              ScanLog.scanned_at >= start, ScanLog.scanned_at < start + timedelta(days=1))
+        .options(joinedload(ScanLog.delegate), joinedload(ScanLog.staff), joinedload(ScanLog.device))
+        .order_by(ScanLog.scanned_at.desc(), ScanLog.id.desc())
+    ).unique().all()
+    delegate_ids = {scan.delegate_id for scan in scans}
+    first = {checkin.delegate_id: checkin for checkin in db.session.scalars(
+        select(CheckIn).where(CheckIn.day == day, CheckIn.delegate_id.in_(delegate_ids))
+        .options(joinedload(CheckIn.staff), joinedload(CheckIn.device)))} if delegate_ids else {}
+    return [OfflineDuplicate(scan, first.get(scan.delegate_id)) for scan in scans]
 
 
 def checkins_header() -> list[str]:

@@ -95,7 +95,10 @@ class CheckIn(db.Model):
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
+    # When the badge was scanned: for a scan queued offline, the device's time of the scan.
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the server recorded it (later than `at` for an offline scan); door-list deltas follow this time.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     gate: Mapped[str] = mapped_column(String(60), default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_devices.id", ondelete="SET NULL"))
@@ -118,7 +121,10 @@ class ScanLog(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when the server received the scan
+    # A scan queued while the network was down: the device's time of the scan, and the verdict it showed then.
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offline_verdict: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[ScanStatus] = mapped_column(string_enum(ScanStatus, "scan_status"))
     reason: Mapped[Verdict | None] = mapped_column(string_enum(Verdict, "scan_reason"))
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="SET NULL"), index=True)

@@ -7,19 +7,20 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
-from ..badging.models import RevokedBadge
 from ..core.countries import country_name
 from ..events.models import Conference
 from ..extensions import db
-from ..registration.models import Delegate, DelegateStatus
+from ..registration.models import DelegateStatus
 from ..registration.services import record_event
 from ..types import utcnow
+from . import queries
 from .models import CheckIn, Device, ScanLog, ScanStatus, Verdict
 
 # Both Arabic-Indic digit sets (Arabic ٠-٩ and Persian/Urdu ۰-۹) read as ASCII digits.
@@ -37,37 +38,11 @@ REFUSALS_WITH_DELEGATE = {Verdict.REVOKED, Verdict.NOT_CONFIRMED, Verdict.CANCEL
                           Verdict.ALREADY_CHECKED_IN}
 NOT_CONFIRMED = {DelegateStatus.PENDING, DelegateStatus.WAITLISTED, DelegateStatus.REJECTED}
 
-# The scan path runs for every badge at every door, so its statements are built once, on the tables
-# (no ORM objects, no statement building per request), and bound to values when they run.
-_delegates, _checkins, _scans, _revoked = (Delegate.__table__, CheckIn.__table__, ScanLog.__table__,
-                                           RevokedBadge.__table__)
-_SHOWN = [_delegates.c[name] for name in ("id", "conference_id", "status", "name", "name_ar", "name_latin",
-                                          "country", "organization", "category", "code")]
-_WITH_ADMISSION = select(*_SHOWN, _checkins.c.at, _checkins.c.gate).select_from(_delegates.outerjoin(
-    _checkins, and_(_checkins.c.delegate_id == _delegates.c.id, _checkins.c.day == bindparam("day"))))
-_BY_TOKEN = _WITH_ADMISSION.where(_delegates.c.badge_token == bindparam("value"))
-_BY_CODE = _WITH_ADMISSION.where(_delegates.c.conference_id == bindparam("conference_id"),
-                                 _delegates.c.code == bindparam("value"))
-_BY_REVOKED_TOKEN = (select(*_SHOWN).select_from(_revoked.join(_delegates, _revoked.c.delegate_id == _delegates.c.id))
-                     .where(_revoked.c.token == bindparam("value")))
-_ADMISSION = select(_checkins.c.at, _checkins.c.gate).where(_checkins.c.delegate_id == bindparam("delegate_id"),
-                                                           _checkins.c.day == bindparam("day"))
-_STORED_ANSWER = select(_scans.c.answer, _scans.c.raw).where(_scans.c.conference_id == bindparam("conference_id"),
-                                               _scans.c.nonce == bindparam("nonce"))
-_ADMIT = _checkins.insert()
-_LOG = _scans.insert()
-_WHO = ("gate", "staff_id", "device_id")
-_LOGGED = ("conference_id", "at", "status", "reason", "delegate_id", "raw", "nonce", "answer", *_WHO)
-# PostgreSQL admits and logs in one round trip: the log line takes the admission's id from a CTE.
-# If either insert breaks a unique constraint, the statement fails as a whole, like the two inserts did.
-_ADMITTED = _checkins.insert().values({name: bindparam(name, type_=_checkins.c[name].type) for name in (
-    "conference_id", "delegate_id", "day", "at", "nonce", *_WHO)}).returning(_checkins.c.id).cte("admitted")
-_ADMIT_AND_LOG = _scans.insert().from_select(
-    [*_LOGGED, "checkin_id"],
-    select(*[bindparam(name, type_=_scans.c[name].type) for name in _LOGGED], _ADMITTED.c.id))
-_CONFERENCE = select(Conference).where(Conference.slug == bindparam("slug"))
-_CONFERENCE_AND_DEVICE = _CONFERENCE.add_columns(Device).outerjoin(
-    Device, Device.token_hash == bindparam("token_hash"))
+# A device's clock may run a little fast; a queued scan "from the future" beyond this is refused.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+# A queue older than this is not replayed: the door list it was judged against is long gone.
+OFFLINE_SCAN_MAX_AGE = timedelta(hours=24)
+OFFLINE_VERDICTS = {"ok", *(verdict.value for verdict in Verdict)}
 
 
 def _run(statement, **values):
@@ -81,6 +56,14 @@ class NonceReused(ValueError):
 
 class CheckInError(ValueError):
     """A check-in change that cannot be made, with a message for the organizer."""
+
+
+class _AdmissionKept(Exception):
+    """An earlier admission than this offline scan was recorded meanwhile: the scan is a repeat."""
+
+
+class ScanRefused(ValueError):
+    """A scan the server will not judge (a queued scan's time is unusable), with a message for the door."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +156,7 @@ def _stored_answer(conference_id: int, nonce: str | None, raw: str) -> str | Non
     """The first answer given to this nonce; a nonce reused for another code is refused, not replayed."""
     if not nonce:
         return None
-    stored = _run(_STORED_ANSWER, conference_id=conference_id, nonce=nonce).first()
+    stored = _run(queries.STORED_ANSWER, conference_id=conference_id, nonce=nonce).first()
     if stored is None:
         return None
     if stored.raw != raw:
@@ -182,18 +165,18 @@ def _stored_answer(conference_id: int, nonce: str | None, raw: str) -> str | Non
 
 
 def _find_badge(conference_id: int, parsed: tuple[str, str], day: date):
-    """(delegate row with today's admission time and gate, or None; verdict when the badge is not valid)."""
+    """(delegate row with the day's admission time and gate, or None; verdict when the badge is not valid)."""
     kind, value = parsed
     if kind == "token":
-        row = _run(_BY_TOKEN, day=day, value=value).first()
+        row = _run(queries.BADGE_BY_TOKEN, day=day, value=value).first()
         if row is None:
-            row = _run(_BY_REVOKED_TOKEN, value=value).first()
+            row = _run(queries.BADGE_BY_REVOKED_TOKEN, value=value).first()
             if row is None:
                 return None, Verdict.INVALID
             return row, Verdict.OTHER_CONFERENCE if row.conference_id != conference_id else Verdict.REVOKED
     else:
         # Human codes are numbered per conference, so a typed code can only name one of ours.
-        row = _run(_BY_CODE, day=day, conference_id=conference_id, value=value).first()
+        row = _run(queries.BADGE_BY_CODE, day=day, conference_id=conference_id, value=value).first()
         if row is None:
             return None, Verdict.INVALID
     if row.conference_id != conference_id:
@@ -201,67 +184,114 @@ def _find_badge(conference_id: int, parsed: tuple[str, str], day: date):
     return row, None
 
 
-def _judge(conference: Conference, row, day: date) -> Verdict | None:
-    if row.status == DelegateStatus.CANCELLED:
+def judge_scan(conference: Conference, status: DelegateStatus, admitted: bool, day: date) -> Verdict | None:
+    """The verdict for a badge of this conference scanned on `day` (None: admit); reads and writes nothing."""
+    if status == DelegateStatus.CANCELLED:
         return Verdict.CANCELLED
-    if row.status in NOT_CONFIRMED:
+    if status in NOT_CONFIRMED:
         return Verdict.NOT_CONFIRMED
     if conference.admit_only_on_conference_days and not conference.start_date <= day <= conference.end_date:
         return Verdict.NOT_TODAY
-    if row.at is not None:
+    if admitted:
         return Verdict.ALREADY_CHECKED_IN
     return None
 
 
-def _log(conference_id: int, answer: dict, body: str, delegate_id: int | None, who: dict, raw: str,
-         nonce: str | None, now: datetime, checkin_id: int | None = None) -> None:
-    _run(_LOG, conference_id=conference_id, at=now, status=ScanStatus(answer["status"]),
+def scan_time(value: str | None, now: datetime | None = None) -> datetime | None:
+    """The time of a scan queued offline, from ISO 8601 with a zone; None for a live scan; ScanRefused if unusable."""
+    if value is None:
+        return None
+    now = now or utcnow()
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ScanRefused(_l("The scan's time is not a date and time with a time zone."))
+    if moment > now + CLOCK_TOLERANCE:
+        raise ScanRefused(_l("The scan's time is in the future: check the scanner's clock."))
+    if moment < now - OFFLINE_SCAN_MAX_AGE:
+        raise ScanRefused(_l("The scan is more than 24 hours old and is no longer accepted."))
+    return moment.astimezone(timezone.utc)
+
+
+def _log(conference_id: int, answer: dict, body: str, delegate_id: int | None, scan: dict,
+         checkin_id: int | None = None) -> None:
+    _run(queries.LOG_SCAN, conference_id=conference_id, status=ScanStatus(answer["status"]),
          reason=Verdict(answer["reason"]) if answer["reason"] else None, delegate_id=delegate_id,
-         checkin_id=checkin_id, raw=raw, nonce=nonce, answer=body, **who)
+         checkin_id=checkin_id, answer=body, **scan)
 
 
 def _dump(answer: dict) -> str:
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
 
 
-def _admit(conference_id: int, answer: dict, body: str, delegate_id: int, who: dict, raw: str,
-           nonce: str | None, now: datetime, day: date) -> None:
+def _admit(conference_id: int, answer: dict, body: str, delegate_id: int, scan: dict, admitted_at: datetime,
+           day: date) -> None:
     """Store the admission and its log line; IntegrityError when either collides."""
     if db.session.get_bind().dialect.name == "postgresql":
-        _run(_ADMIT_AND_LOG, conference_id=conference_id, delegate_id=delegate_id, day=day, at=now,
-             status=ScanStatus.OK, reason=None, raw=raw, nonce=nonce, answer=body, **who)
+        _run(queries.ADMIT_AND_LOG, conference_id=conference_id, delegate_id=delegate_id, day=day,
+             admitted_at=admitted_at, status=ScanStatus.OK, reason=None, answer=body, **scan)
         return
     # Elsewhere (SQLite is local, so a round trip is cheap) the log line is a second insert.
-    checkin_id = _run(_ADMIT, conference_id=conference_id, delegate_id=delegate_id, day=day, at=now,
-                      nonce=nonce, **who).inserted_primary_key[0]
-    _log(conference_id, answer, body, delegate_id, who, raw, nonce, now, checkin_id)
+    checkin_id = _run(queries.ADMIT, conference_id=conference_id, delegate_id=delegate_id, day=day, at=admitted_at,
+                      recorded_at=scan["at"], nonce=scan["nonce"],
+                      **{name: scan[name] for name in queries.WHO}).inserted_primary_key[0]
+    _log(conference_id, answer, body, delegate_id, scan, checkin_id)
+
+
+def _take_over(conference_id: int, answer: dict, body: str, delegate_id: int, scan: dict, admitted_at: datetime,
+               day: date) -> bool:
+    """An offline scan earlier than the day's stored admission takes it over; False when it is not earlier."""
+    checkin_id = _run(queries.TAKE_OVER_ADMISSION, admitted_delegate_id=delegate_id, admission_day=day,
+                      earlier_at=admitted_at, now=scan["at"], scan_nonce=scan["nonce"], scan_gate=scan["gate"],
+                      scan_staff_id=scan["staff_id"], scan_device_id=scan["device_id"]).scalar()
+    if checkin_id is None:
+        return False
+    # The scan that held the admission was in fact the second one of the day.
+    _run(queries.DISPLACED_SCANS, displaced_checkin_id=checkin_id, repeat_reason=Verdict.ALREADY_CHECKED_IN)
+    _log(conference_id, answer, body, delegate_id, scan, checkin_id)
+    return True
 
 
 def check_in(conference: Conference, code: str, gate: str = "", nonce: str | None = None,
-             staff: User | None = None, device: Device | None = None, now: datetime | None = None) -> ScanResult:
-    """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer."""
+             staff: User | None = None, device: Device | None = None, now: datetime | None = None,
+             scanned_at: datetime | None = None, offline_verdict: str | None = None) -> ScanResult:
+    """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer.
+
+    A scan queued offline carries its own time (`scanned_at`, checked by scan_time()): it decides the admission
+    day, and of two admissions of one badge on one day the earlier scan keeps it.
+    """
     now = now or utcnow()
     conference_id = conference.id
     raw = _storable(code, MAX_RAW)
     nonce = _clean_nonce(nonce)
     gate = _storable((gate or "").strip(), MAX_GATE) or (device.name if device else "")
-    who = {"gate": gate, "staff_id": staff.id if staff else None, "device_id": device.id if device else None}
+    admitted_at = scanned_at or now
+    scan = {"at": now, "scanned_at": scanned_at, "raw": raw, "nonce": nonce, "gate": gate,
+            "offline_verdict": offline_verdict if offline_verdict in OFFLINE_VERDICTS else None,
+            "staff_id": staff.id if staff else None, "device_id": device.id if device else None}
     # A retried nonce is not looked up first: its log line collides on the unique (conference, nonce),
     # and the first answer is read then. Every first scan saves a query.
-    day = conference.local_date(now)
+    day = conference.local_date(admitted_at)
     parsed = parse_code(code)
     row, verdict = _find_badge(conference_id, parsed, day) if parsed else (None, Verdict.INVALID)
     if verdict is None:
-        verdict = _judge(conference, row, day)
+        verdict = judge_scan(conference, row.status, row.at is not None, day)
     first, first_gate = (row.at, row.gate) if verdict == Verdict.ALREADY_CHECKED_IN else (None, None)
+    if verdict == Verdict.ALREADY_CHECKED_IN and scanned_at is not None and scanned_at < row.at:
+        verdict = None  # an offline scan earlier than the stored admission: it takes the admission over below
     if verdict is None:
-        answer = _answer(None, row, at=now, gate=gate)
+        answer = _answer(None, row, at=admitted_at, gate=gate)
         body = _dump(answer)
         try:
-            _admit(conference_id, answer, body, row.id, who, raw, nonce, now, day)
+            if row.at is None:
+                _admit(conference_id, answer, body, row.id, scan, admitted_at, day)
+            elif not _take_over(conference_id, answer, body, row.id, scan, admitted_at, day):
+                raise _AdmissionKept()
             db.session.commit()
             return ScanResult(answer, body)
-        except IntegrityError:
+        except (IntegrityError, _AdmissionKept):
             # Another scanner admitted them a moment ago, or this very request was retried. SQLite's
             # savepoints are unreliable under pysqlite, so the whole transaction goes and the scan is
             # logged in a new one.
@@ -270,14 +300,14 @@ def check_in(conference: Conference, code: str, gate: str = "", nonce: str | Non
             if stored is not None:
                 return ScanResult.replay(stored)
             verdict = Verdict.ALREADY_CHECKED_IN
-            first, first_gate = _run(_ADMISSION, delegate_id=row.id, day=day).first() or (None, None)
+            _, first, first_gate = _run(queries.ADMISSION, delegate_id=row.id, day=day).first() or (None, None, None)
 
     answer = _answer(verdict, row, first=first, gate=first_gate)
     body = _dump(answer)
     try:
         # Someone of another conference is not recorded against this one (its organizers must not see them).
         ours = row is not None and row.conference_id == conference_id
-        _log(conference_id, answer, body, row.id if ours else None, who, raw, nonce, now)
+        _log(conference_id, answer, body, row.id if ours else None, scan)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -331,11 +361,15 @@ def revoke_device(device: Device, actor: User | None) -> None:
 
 def door(slug: str, device_token: str | None = None) -> tuple[Conference | None, Device | None]:
     """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
-    if not device_token or len(device_token) > 200:
-        return db.session.scalar(_CONFERENCE, {"slug": slug}), None
-    row = db.session.execute(_CONFERENCE_AND_DEVICE,
-                             {"slug": slug, "token_hash": hash_device_token(device_token)}).first()
+    token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
+    row = db.session.execute(queries.CONFERENCE_AND_DEVICE, {"slug": slug, "token_hash": token_hash}).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def door_for_user(slug: str, user_id: int) -> tuple[Conference | None, User | None, bool]:
+    """The conference of a scan, the session's user and whether they may work its door, in one query."""
+    row = db.session.execute(queries.CONFERENCE_AND_STAFF, {"slug": slug, "user_id": user_id}).first()
+    return (row[0], row[1], bool(row[2])) if row else (None, None, False)
 
 
 def list_devices(conference: Conference) -> list[Device]:
@@ -358,13 +392,14 @@ def search_delegates(conference: Conference, query: str, now: datetime | None = 
         return []
     day = conference.local_date(now or utcnow())
     pattern = _like(query.lower())
+    table = queries.delegates
     conditions = [func.lower(column).like(pattern, escape="\\")
-                  for column in (_delegates.c.name, _delegates.c.name_latin, _delegates.c.name_ar, _delegates.c.email)]
+                  for column in (table.c.name, table.c.name_latin, table.c.name_ar, table.c.email)]
     parsed = parse_code(query)
     if parsed and parsed[0] == "code":
-        conditions.append(_delegates.c.code == parsed[1])
-    rows = _run(_WITH_ADMISSION.where(_delegates.c.conference_id == conference.id, or_(*conditions))
-                .order_by(_delegates.c.name, _delegates.c.id).limit(SEARCH_LIMIT), day=day).all()
+        conditions.append(table.c.code == parsed[1])
+    rows = _run(queries.DELEGATE_WITH_ADMISSION.where(table.c.conference_id == conference.id, or_(*conditions))
+                .order_by(table.c.name, table.c.id).limit(SEARCH_LIMIT), day=day).all()
     return [dict(_delegate_json(row), status=row.status.value, status_title=row.status.title,
                  checked_in_at=row.at.isoformat(timespec="seconds") if row.at else None, gate=row.gate)
             for row in rows]

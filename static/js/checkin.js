@@ -1,4 +1,5 @@
-// Door check-in: camera (jsQR, BarcodeDetector as an extra), handheld scanners, search, verdicts.
+// Door check-in: camera (ZXing in a worker), handheld scanners, search, verdicts; offline scanning through
+// checkin-offline.js (door list, queue) and the service worker (the page opens with no network).
 // Attendance page: refresh the live numbers while nobody is using the page.
 (function () {
   "use strict";
@@ -33,7 +34,8 @@
     verdictAdvice: byId("verdict-advice"), person: byId("verdict-person"), name: byId("verdict-name"),
     nameAr: byId("verdict-name-ar"), country: byId("verdict-country"), organization: byId("verdict-organization"),
     category: byId("verdict-category"), swatch: byId("verdict-swatch"), code: byId("verdict-code"),
-    next: byId("verdict-next")
+    next: byId("verdict-next"), offlineMark: byId("verdict-offline"), waiting: byId("sync-waiting"),
+    lastSync: byId("sync-last"), network: byId("network-state")
   };
 
   // Settings survive reloads on this device; private browsing may refuse storage, which is fine.
@@ -114,9 +116,10 @@
   // ---- the verdict panel ----
   var verdictTimer = null;
 
-  function showPanel(kind, title, advice, person) {
+  function showPanel(kind, title, advice, person, offline) {
     window.clearTimeout(verdictTimer);
-    el.verdict.className = "verdict verdict-" + kind;
+    el.verdict.className = "verdict verdict-" + kind + (offline ? " verdict-offline" : "");
+    el.offlineMark.hidden = !offline;
     el.verdictTitle.textContent = title;
     el.verdictAdvice.textContent = advice;
     el.person.hidden = !person;
@@ -142,15 +145,16 @@
   }
 
   function showAnswer(answer) {
+    var offline = !!answer.offline;
     if (answer.status === "ok") {
-      showPanel("ok", texts.ok, texts.advice.ok, answer.delegate);
+      showPanel("ok", texts.ok, texts.advice.ok, answer.delegate, offline);
     } else if (answer.reason === "already_checked_in") {
       var first = answer.first_checked_in_at ? fill(texts.first_admission, { time: clock(answer.first_checked_in_at) }) : "";
       if (first && answer.gate) { first += " " + fill(texts.first_gate, { gate: answer.gate }); }
       showPanel("warn", texts.already_checked_in, (first ? first + ". " : "") + texts.advice.already_checked_in,
-                answer.delegate);
+                answer.delegate, offline);
     } else {
-      showPanel("bad", texts.refused, texts.advice[answer.reason] || texts.advice.invalid, answer.delegate);
+      showPanel("bad", texts.refused, texts.advice[answer.reason] || texts.advice.invalid, answer.delegate, offline);
     }
   }
 
@@ -160,37 +164,82 @@
 
   el.next.addEventListener("click", hidePanel);
 
-  // ---- sending a scan: retried with the same nonce, so a lost answer never admits twice ----
+  // ---- offline: the door list and the queue (checkin-offline.js); counters on the page ----
+  function showSync(state) {
+    el.waiting.textContent = fill(texts.waiting, { n: state.waiting });
+    el.lastSync.textContent = state.lastSync ? fill(texts.last_sync, { time: clock(state.lastSync) }) : texts.never_synced;
+  }
+  function showNetwork() {
+    el.network.textContent = navigator.onLine === false ? texts.offline_now : texts.online_now;
+    el.network.className = "pill " + (navigator.onLine === false ? "pill-offline" : "pill-online");
+  }
+  window.addEventListener("online", showNetwork);
+  window.addEventListener("offline", showNetwork);
+  showNetwork();
+  var offline = window.DoorOffline ? window.DoorOffline({
+    slug: config.slug, listUrl: config.doorListUrl, scanUrl: config.scanUrl, csrf: config.csrf, tz: config.tz,
+    onChange: showSync, onSession: function () { showProblem("session"); }
+  }) : null;
+  var refreshTimer = null;
+  function refreshSoon() {
+    window.clearTimeout(refreshTimer);
+    if (offline) { refreshTimer = window.setTimeout(function () { offline.refresh(); }, 1500); }
+  }
+
+  // ---- sending a scan: online with the server's verdict; after 1.5 s without an answer, or with no network,
+  // judged here from the door list, shown with the offline mark and queued with the same nonce, so a scan
+  // whose answer was lost is not admitted twice when the queue is sent ----
+  var ONLINE_WAIT_MS = 1500;
   var inFlight = {};
 
   function sendScan(code) {
     code = code.trim();
     if (!code || inFlight[code]) { return; }
     inFlight[code] = true;
-    var body = JSON.stringify({ code: code, gate: load("gate") || "", nonce: makeNonce() });
-    attempt(body, 0, function () { delete inFlight[code]; });
-  }
-
-  function attempt(body, tries, done) {
-    var retry = function (kind) {
-      if (tries < 2) {
-        window.setTimeout(function () { attempt(body, tries + 1, done); }, 600 * (tries + 1));
-      } else {
-        done();
-        showProblem(kind);
-      }
-    };
+    var scan = { code: code, gate: load("gate") || "", nonce: makeNonce() };
+    var finish = function () { delete inFlight[code]; };
+    if (navigator.onLine === false) {
+      judgeOffline(scan).then(finish, finish);
+      return;
+    }
+    var controller = window.AbortController ? new AbortController() : null;
+    var gaveUp = false;
+    var timer = window.setTimeout(function () {
+      gaveUp = true;
+      if (controller) { controller.abort(); }
+      judgeOffline(scan).then(finish, finish);
+    }, ONLINE_WAIT_MS);
     window.fetch(config.scanUrl, {
-      method: "POST", credentials: "same-origin", cache: "no-store", body: body,
+      method: "POST", credentials: "same-origin", cache: "no-store", body: JSON.stringify(scan),
+      signal: controller ? controller.signal : undefined,
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": config.csrf }
     }).then(function (response) {
+      if (gaveUp) { return; }
+      window.clearTimeout(timer);
       if (response.ok) {
-        return response.json().then(function (answer) { done(); showAnswer(answer); });
+        return response.json().then(function (answer) { finish(); showAnswer(answer); refreshSoon(); });
       }
-      if (response.status >= 502) { return retry("server"); }
-      done();
+      if (response.status >= 502) { return judgeOffline(scan).then(finish, finish); }
+      finish();
       showProblem(response.status === 429 ? "rate" : (response.status < 500 ? "session" : "server"));
-    }).catch(function () { retry("network"); });
+    }).catch(function () {
+      if (gaveUp) { return; }
+      window.clearTimeout(timer);
+      judgeOffline(scan).then(finish, finish);
+    });
+  }
+
+  function judgeOffline(scan) {
+    if (!offline) {
+      showProblem("network");
+      return Promise.resolve();
+    }
+    var at = new Date().toISOString();
+    return offline.ready.then(function () { return offline.judge(scan.code, scan.gate, at); }).then(function (answer) {
+      showAnswer(answer);
+      return offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at,
+                             offline_verdict: answer.status === "ok" ? "ok" : answer.reason });
+    });
   }
 
   // ---- handheld scanners type the code and Enter into an input that keeps the focus ----
@@ -293,20 +342,21 @@
     if (button) { sendScan(button.getAttribute("data-code")); }
   });
 
-  // ---- camera: frames drawn to a canvas and decoded whole by jsQR, in a worker when possible ----
+  // ---- camera: whole frames at the camera's resolution, decoded by ZXing (WebAssembly) in a worker ----
   var camera = { on: load("camera") !== "off", stream: null, timer: null, busy: false, worker: null, waiting: null,
-                 canvas: document.createElement("canvas"), detector: null, lastCode: "", lastSeen: 0 };
+                 frame: 0, canvas: document.createElement("canvas"), lastCode: "", lastSeen: 0 };
   camera.context = camera.canvas.getContext("2d", { willReadFrequently: true });
 
   function startWorker() {
-    if (!window.Worker || !window.Blob || !window.URL || !config.decoderUrl) { return null; }
-    var source = "importScripts(" + JSON.stringify(config.decoderUrl) + ");" +
-      "onmessage=function(e){var d=e.data,r=null;try{r=jsQR(d.pixels,d.width,d.height," +
-      "{inversionAttempts:'dontInvert'});}catch(x){}postMessage(r?r.data:null);};";
+    if (!window.Worker || !config.decoderUrl) { return null; }
     try {
-      var worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
-      worker.onmessage = function (event) { finishDecode(event.data); };
+      var worker = new Worker(config.decoderUrl);
+      worker.onmessage = function (event) {
+        if (event.data && event.data.failed) { camera.worker = null; }
+        finishDecode(event.data && event.data.id === camera.frame ? event.data.text : null);
+      };
       worker.onerror = function () { camera.worker = null; finishDecode(null); };
+      worker.postMessage({ init: { script: config.decoderScript, wasm: config.decoderWasm } });
       return worker;
     } catch (e) {
       return null;
@@ -319,35 +369,23 @@
     if (waiting) { waiting(text); }
   }
 
-  function decodeWithJsQR(image) {
-    return new Promise(function (resolve) {
-      if (camera.worker) {
-        camera.waiting = resolve;
-        camera.worker.postMessage({ pixels: image.data, width: image.width, height: image.height },
-                                  [image.data.buffer]);
-      } else if (window.jsQR) {
-        var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        resolve(found ? found.data : null);
-      } else {
-        resolve(null);
-      }
-    });
-  }
-
   function decodeFrame() {
     var video = el.video;
-    var scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
-    var width = Math.round(video.videoWidth * scale);
-    var height = Math.round(video.videoHeight * scale);
-    camera.canvas.width = width;
-    camera.canvas.height = height;
+    // No shrinking: a small badge at 2 px/mm is lost in a frame scaled down to 960 px.
+    var width = video.videoWidth;
+    var height = video.videoHeight;
+    if (camera.canvas.width !== width || camera.canvas.height !== height) {
+      camera.canvas.width = width;
+      camera.canvas.height = height;
+    }
     camera.context.drawImage(video, 0, 0, width, height);
     var image = camera.context.getImageData(0, 0, width, height);
-    return decodeWithJsQR(image).then(function (text) {
-      if (text || !camera.detector) { return text; }
-      return camera.detector.detect(camera.canvas).then(function (codes) {
-        return codes.length ? codes[0].rawValue : null;
-      }, function () { return null; });
+    return new Promise(function (resolve) {
+      if (!camera.worker) { resolve(null); return; }
+      camera.frame += 1;
+      camera.waiting = resolve;
+      camera.worker.postMessage({ id: camera.frame, width: width, height: height, pixels: image.data.buffer },
+                                [image.data.buffer]);
     });
   }
 
@@ -372,7 +410,7 @@
       if (text) { onDecoded(text); }
     }).catch(function () { /* a frame that cannot be read is skipped */ }).then(function () {
       camera.busy = false;
-      if (camera.stream) { camera.timer = window.setTimeout(readFrame, 120); }
+      if (camera.stream) { camera.timer = window.setTimeout(readFrame, 60); }
     });
   }
 
@@ -384,9 +422,6 @@
     }
     el.cameraStatus.textContent = texts.camera_starting;
     camera.worker = camera.worker || startWorker();
-    if (!camera.detector && "BarcodeDetector" in window) {
-      try { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { camera.detector = null; }
-    }
     navigator.mediaDevices.getUserMedia({
       audio: false, video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }
     }).then(function (stream) {
@@ -454,4 +489,17 @@
   });
 
   showScanner();
+
+  // ---- the installable app: a service worker keeps this page and its files for opening with no network ----
+  if ("serviceWorker" in navigator && window.isSecureContext && config.serviceWorkerUrl) {
+    navigator.serviceWorker.register(config.serviceWorkerUrl, { scope: config.scope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var urls = [window.location.pathname + window.location.search, config.decoderUrl, config.decoderScript,
+                  config.decoderWasm];
+      document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=manifest], link[rel=icon]")
+        .forEach(function (node) { urls.push(node.getAttribute("src") || node.getAttribute("href")); });
+      if (registration.active) { registration.active.postMessage({ type: "keep", urls: urls }); }
+    }).catch(function () { /* without it the page still scans; it just cannot be reopened offline */ });
+  }
 })();

@@ -41,6 +41,14 @@ def scanner(app, door_staff):
     return scan
 
 
+@pytest.fixture
+def organizer_client(app, make_user, today_conference):
+    """A logged-in organizer of the door conference."""
+    client = app.test_client()
+    login(client, make_user("organizer@example.org", Role.ORGANIZER, today_conference))
+    return client
+
+
 def reload(obj):
     """The row as the database has it now."""
     db.session.expire_all()

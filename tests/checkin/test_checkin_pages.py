@@ -26,7 +26,7 @@ def organizer_client(app, make_user, conference):
 
 def test_scanner_page_carries_translated_texts_and_no_inline_script(scanner):
     html = scanner.client.get("/door/checkin?lang=ar").get_data(as_text=True)
-    assert 'dir="rtl"' in html and 'id="scan-input"' in html and "vendor/jsqr/jsQR.js" in html
+    assert 'dir="rtl"' in html and 'id="scan-input"' in html and "vendor/zxing-wasm/zxing-reader.js" in html
     texts = json.loads(re.search(r'<script type="application/json" id="checkin-texts">(.*?)</script>', html,
                                  re.S).group(1))
     assert {"ok", "already_checked_in", "refused", "advice", "problem"} <= texts.keys()
@@ -35,6 +35,39 @@ def test_scanner_page_carries_translated_texts_and_no_inline_script(scanner):
     inline = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
               if s[1].strip() and "application/json" not in s[0]]
     assert inline == [] and " style=" not in html
+
+
+def test_only_the_door_may_compile_webassembly(scanner):
+    door = scanner.client.get("/door/checkin").headers["Content-Security-Policy"]
+    worker = scanner.client.get("/checkin/decoder-worker.js")
+    elsewhere = scanner.client.get("/").headers["Content-Security-Policy"]
+    assert "'wasm-unsafe-eval'" in door and "blob:" not in door.split("worker-src")[1].split(";")[0]
+    assert worker.status_code == 200 and worker.headers["Content-Security-Policy"] == door
+    assert "readBarcodes" in worker.get_data(as_text=True)
+    assert "'wasm-unsafe-eval'" not in elsewhere
+
+
+def test_the_decoder_is_served_from_our_origin(client):
+    wasm = client.get("/static/vendor/zxing-wasm/zxing_reader.wasm")
+    assert wasm.status_code == 200 and wasm.mimetype == "application/wasm"
+    assert wasm.get_data()[:4] == b"\0asm"
+
+
+def test_the_installable_door_app(client, today_conference):
+    manifest = client.get("/door/checkin/manifest.webmanifest")
+    body = manifest.get_json(force=True)
+    assert manifest.mimetype == "application/manifest+json"
+    assert (body["start_url"], body["scope"], body["display"]) == ("/door/checkin", "/door/checkin", "standalone")
+    assert all(client.get(icon["src"]).status_code == 200 for icon in body["icons"])
+    worker = client.get("/door/checkin/service-worker.js")
+    assert worker.status_code == 200 and worker.headers["Service-Worker-Allowed"] == "/door/checkin"
+    assert client.get("/nowhere/checkin/service-worker.js").status_code == 404
+
+
+def test_logging_out_clears_what_the_door_stored(scanner):
+    response = scanner.client.post("/logout", data={"csrf_token": scanner.csrf})
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_attendance_numbers(app, today_conference, make_delegate, make_user):

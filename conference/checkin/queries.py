@@ -1,0 +1,92 @@
+"""The door's statements, built once on the tables and bound to values when they run.
+
+The scan path runs for every badge at every door: these statements skip the ORM's per-request statement building
+and object loading. Each has a name that says what it reads or writes; SQLAlchemy caches their compiled form.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, exists, literal, or_, select
+
+from ..accounts.models import Membership, Role, User
+from ..badging.models import RevokedBadge
+from ..events.models import Conference
+from ..registration.models import Delegate
+from .models import CheckIn, Device, ScanLog, ScanStatus
+
+delegates, checkins, scans, revoked = Delegate.__table__, CheckIn.__table__, ScanLog.__table__, RevokedBadge.__table__
+
+SHOWN = [delegates.c[name] for name in ("id", "conference_id", "status", "name", "name_ar", "name_latin",
+                                        "country", "organization", "category", "code")]
+
+DELEGATES_AND_ADMISSIONS = delegates.outerjoin(
+    checkins, and_(checkins.c.delegate_id == delegates.c.id, checkins.c.day == bindparam("day")))
+"""Delegates joined to their admission on `day` (if any)."""
+
+DELEGATE_WITH_ADMISSION = select(*SHOWN, checkins.c.at, checkins.c.gate).select_from(DELEGATES_AND_ADMISSIONS)
+"""A delegate's shown columns with their admission on `day` (at and gate are NULL when not admitted)."""
+
+BADGE_BY_TOKEN = DELEGATE_WITH_ADMISSION.where(delegates.c.badge_token == bindparam("value"))
+"""The delegate whose current badge token is `value`, with the admission on `day`."""
+
+BADGE_BY_CODE = DELEGATE_WITH_ADMISSION.where(delegates.c.conference_id == bindparam("conference_id"),
+                                              delegates.c.code == bindparam("value"))
+"""The delegate of `conference_id` whose human code is `value`, with the admission on `day`."""
+
+BADGE_BY_REVOKED_TOKEN = (select(*SHOWN).select_from(revoked.join(delegates, revoked.c.delegate_id == delegates.c.id))
+                          .where(revoked.c.token == bindparam("value")))
+"""The delegate whose replaced badge had token `value`."""
+
+ADMISSION = select(checkins.c.id, checkins.c.at, checkins.c.gate).where(
+    checkins.c.delegate_id == bindparam("delegate_id"), checkins.c.day == bindparam("day"))
+"""A delegate's admission on `day`: id, scan time and gate."""
+
+STORED_ANSWER = select(scans.c.answer, scans.c.raw).where(scans.c.conference_id == bindparam("conference_id"),
+                                                          scans.c.nonce == bindparam("nonce"))
+"""The first answer given to a nonce in a conference, and the code it answered."""
+
+ADMIT = checkins.insert()
+"""Store an admission."""
+
+LOG_SCAN = scans.insert()
+"""Store a line of the scan log."""
+
+WHO = ("gate", "staff_id", "device_id")
+LOGGED = ("conference_id", "at", "scanned_at", "offline_verdict", "status", "reason", "delegate_id", "raw", "nonce",
+          "answer", *WHO)
+# In the CTE the admission's time is the scan's own time ("admitted_at"); it was recorded at the log line's "at".
+_ADMITTED = checkins.insert().values({
+    **{name: bindparam(name, type_=checkins.c[name].type) for name in ("conference_id", "delegate_id", "day", "nonce", *WHO)},
+    "at": bindparam("admitted_at", type_=checkins.c.at.type),
+    "recorded_at": bindparam("at", type_=checkins.c.recorded_at.type),
+}).returning(checkins.c.id).cte("admitted")
+ADMIT_AND_LOG = scans.insert().from_select(
+    [*LOGGED, "checkin_id"],
+    select(*[bindparam(name, type_=scans.c[name].type) for name in LOGGED], _ADMITTED.c.id))
+"""PostgreSQL: the admission and its log line in one round trip (the line takes the admission's id from a CTE).
+
+If either insert breaks a unique constraint the statement fails as a whole, as the two inserts would."""
+
+TAKE_OVER_ADMISSION = checkins.update().where(
+    checkins.c.delegate_id == bindparam("admitted_delegate_id"), checkins.c.day == bindparam("admission_day"),
+    checkins.c.at > bindparam("earlier_at")).values(
+    at=bindparam("earlier_at"), recorded_at=bindparam("now"), nonce=bindparam("scan_nonce"),
+    gate=bindparam("scan_gate"), staff_id=bindparam("scan_staff_id"), device_id=bindparam("scan_device_id"),
+).returning(checkins.c.id)
+"""Move an admission to an earlier scan of the same day (an offline scan synced late); no row when not earlier."""
+
+DISPLACED_SCANS = scans.update().where(scans.c.checkin_id == bindparam("displaced_checkin_id")).values(
+    checkin_id=None, status=ScanStatus.ERROR, reason=bindparam("repeat_reason"))
+"""The log lines that held an admission now held by an earlier scan: recorded as the repeat they turned out to be."""
+
+_ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
+                                   Membership.conference_id == Conference.id,
+                                   Membership.role.in_([Role.STAFF, Role.ORGANIZER]))
+CONFERENCE_AND_STAFF = (select(Conference, User, or_(User.is_admin, _ACTIVE_DOOR_ROLE))
+                        .select_from(Conference).outerjoin(User, User.id == bindparam("user_id"))
+                        .where(Conference.slug == bindparam("slug")))
+"""The conference of a scan, the session's user (or None) and whether that user may work its door."""
+
+CONFERENCE_AND_DEVICE = (select(Conference, Device, literal(False))
+                         .select_from(Conference).outerjoin(Device, Device.token_hash == bindparam("token_hash"))
+                         .where(Conference.slug == bindparam("slug")))
+"""The conference of a scan and the device whose token has the hash `token_hash` (or None)."""
