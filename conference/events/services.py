@@ -14,7 +14,7 @@ from .models import Conference, Room, Track
 CONFERENCE_FIELDS = (
     "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
     "city_en", "city_ar", "country", "timezone", "start_date", "end_date", "capacity",
-    "auto_approve", "agenda_published", "admit_only_on_conference_days", "changeover_minutes",
+    "auto_approve", "agenda_published", "admit_only_on_conference_days",
 )
 # First path segments taken by site-wide pages; a conference cannot use them as its slug.
 RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healthz", "static", "manage"}
@@ -73,6 +73,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, data[field])
     for field in LOCAL_TIME_FIELDS:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
+    if "changeover_minutes" in data:  # the agenda's change-over buffer (settings form only)
+        conference.changeover_minutes = data["changeover_minutes"] or 0
     db.session.add(conference)
     db.session.flush()
     from ..registration.services import fill_free_places  # registration builds on events, not the reverse
