@@ -12,7 +12,7 @@ from ..core.i18n import fmt_date, localized
 from ..core.text import CleanText, multiline_filter, text_field
 from ..registration.forms import ARABIC_LETTER, country_select_choices
 from .models import LANGUAGE_TITLES, LANGUAGES
-from .services import MAX_CO_SPEAKERS
+from .writing import MAX_CO_SPEAKERS
 
 
 def _optional_int(value):

@@ -1,39 +1,32 @@
-"""Proposals: the call's settings, writing and submitting, co-speakers, the state workflow, confirmation."""
+"""Proposals: the call's settings, finding proposals, the state workflow with its log and e-mails, decisions."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.access import has_role
 from ..accounts.models import Role, User
-from ..accounts.services import normalize_email
 from ..db_locks import lock_conference
-from ..events.models import Conference, Track
+from ..events.models import Conference
 from ..extensions import db
 from ..mail.models import MailState
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
-from .models import (CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker,
-                     ProposalStatus, ProposalType, SpeakerProfile)
+from .errors import SubmissionError  # noqa: F401 (raised here, imported from here by the views)
+from .models import (CO_SPEAKER, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker,
+                     ProposalStatus, ProposalType)
+from .profiles import profile_of
 
 S = ProposalStatus
-MAX_CO_SPEAKERS = 5
 DEFAULT_TYPES = (("Talk", "محاضرة", 20), ("Panel", "جلسة حوارية", 60), ("Workshop", "ورشة عمل", 90))
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A word is a run of letters/digits; ideographs and kana count one each, since those scripts use no spaces.
 _IDEOGRAPH = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_IDEOGRAPH}]|[^\W{_IDEOGRAPH}]+(?:['’\-][^\W{_IDEOGRAPH}]+)*")
-
-
-class SubmissionError(ValueError):
-    """A change to a proposal that cannot be made, with a message for the person."""
 
 
 def count_words(text: str) -> int:
@@ -224,12 +217,12 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
                                          to_status=transition.to.value, note=(note or "")[:2000]))
     db.session.flush()
     if action == "confirm":
-        _register_speakers(proposal, conference, actor)
+        register_speakers(proposal, conference, actor)
     if transition.mail and not (action == "withdraw" and old == S.DRAFT):  # a withdrawn draft concerns nobody
         notify_speakers(proposal, conference, transition.mail, draft=transition.draft_mail)
 
 
-def _register_speakers(proposal: Proposal, conference: Conference, actor: User) -> None:
+def register_speakers(proposal: Proposal, conference: Conference, actor: User) -> None:
     from ..registration.services import register_speaker
 
     for speaker in proposal.speakers:
@@ -336,196 +329,3 @@ def set_duration(proposal: Proposal, minutes: int, actor: User) -> None:
     if not 5 <= minutes <= 480:
         raise SubmissionError(_l("A duration is between 5 and 480 minutes."))
     proposal.duration_minutes = minutes
-
-
-# ---- writing a proposal --------------------------------------------------------------------------------------
-
-def _clean_co_speakers(emails: list[str], submitter: User) -> list[str]:
-    cleaned: list[str] = []
-    for raw in emails:
-        email = normalize_email(raw)
-        if not email:
-            continue
-        if not EMAIL_PATTERN.match(email) or len(email) > 254:
-            raise SubmissionError(_l("“%(email)s” is not a valid e-mail address.", email=raw.strip()))
-        if email == submitter.email:
-            raise SubmissionError(_l("You are the proposal's first speaker already: list only your co-speakers."))
-        if email in cleaned:
-            raise SubmissionError(_l("“%(email)s” is listed twice.", email=email))
-        cleaned.append(email)
-    if len(cleaned) > MAX_CO_SPEAKERS:
-        raise SubmissionError(_l("At most %(n)d co-speakers.", n=MAX_CO_SPEAKERS))
-    return cleaned
-
-
-def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: CallForProposals) -> None:
-    proposal_type = get_proposal_type(conference, data.get("proposal_type_id"))
-    if proposal_type is None:
-        raise SubmissionError(_l("Please choose a type from the list."))
-    track_id = data.get("track_id")
-    if track_id is not None:
-        track = db.session.get(Track, track_id)
-        if track is None or track.conference_id != conference.id:
-            raise SubmissionError(_l("Please choose a track from the list."))
-    if data.get("language") not in LANGUAGES:
-        raise SubmissionError(_l("Please choose a language from the list."))
-    if count_words(data.get("abstract", "")) > call.abstract_word_limit:
-        raise SubmissionError(_l("The abstract is longer than %(n)d words.", n=call.abstract_word_limit))
-    if proposal.proposal_type_id != proposal_type.id:
-        proposal.duration_minutes = proposal_type.duration_minutes
-    proposal.proposal_type_id = proposal_type.id
-    proposal.track_id = track_id
-    proposal.title = data.get("title") or ""
-    proposal.abstract = data.get("abstract") or ""
-    proposal.language = data["language"]
-    proposal.notes = data.get("notes") or ""
-
-
-def create_proposal(conference: Conference, author: User, data: dict, locale: str = "en",
-                    now: datetime | None = None) -> Proposal:
-    """A new draft by `author` (its first speaker); co-speakers listed by e-mail are invited at once."""
-    if not conference.cfp_open(now):
-        raise SubmissionError(_l("The call for proposals is closed."))
-    if not data.get("title"):
-        raise SubmissionError(_l("Please give your proposal a title."))
-    call = call_of(conference)
-    co_speakers = _clean_co_speakers(data.get("co_speakers", []), author)
-    proposal = Proposal(conference_id=conference.id, submitted_by_id=author.id, status=S.DRAFT)
-    _apply_fields(proposal, conference, data, call)
-    proposal.speakers.append(ProposalSpeaker(user_id=author.id, email=author.email, role=SUBMITTER, position=0,
-                                             locale=author.locale, accepted_at=now or utcnow()))
-    proposal.log.append(ProposalLogEntry(actor_id=author.id, from_status=None, to_status=S.DRAFT.value))
-    db.session.add(proposal)
-    db.session.flush()
-    _sync_co_speakers(proposal, conference, co_speakers, author, locale)
-    return proposal
-
-
-def update_proposal(proposal: Proposal, actor: User, data: dict, locale: str = "en",
-                    now: datetime | None = None) -> None:
-    """Change a draft or submitted proposal, by its author while the call is open."""
-    conference = db.session.get(Conference, proposal.conference_id)
-    if not is_submitter(proposal, actor):
-        raise SubmissionError(_l("You may not make this change to this proposal."))
-    if proposal.status not in (S.DRAFT, S.SUBMITTED):
-        raise SubmissionError(_l("This proposal cannot be changed from “%(status)s”.", status=proposal.status.title))
-    if not conference.cfp_open(now):
-        raise SubmissionError(_l("The call for proposals is closed: proposals can no longer be changed."))
-    if not data.get("title"):
-        raise SubmissionError(_l("Please give your proposal a title."))
-    co_speakers = _clean_co_speakers(data.get("co_speakers", []), actor)
-    _apply_fields(proposal, conference, data, call_of(conference))
-    _sync_co_speakers(proposal, conference, co_speakers, actor, locale)
-
-
-def _sync_co_speakers(proposal: Proposal, conference: Conference, emails: list[str], author: User,
-                      locale: str) -> None:
-    """Keep the co-speakers listed (in that order), drop the others, invite the new ones."""
-    existing = {s.email: s for s in proposal.speakers if s.role == CO_SPEAKER}
-    for email, speaker in existing.items():
-        if email not in emails:
-            proposal.speakers.remove(speaker)
-    db.session.flush()  # removed rows go before a re-added address meets the unique constraint
-    for position, email in enumerate(emails, start=1):
-        speaker = existing.get(email)
-        if speaker is None:
-            invitee = db.session.scalar(select(User).where(User.email == email))
-            speaker = ProposalSpeaker(email=email, role=CO_SPEAKER, position=position,
-                                      locale=invitee.locale if invitee else locale, invited_at=utcnow())
-            proposal.speakers.append(speaker)
-            db.session.flush()
-            invite_co_speaker(speaker, conference, author)
-        speaker.position = position
-
-
-INVITATION_SALT = "proposal-invitation"
-INVITATION_MAX_AGE = 30 * 24 * 60 * 60  # seconds an invitation link stays valid
-
-
-def invitation_token(speaker: ProposalSpeaker) -> str:
-    """A signed link token naming the invitation and the address it was sent to."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).dumps(
-        [speaker.id, speaker.email])
-
-
-def invitation_for_token(token: str) -> ProposalSpeaker | None:
-    """The invitation a valid token was made for, while it is still open for that address."""
-    try:
-        payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).loads(
-            token, max_age=INVITATION_MAX_AGE)
-    except BadData:
-        return None
-    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
-        return None
-    speaker = db.session.get(ProposalSpeaker, payload[0])
-    if speaker is None or speaker.email != payload[1] or speaker.role != CO_SPEAKER:
-        return None
-    return speaker
-
-
-def invite_co_speaker(speaker: ProposalSpeaker, conference: Conference, author: User) -> None:
-    """E-mail a co-speaker their invitation link, in their language."""
-    profile = profile_of(conference, author)
-    queue_mail(
-        speaker.email, "proposal_invitation", speaker.locale, conference=conference, proposal=speaker.proposal,
-        inviter=(profile.name if profile else "") or author.display_name or author.email,
-        accept_url=absolute_url("submissions.invitation", slug=conference.slug, token=invitation_token(speaker)),
-    )
-    speaker.invited_at = utcnow()
-
-
-def accept_invitation(speaker: ProposalSpeaker, user: User) -> None:
-    """The invited co-speaker, logged in, joins the proposal (and is registered if it is confirmed already)."""
-    proposal = speaker.proposal
-    conference = db.session.get(Conference, proposal.conference_id)
-    lock_conference(conference.id)
-    db.session.refresh(speaker)
-    if speaker.user_id == user.id:
-        return
-    if speaker.user_id is not None:
-        raise SubmissionError(_l("This invitation has been accepted already."))
-    if proposal.status in (S.WITHDRAWN, S.REJECTED):
-        raise SubmissionError(_l("This proposal is no longer under consideration."))
-    if is_speaker(proposal, user):
-        raise SubmissionError(_l("You are a speaker of this proposal already."))
-    speaker.user_id, speaker.accepted_at = user.id, utcnow()
-    db.session.flush()
-    db.session.refresh(speaker)
-    if proposal.status == S.CONFIRMED:
-        _register_speakers(proposal, conference, user)
-
-
-# ---- speaker profiles (the photo's checks are in photos.py) --------------------------------------------------
-
-def profile_of(conference: Conference, user: User) -> SpeakerProfile | None:
-    """The user's speaker profile for the conference, if they wrote one."""
-    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.conference_id == conference.id,
-                                                          SpeakerProfile.user_id == user.id))
-
-
-PROFILE_FIELDS = ("name", "name_latin", "name_ar", "bio_en", "bio_ar", "organization", "country")
-
-
-def save_profile(conference: Conference, user: User, data: dict, photo: bytes | None = None,
-                 remove_photo: bool = False) -> SpeakerProfile:
-    """Create or change the user's speaker profile; `photo` is already re-encoded (see photos.py)."""
-    from ..core.countries import is_country
-
-    if not data.get("name"):
-        raise SubmissionError(_l("Please give your name as you write it."))
-    if data.get("country") and not is_country(data["country"]):
-        raise SubmissionError(_l("Please choose a country from the list."))
-    profile = profile_of(conference, user)
-    if profile is None:
-        profile = SpeakerProfile(conference_id=conference.id, user_id=user.id)
-        db.session.add(profile)
-    for field in PROFILE_FIELDS:
-        if field in data:
-            setattr(profile, field, data[field] or "")
-    if photo is not None:
-        profile.photo = photo
-    elif remove_photo:
-        profile.photo = None
-    profile.updated_at = utcnow()
-    db.session.flush()
-    return profile

@@ -14,10 +14,10 @@ from ..extensions import db
 from . import bp
 from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
-from .photos import availability_of, process_photo, set_availability
-from .services import (SubmissionError, accept_invitation, allowed_actions, awaiting_confirmation, call_of,
-                       change_status, create_proposal, invitation_for_token, invitations_for, is_speaker, is_submitter,
-                       profile_of, proposal_types, proposals_of, save_profile, update_proposal)
+from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
+from .services import (SubmissionError, allowed_actions, awaiting_confirmation, call_of, change_status,
+                       invitations_for, is_speaker, is_submitter, proposal_types, proposals_of)
+from .writing import accept_invitation, create_proposal, invitation_for_token, update_proposal
 
 
 @bp.app_context_processor

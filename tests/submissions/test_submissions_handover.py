@@ -9,8 +9,9 @@ from conference.extensions import db
 from conference.registration.models import Category, DelegateStatus
 from conference.registration.services import registration_of
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability, SpeakerProfile
-from conference.submissions.photos import set_availability
-from conference.submissions.services import accept_invitation, change_status, save_profile, set_duration
+from conference.submissions.profiles import save_profile, set_availability
+from conference.submissions.services import change_status, set_duration
+from conference.submissions.writing import accept_invitation
 
 S = ProposalStatus
 

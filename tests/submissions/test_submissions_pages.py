@@ -10,7 +10,8 @@ from sqlalchemy import select
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability
-from conference.submissions.services import change_status, invitation_token, proposal_types
+from conference.submissions.services import change_status, proposal_types
+from conference.submissions.writing import invitation_token
 from tests.conftest import login, post_form
 
 S = ProposalStatus

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from conference.extensions import db
 from conference.submissions.models import SpeakerProfile
-from conference.submissions.photos import PhotoError, process_photo
+from conference.submissions.profiles import PhotoError, process_photo
 from tests.conftest import login, post_form
 
 

@@ -12,7 +12,8 @@ from conference.mail.models import MailState, OutboxMessage
 from conference.submissions.models import ProposalStatus, ReviewAssignment
 from conference.submissions.review import (TableFilters, assign_automatically, assign_reviewer, proposal_table,
                                            score_proposal)
-from conference.submissions.services import SubmissionError, change_status, save_profile
+from conference.submissions.profiles import save_profile
+from conference.submissions.services import SubmissionError, change_status
 from tests.conftest import login, post_form
 
 S = ProposalStatus

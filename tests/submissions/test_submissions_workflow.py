@@ -121,7 +121,7 @@ def test_withdrawing_a_draft_sends_nothing(make_proposal, speaker):
 
 
 def test_confirmation_registers_every_speaker_as_approved_speaker(make_proposal, speaker, organizer, make_user, cfp):
-    from conference.submissions.services import accept_invitation
+    from conference.submissions.writing import accept_invitation
 
     proposal = make_proposal(speaker, co_speakers=["amina@example.org"])
     amina = make_user("amina@example.org", name="Amina")

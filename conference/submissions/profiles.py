@@ -1,4 +1,4 @@
-"""Speaker photos: checked with Pillow, re-encoded to a plain JPEG, and speakers' availability."""
+"""Speaker profiles: the profile, its photo (checked with Pillow, re-encoded to a plain JPEG), availability."""
 from __future__ import annotations
 
 import io
@@ -9,10 +9,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete, select
 
 from ..accounts.models import User
+from ..core.countries import is_country
 from ..events.models import Conference
 from ..extensions import db
-from .models import SpeakerAvailability
-from .services import SubmissionError
+from ..types import utcnow
+from .errors import SubmissionError
+from .models import SpeakerAvailability, SpeakerProfile
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 MAX_PHOTO_PIXELS = 25_000_000  # a 2 MB file claiming more is a decompression bomb
@@ -92,3 +94,37 @@ def set_availability(conference: Conference, user: User, ranges: list[tuple[date
                                            ends_at=ends_at))
     db.session.flush()
     return len(moments)
+
+
+# ---- the profile ---------------------------------------------------------------------------------------------
+
+def profile_of(conference: Conference, user: User) -> SpeakerProfile | None:
+    """The user's speaker profile for the conference, if they wrote one."""
+    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.conference_id == conference.id,
+                                                          SpeakerProfile.user_id == user.id))
+
+
+PROFILE_FIELDS = ("name", "name_latin", "name_ar", "bio_en", "bio_ar", "organization", "country")
+
+
+def save_profile(conference: Conference, user: User, data: dict, photo: bytes | None = None,
+                 remove_photo: bool = False) -> SpeakerProfile:
+    """Create or change the user's speaker profile; `photo` is already re-encoded (see photos.py)."""
+    if not data.get("name"):
+        raise SubmissionError(_l("Please give your name as you write it."))
+    if data.get("country") and not is_country(data["country"]):
+        raise SubmissionError(_l("Please choose a country from the list."))
+    profile = profile_of(conference, user)
+    if profile is None:
+        profile = SpeakerProfile(conference_id=conference.id, user_id=user.id)
+        db.session.add(profile)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(profile, field, data[field] or "")
+    if photo is not None:
+        profile.photo = photo
+    elif remove_photo:
+        profile.photo = None
+    profile.updated_at = utcnow()
+    db.session.flush()
+    return profile

@@ -1,0 +1,6 @@
+"""The one error the call for proposals raises: a change that cannot be made, with a message for the person."""
+from __future__ import annotations
+
+
+class SubmissionError(ValueError):
+    """A change to a proposal that cannot be made, with a message for the person."""
