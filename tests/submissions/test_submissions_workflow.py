@@ -152,3 +152,20 @@ def test_declining_withdraws_and_registers_nobody(make_proposal, speaker, organi
     change_status(proposal, "decline", speaker)
     db.session.commit()
     assert proposal.status == S.WITHDRAWN and registration_of(speaker, cfp) is None
+
+
+def test_letters_escape_the_title_and_link_to_the_proposal(make_proposal, speaker, organizer):
+    proposal = make_proposal(speaker, title="<script>alert(1)</script> & helplines")
+    change_status(proposal, "accept", organizer)
+    [letter] = _mails("proposal_accepted")
+    assert "<script>" not in letter.body_html and "&lt;script&gt;" in letter.body_html
+    assert f"/doha/me/proposals/{proposal.id}" in letter.body_text
+
+
+def test_arabic_speaker_gets_arabic_letters(make_proposal, make_user, organizer):
+    author = make_user("layla@example.org", name="ليلى")
+    author.locale = "ar"
+    proposal = make_proposal(author)
+    change_status(proposal, "reject", organizer)
+    [letter] = _mails("proposal_rejected")
+    assert letter.locale == "ar" and "بشأن مقترحك" in letter.subject
