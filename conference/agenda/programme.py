@@ -100,13 +100,14 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
                                      author=name)
         story: list = []
         story += _lines(name, 17, rtl, width, BOLD, BRAND)
-        venue = ", ".join(p for p in (pick({"v_en": conference.venue_en, "v_ar": conference.venue_ar}, "v", language),
+        venue = ("، " if rtl else ", ").join(p for p in (pick({"v_en": conference.venue_en, "v_ar": conference.venue_ar}, "v", language),
                                       pick({"c_en": conference.city_en, "c_ar": conference.city_ar}, "c", language)) if p)
         if venue:
             story += _lines(venue, 10, rtl, width)
         story += _lines(_("Programme, version %(n)s", n=agenda.number), 10, rtl, width, colour=MUTED)
-        story += _lines(_("All times are local time at the venue (%(zone)s).", zone=conference.timezone), 9, rtl,
-                        width, colour=MUTED)
+        from .views import zone_label
+
+        story += _lines(_("All times are %(zone)s.", zone=zone_label(conference)), 9, rtl, width, colour=MUTED)
         for index, day in enumerate(conference.days):
             sessions = [s for s in agenda.sessions if s["start"].astimezone(tz).date() == day]
             if index:
