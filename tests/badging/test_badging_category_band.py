@@ -80,3 +80,20 @@ def test_downloaded_badge_band_is_bilingual_in_either_page_language(client, doha
     assert response.status_code == 200
     assert same_letters(band_text(response.data, "category_ar"), "منظِّم")
     assert letters(band_text(response.data, "category_en")) == "Organizer"
+
+
+def test_batch_from_the_badges_page_prints_arabic_bands(client, doha, make_user, make_delegate):
+    make_delegate(doha, name="Charlotte Evans", country="GB", category="press")
+    login(client, make_user("boss@example.org", Role.ORGANIZER, doha))
+    response = client.get("/doha/manage/badges.pdf?layout=a6&lang=en")
+    assert same_letters(band_text(response.data, "category_ar"), "إعلام")
+    assert letters(band_text(response.data, "category_en")) == "Press"
+
+
+def test_badges_command_prints_arabic_bands(runner, doha, make_delegate, tmp_path):
+    make_delegate(doha, name="Charlotte Evans", country="GB", category="speaker")
+    out = tmp_path / "badges.pdf"
+    result = runner.invoke(args=["badges", "doha", "--out", str(out), "--layout", "a6"])
+    assert result.exit_code == 0, result.output
+    assert same_letters(band_text(out.read_bytes(), "category_ar"), "متحدث")
+    assert letters(band_text(out.read_bytes(), "category_en")) == "Speaker"
