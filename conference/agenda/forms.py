@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.i18n import fmt_date, localized
 from ..core.text import CleanText, multiline_filter, text_field
-from .models import INTERPRETATION, INTERPRETATION_TITLES, LANGUAGE_TITLES, LANGUAGES, SessionKind
+from .models import INTERPRETATION, INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, LANGUAGES, SessionKind
 from .services import SessionData
 
 
@@ -51,7 +51,7 @@ class SessionForm(FlaskForm):
     title_ar = text_field(_l("Title in Arabic"), max_length=250)
     description_en = _area(_l("Description in English"))
     description_ar = _area(_l("Description in Arabic"))
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.title) for k in SessionKind], default="talk")
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, KIND_TITLES[k]) for k in SessionKind], default="talk")
     day = SelectField(_l("Day"), coerce=optional_date, validate_choice=False, validators=[Optional()])
     start = TimeField(_l("Starts at (local time)"), validators=[Optional()], render_kw={"step": 300})
     end = TimeField(_l("Ends at (local time)"), validators=[Optional()], render_kw={"step": 300})
