@@ -41,7 +41,7 @@ from conference import create_app  # noqa: E402
 from conference.accounts.models import Role, User  # noqa: E402
 from conference.accounts.services import grant_role  # noqa: E402
 from conference.checkin.models import CheckIn, ScanLog  # noqa: E402
-from conference.checkin.services import issue_device_token  # noqa: E402
+from conference.checkin.devices import issue_device_token  # noqa: E402
 from conference.events.models import Conference  # noqa: E402
 from conference.extensions import db  # noqa: E402
 from conference.registration.models import Delegate  # noqa: E402

@@ -123,7 +123,7 @@ def _checkin_samples(people, conference) -> dict[str, int]:
     """An admission on the first conference day and a gate device."""
     from conference.accounts.services import create_user
     from conference.checkin.models import CheckIn
-    from conference.checkin.services import issue_device_token
+    from conference.checkin.devices import issue_device_token
     from conference.registration.models import Delegate, DelegateStatus
     from conference.registration.services import new_badge_token
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkin", __name__)
 
-from . import views  # noqa: E402,F401
+from . import api, views  # noqa: E402,F401

@@ -1,39 +1,31 @@
-"""Door pages and the scan API: parse, authenticate, call the check-in service, answer."""
+"""Door pages: the scanner (with its decoder worker, service worker and manifest), attendance, gate devices."""
 from __future__ import annotations
 
-import functools
 import json
-
 from pathlib import Path
 
-from flask import (Response, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   send_from_directory, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse as parse_limit
 
-from ..accounts.access import conference_view, has_role
+from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.i18n import lang, localized, text_direction
 from ..core.security import CONTENT_SECURITY_POLICY
-from ..core.params import parse_id
-from ..core.text import forbidden_characters
 from ..core.spreadsheet import csv_response
 from ..events.models import Conference
 from ..events.services import get_conference_or_404
-from ..extensions import csrf, db, limiter, login_manager
+from ..extensions import db
 from ..manage.charts import column_chart
 from ..types import utcnow
 from . import attendance as stats
 from . import bp
+from .devices import issue_device_token, list_devices, revoke_device
 from .forms import DeviceForm, UndoForm
 from .models import CheckIn, Device
-from .doorlist import door_list, door_list_version, parse_since
-from .services import (OFFLINE_VERDICTS, CheckInError, NonceReused, ScanRefused, check_in, door, door_for_user,
-                       hash_device_token, issue_device_token, list_devices, revoke_device, scan_time, search_delegates,
-                       undo_check_in)
+from .services import CheckInError, undo_check_in
 
 
 def scanner_texts() -> dict:
@@ -69,163 +61,6 @@ def scanner_texts() -> dict:
         "waiting": _("Scans waiting to be sent: %(n)s"), "last_sync": _("Last sync with the server: %(time)s"),
         "never_synced": _("Not synced with the server yet"), "online_now": _("Online"), "offline_now": _("Offline"),
     }
-
-
-def _bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
-def scanner_key() -> str:
-    """Rate-limit key: the device (by its token's hash, no database needed), else the user, else the address."""
-    token = _bearer_token()
-    if token:
-        return "device:" + hash_device_token(token)
-    user_id = session.get("_user_id")
-    return f"user:{user_id}" if user_id else "ip:" + (get_remote_address() or "")
-
-
-def _scan_rate_limit() -> str:
-    return current_app.config["SCAN_RATE_LIMIT"]
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed_limit(text: str) -> RateLimitItem:
-    return parse_limit(text)
-
-
-def _check_scan_rate() -> None:
-    """429 past the scan limit: one hit in the limiter's storage.
-
-    Flask-Limiter's middleware and decorator would each work out the route's limits, twice per scan; the scan API
-    counts itself instead (see _scan_api_counts_itself), in the same storage.
-    """
-    if not limiter.limiter.hit(_parsed_limit(_scan_rate_limit()), "scan", scanner_key()):
-        abort(429)
-
-
-@limiter.request_filter
-def _scan_api_counts_itself() -> bool:
-    """Flask-Limiter skips the scan API, which checks its own limit (_check_scan_rate)."""
-    return request.endpoint == "checkin.scan_api"
-
-
-def _authenticate(slug: str):
-    """(conference, staff user, device) of a scan or search, or abort with 400, 401, 403 or 404.
-
-    One query loads the conference with the device or the session's user and their door role; the user is then
-    handed to Flask-Login, so nothing loads it again in this request.
-    """
-    token = _bearer_token()
-    if token is not None:
-        conference, device = door(slug, token)
-        if conference is None:
-            abort(404)
-        if device is None:
-            abort(401)
-        if device.revoked_at is not None or device.conference_id != conference.id:
-            abort(403)
-        return conference, None, device
-    session_id = session.get("_user_id")
-    user_number = parse_id(session_id.partition(":")[0]) if isinstance(session_id, str) else None
-    if user_number is None:
-        # No session user (perhaps a remember-me cookie): Flask-Login's own path.
-        conference = door(slug)[0]
-        if conference is None:
-            abort(404)
-        if not current_user.is_authenticated:
-            abort(401)
-        if not has_role(current_user, conference, Role.STAFF, Role.ORGANIZER):
-            abort(403)
-        user = current_user._get_current_object()
-    else:
-        conference, user, may_scan = door_for_user(slug, user_number)
-        if conference is None:
-            abort(404)
-        # The same test as the session loader (accounts.access.load_user): the stored id must still match.
-        if user is None or user.get_id() != session_id:
-            abort(401)
-        login_manager._update_request_context_with_user(user)
-        if not may_scan:
-            abort(403)
-    csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
-    return conference, user, None
-
-
-def _json_body() -> dict:
-    """The request's JSON object, or abort with 400 (malformed, too deep, not an object)."""
-    try:
-        data = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):  # get_json(silent=True) lets a RecursionError through as a 500
-        abort(400)
-    if not isinstance(data, dict):
-        abort(400)
-    return data
-
-
-def _scan_request() -> dict:
-    """check_in()'s arguments from the JSON body, or abort with 400."""
-    data = _json_body()
-    code, gate, nonce = data.get("code"), data.get("gate") or "", data.get("nonce")
-    offline_verdict = data.get("offline_verdict")
-    if isinstance(code, int) and not isinstance(code, bool):
-        # A scanner app that sends the digits as a JSON number: tokens are zero-padded to 39 digits.
-        code = f"{code:039d}" if 0 <= code < 10 ** 39 else str(code)
-    if isinstance(nonce, int) and not isinstance(nonce, bool):
-        nonce = str(nonce)
-    if not isinstance(code, str) or not code.strip() or not isinstance(gate, str) \
-            or not (nonce is None or isinstance(nonce, str)) \
-            or not (offline_verdict is None or offline_verdict in OFFLINE_VERDICTS):
-        abort(400)
-    if forbidden_characters(gate):  # as in every form: no control or bidi-override characters in a gate name
-        abort(400)
-    return {"code": code, "gate": gate, "nonce": nonce, "offline_verdict": offline_verdict,
-            "scanned_at": data.get("scanned_at")}
-
-
-@bp.post("/api/v1/<slug>/checkin")
-@csrf.exempt
-def scan_api(slug: str):
-    """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict)."""
-    _check_scan_rate()
-    conference, staff, device = _authenticate(slug)
-    scan = _scan_request()
-    try:
-        scan["scanned_at"] = scan_time(scan["scanned_at"])
-        result = check_in(conference, staff=staff, device=device, **scan)
-    except ScanRefused as refusal:
-        return jsonify({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)}), 400
-    except NonceReused:
-        abort(400)
-    return Response(result.body, mimetype="application/json")
-
-
-@bp.get("/api/v1/<slug>/checkin/search")
-@limiter.limit(_scan_rate_limit, key_func=scanner_key)
-def search_api(slug: str):
-    """Registrations matching a name, e-mail or human code, for admitting someone whose badge will not scan."""
-    conference, _, _ = _authenticate(slug)
-    return jsonify({"results": search_delegates(conference, request.args.get("q", ""))})
-
-
-@bp.get("/api/v1/<slug>/door-list")
-@limiter.limit(_scan_rate_limit, key_func=scanner_key)
-def door_list_api(slug: str):
-    """Today's door list for judging scans offline: token hashes, never tokens; ETag and `since=` deltas."""
-    conference, _, _ = _authenticate(slug)
-    try:
-        since = parse_since(request.args.get("since"))
-    except ValueError:
-        abort(400)
-    version = door_list_version(conference)
-    # The version is in the body too: the page reads it there, whatever a proxy does to the ETag header.
-    headers = {"ETag": f'"{version}"', "Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization"}
-    if request.if_none_match.contains(version):
-        return Response(status=304, headers=headers)
-    body = dict(door_list(conference, since), version=version)
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json",
-                    headers=headers)
 
 
 # The door page decodes QR codes with ZXing compiled to WebAssembly, in a worker loaded from a file: its scripts

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from conference.accounts.models import Role
 from conference.badging.models import RevokedBadge
 from conference.checkin.models import CheckIn, ScanLog
-from conference.checkin.services import issue_device_token, revoke_device
+from conference.checkin.devices import issue_device_token, revoke_device
 from conference.extensions import db
 from tests.conftest import csrf_token, login
 

@@ -9,7 +9,8 @@ from sqlalchemy import event, func, select
 
 from conference.checkin.attendance import offline_duplicates
 from conference.checkin.models import CheckIn, ScanLog, ScanStatus, Verdict
-from conference.checkin.services import ScanRefused, check_in, issue_device_token, scan_time
+from conference.checkin.devices import issue_device_token
+from conference.checkin.services import ScanRefused, check_in, scan_time
 from conference.extensions import db
 
 VENUE = timezone(timedelta(hours=3))

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from conference.accounts.models import Role
 from conference.checkin.attendance import per_quarter_hour, summary
 from conference.checkin.models import CheckIn, Device, ScanLog, ScanStatus
-from conference.checkin.services import check_in, hash_device_token
+from conference.checkin.devices import hash_device_token
+from conference.checkin.services import check_in
 from conference.extensions import db
 from conference.registration.models import AuditEntry
 from tests.conftest import login, post_form

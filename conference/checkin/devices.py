@@ -1,0 +1,61 @@
+"""Gate devices (scanners that authenticate with a token), and finding who is scanning at a conference's door."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..events.models import Conference
+from ..extensions import db
+from ..types import utcnow
+from . import queries
+from .models import Device
+from .services import MAX_GATE, CheckInError
+
+
+def hash_device_token(token: str) -> str:
+    """The SHA-256 under which a device token is stored."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_device_token(conference: Conference, name: str, actor: User | None) -> tuple[Device, str]:
+    """A new gate device and its token, which is shown once and never stored in clear."""
+    name = name.strip()[:MAX_GATE]
+    if not name:
+        raise CheckInError("name")
+    token = secrets.token_urlsafe(32)
+    device = Device(conference_id=conference.id, name=name, token_hash=hash_device_token(token),
+                    created_by_id=actor.id if actor else None)
+    db.session.add(device)
+    db.session.flush()
+    return device, token
+
+
+def revoke_device(device: Device, actor: User | None) -> None:
+    """Stop a device's token from scanning (kept for the log)."""
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        device.revoked_by_id = actor.id if actor else None
+
+
+def door(slug: str, device_token: str | None = None) -> tuple[Conference | None, Device | None]:
+    """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
+    token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
+    row = db.session.execute(queries.CONFERENCE_AND_DEVICE, {"slug": slug, "token_hash": token_hash}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def door_for_user(slug: str, user_id: int) -> tuple[Conference | None, User | None, bool]:
+    """The conference of a scan, the session's user and whether they may work its door, in one query."""
+    row = db.session.execute(queries.CONFERENCE_AND_STAFF, {"slug": slug, "user_id": user_id}).first()
+    return (row[0], row[1], bool(row[2])) if row else (None, None, False)
+
+
+def list_devices(conference: Conference) -> list[Device]:
+    """The conference's devices, active first, newest first."""
+    return list(db.session.scalars(
+        select(Device).where(Device.conference_id == conference.id)
+        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc())
+    ))
