@@ -60,7 +60,7 @@ def _send_smtp(message: OutboxMessage) -> None:
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     # The timeout bounds a connection to a server that does not answer: the worker moves on, the mail stays queued.
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10)) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
