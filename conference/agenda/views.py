@@ -1,9 +1,12 @@
 """Public agenda pages, the personal agenda and the exports; each reads one published version."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
-from flask import (Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for)
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -50,6 +53,23 @@ def agenda_helpers() -> dict:
             "interpretation_titles": {k: str(v) for k, v in INTERPRETATION_TITLES.items()},
             "pick": lambda item, field: pick(item, field, language) if item else "",
             "person_name": lambda person: person_name(person, language), "clock": clock}
+
+
+_CARDS: dict[tuple, dict[int, tuple[Markup, Markup]]] = {}  # per worker: a version's cards never change
+
+
+def session_cards(conference: Conference, agenda: Published) -> dict[int, tuple[Markup, Markup]]:
+    """Each session's grid cell and list row in the page language, rendered once per version (stars come apart)."""
+    key = (conference.slug, agenda.conference_id, agenda.number, agenda.published_at, lang(), conference.timezone)
+    cards = _CARDS.get(key)
+    if cards is None:
+        if len(_CARDS) >= 16:
+            _CARDS.clear()
+        module = current_app.jinja_env.get_template("agenda/_cards.html").make_module(
+            {**agenda_helpers(), "conference": conference})
+        cards = _CARDS[key] = {s["id"]: (Markup(module.grid_card(s)), Markup(module.list_card(s)))
+                               for s in agenda.sessions}
+    return cards
 
 
 def _filters(agenda: Published) -> dict:
@@ -111,7 +131,7 @@ def agenda(conference: Conference):
     return render_template(
         "agenda/agenda.html", conference=conference, agenda=version, day=day, grid=grid, sessions=todays,
         filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
-        starred=starred_ids(conference, current_user), form=ConfirmForm(),
+        starred=starred_ids(conference, current_user), form=ConfirmForm(), cards=session_cards(conference, version),
     )
 
 
@@ -207,6 +227,23 @@ def _session_url(conference: Conference) -> str:
     return url_for("agenda.session", slug=conference.slug, session_id=0, _external=True)[:-1] + "{id}"
 
 
+_EXPORTS: dict[tuple, bytes] = {}  # per worker: an export of a version never changes
+
+
+def _cached_export(conference: Conference, agenda: Published | None, kind: str, render) -> bytes:
+    """The export of this version in the page language, rendered once per worker."""
+    if agenda is None:
+        return render()
+    key = (kind, conference.slug, agenda.conference_id, agenda.number, agenda.published_at, _export_language(),
+           request.host_url, conference.name_en, conference.name_ar, conference.timezone)
+    body = _EXPORTS.get(key)
+    if body is None:
+        if len(_EXPORTS) >= 64:
+            _EXPORTS.clear()
+        body = _EXPORTS[key] = render()
+    return body
+
+
 def _ics_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -232,7 +269,9 @@ def feed(conference: Conference, token: str):
 @conference_view()
 def ics(conference: Conference):
     """The whole published agenda as an iCalendar file."""
-    body = agenda_ics(conference, published(conference), _export_language(), _session_url(conference))
+    agenda = published(conference)
+    body = _cached_export(conference, agenda, "ics", lambda: agenda_ics(
+        conference, agenda, _export_language(), _session_url(conference)))
     return _ics_response(body, f"{conference.slug}.ics")
 
 
@@ -241,7 +280,9 @@ def ics(conference: Conference):
 def schedule_xml_export(conference: Conference):
     """The published agenda in the frab/c3voc schedule XML format."""
     base = url_for("agenda.agenda", slug=conference.slug, _external=True)
-    body = schedule_xml(conference, published(conference), _export_language(), base, _session_url(conference))
+    agenda = published(conference)
+    body = _cached_export(conference, agenda, "xml", lambda: schedule_xml(
+        conference, agenda, _export_language(), base, _session_url(conference)))
     return Response(body, mimetype="application/xml")
 
 
@@ -250,8 +291,10 @@ def schedule_xml_export(conference: Conference):
 def schedule_json_export(conference: Conference):
     """The published agenda in the c3voc schedule JSON format."""
     base = url_for("agenda.agenda", slug=conference.slug, _external=True)
-    return jsonify(schedule_json(conference, published(conference), _export_language(), base,
-                                 _session_url(conference)))
+    agenda = published(conference)
+    body = _cached_export(conference, agenda, "json", lambda: json.dumps(schedule_json(
+        conference, agenda, _export_language(), base, _session_url(conference)), ensure_ascii=False).encode())
+    return Response(body, mimetype="application/json")
 
 
 @bp.get("/<slug>/agenda.pdf")
