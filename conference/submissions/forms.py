@@ -34,7 +34,7 @@ class ProposalForm(FlaskForm):
     proposal_type_id = SelectField(_l("Type"), coerce=_optional_int, validate_choice=False,
                                    validators=[DataRequired(message=_l("Please choose a type from the list."))])
     track_id = SelectField(_l("Track"), coerce=_optional_int, validate_choice=False, validators=[Optional()])
-    language = SelectField(_l("Session language"), validators=[DataRequired()])
+    language = SelectField(_l("Session language"))  # one of the choices, checked by the field; no blank choice
     notes = text_area(_l("Notes for the committee"), max_length=4000, rows=3,
                       description=_l("Only the organizers and reviewers read these."))
     co_speakers = text_area(
