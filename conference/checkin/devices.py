@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -40,17 +43,56 @@ def revoke_device(device: Device, actor: User | None) -> None:
         device.revoked_by_id = actor.id if actor else None
 
 
-def door(slug: str, device_token: str | None = None) -> tuple[Conference | None, Device | None]:
+@dataclass(frozen=True)
+class DoorConference:
+    """What a scan needs of its conference, read without the ORM (the scan path runs for every badge)."""
+
+    id: int
+    slug: str
+    timezone: str
+    start_date: date
+    end_date: date
+    admit_only_on_conference_days: bool
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of `moment` at the venue (as Conference.local_date)."""
+        return moment.astimezone(self.tz).date()
+
+
+@dataclass(frozen=True)
+class DoorDevice:
+    """The gate device of a scan: enough to authenticate it and to record the scan."""
+
+    id: int
+    conference_id: int
+    name: str
+    revoked_at: datetime | None
+
+
+def _door_conference(row) -> DoorConference | None:
+    return DoorConference(*(row[column.key] for column in queries.DOOR_CONFERENCE)) if row else None
+
+
+def door(slug: str, device_token: str | None = None) -> tuple[DoorConference | None, DoorDevice | None]:
     """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
     token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
-    row = db.session.execute(queries.CONFERENCE_AND_DEVICE, {"slug": slug, "token_hash": token_hash}).first()
-    return (row[0], row[1]) if row else (None, None)
+    row = db.session.execute(queries.CONFERENCE_AND_DEVICE, {"slug": slug, "token_hash": token_hash}).mappings().first()
+    if row is None:
+        return None, None
+    device = DoorDevice(*(row[column.key] for column in queries.DOOR_DEVICE)) if row["device_id"] else None
+    return _door_conference(row), device
 
 
-def door_for_user(slug: str, user_id: int) -> tuple[Conference | None, User | None, bool]:
+def door_for_user(slug: str, user_id: int) -> tuple[DoorConference | None, User | None, bool]:
     """The conference of a scan, the session's user and whether they may work its door, in one query."""
     row = db.session.execute(queries.CONFERENCE_AND_STAFF, {"slug": slug, "user_id": user_id}).first()
-    return (row[0], row[1], bool(row[2])) if row else (None, None, False)
+    if row is None:
+        return None, None, False
+    return _door_conference(row._mapping), row[0], bool(row.may_scan)
 
 
 def list_devices(conference: Conference) -> list[Device]:

@@ -17,6 +17,7 @@ from ..events.models import Conference
 from ..extensions import db
 from ..types import utcnow
 from . import queries
+from .devices import DoorConference
 from .models import ScanStatus
 
 # A change committed by a transaction that began before the previous list was built carries an earlier time
@@ -41,7 +42,7 @@ def parse_since(value: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
-def _day_counts(conference: Conference, day: date):
+def _day_counts(conference: Conference | DoorConference, day: date):
     """One row of numbers that together change whenever the day's door list does."""
     table, checkins, scans, revoked = queries.delegates, queries.checkins, queries.scans, queries.revoked
     ours = table.c.conference_id == conference.id
@@ -56,7 +57,7 @@ def _day_counts(conference: Conference, day: date):
     )))
 
 
-def door_list_version(conference: Conference, now: datetime | None = None) -> str:
+def door_list_version(conference: Conference | DoorConference, now: datetime | None = None) -> str:
     """The list's ETag: changes when a registration, an admission of today, an undo or a replaced badge changes."""
     day = conference.local_date(now or utcnow())
     values = db.session.execute(_day_counts(conference, day)).one()
@@ -75,7 +76,7 @@ def _entry(row) -> dict:
     }
 
 
-def door_list(conference: Conference, since: datetime | None = None, now: datetime | None = None) -> dict:
+def door_list(conference: Conference | DoorConference, since: datetime | None = None, now: datetime | None = None) -> dict:
     """Today's door list, whole, or only the entries that changed after `since` (on the same day)."""
     now = now or utcnow()
     day = conference.local_date(now)

@@ -5,7 +5,7 @@ and object loading. Each has a name that says what it reads or writes; SQLAlchem
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, literal, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from ..accounts.models import Membership, Role, User
 from ..badging.models import RevokedBadge
@@ -78,15 +78,21 @@ DISPLACED_SCANS = scans.update().where(scans.c.checkin_id == bindparam("displace
     checkin_id=None, status=ScanStatus.ERROR, reason=bindparam("repeat_reason"))
 """The log lines that held an admission now held by an earlier scan: recorded as the repeat they turned out to be."""
 
-_ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
-                                   Membership.conference_id == Conference.id,
-                                   Membership.role.in_([Role.STAFF, Role.ORGANIZER]))
-CONFERENCE_AND_STAFF = (select(Conference, User, or_(User.is_admin, _ACTIVE_DOOR_ROLE))
-                        .select_from(Conference).outerjoin(User, User.id == bindparam("user_id"))
-                        .where(Conference.slug == bindparam("slug")))
-"""The conference of a scan, the session's user (or None) and whether that user may work its door."""
+conferences, devices = Conference.__table__, Device.__table__
+DOOR_CONFERENCE = [conferences.c[name] for name in ("id", "slug", "timezone", "start_date", "end_date",
+                                                     "admit_only_on_conference_days")]
+DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "conference_id", "name", "revoked_at")]
 
-CONFERENCE_AND_DEVICE = (select(Conference, Device, literal(False))
-                         .select_from(Conference).outerjoin(Device, Device.token_hash == bindparam("token_hash"))
-                         .where(Conference.slug == bindparam("slug")))
-"""The conference of a scan and the device whose token has the hash `token_hash` (or None)."""
+_ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
+                                   Membership.conference_id == conferences.c.id,
+                                   Membership.role.in_([Role.STAFF, Role.ORGANIZER]))
+CONFERENCE_AND_STAFF = (select(User, *DOOR_CONFERENCE, or_(User.is_admin, _ACTIVE_DOOR_ROLE).label("may_scan"))
+                        .select_from(conferences).outerjoin(User, User.id == bindparam("user_id"))
+                        .where(conferences.c.slug == bindparam("slug")))
+"""The conference of a scan (the columns the door needs), the session's user (or None) and whether that user may
+work its door."""
+
+CONFERENCE_AND_DEVICE = (select(*DOOR_CONFERENCE, *DOOR_DEVICE)
+                         .select_from(conferences.outerjoin(devices, devices.c.token_hash == bindparam("token_hash")))
+                         .where(conferences.c.slug == bindparam("slug")))
+"""The conference of a scan (the columns the door needs) and the device whose token has the hash `token_hash`."""

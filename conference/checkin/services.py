@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -63,6 +64,17 @@ class _AdmissionKept(Exception):
 
 class ScanRefused(ValueError):
     """A scan the server will not judge (a queued scan's time is unusable), with a message for the door."""
+
+
+class ConferenceDays(Protocol):
+    """What judging a scan needs of a conference: a Conference, or the scan path's lighter DoorConference."""
+
+    id: int
+    start_date: date
+    end_date: date
+    admit_only_on_conference_days: bool
+
+    def local_date(self, moment: datetime) -> date: ...
 
 
 @dataclass(frozen=True)
@@ -183,7 +195,7 @@ def _find_badge(conference_id: int, parsed: tuple[str, str], day: date):
     return row, None
 
 
-def judge_scan(conference: Conference, status: DelegateStatus, admitted: bool, day: date) -> Verdict | None:
+def judge_scan(conference: ConferenceDays, status: DelegateStatus, admitted: bool, day: date) -> Verdict | None:
     """The verdict for a badge of this conference scanned on `day` (None: admit); reads and writes nothing."""
     if status == DelegateStatus.CANCELLED:
         return Verdict.CANCELLED
@@ -253,7 +265,7 @@ def _take_over(conference_id: int, answer: dict, body: str, delegate_id: int, sc
     return True
 
 
-def check_in(conference: Conference, code: str, gate: str = "", nonce: str | None = None,
+def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str | None = None,
              staff: User | None = None, device: Device | None = None, now: datetime | None = None,
              scanned_at: datetime | None = None, offline_verdict: str | None = None) -> ScanResult:
     """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer.
@@ -338,7 +350,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_delegates(conference: Conference, query: str, now: datetime | None = None) -> list[dict]:
+def search_delegates(conference: ConferenceDays, query: str, now: datetime | None = None) -> list[dict]:
     """Registrations whose name (any script), e-mail or human code matches, with today's admission if any."""
     query = unicodedata.normalize("NFC", _storable(query or "", 100)).strip()
     if len(query) < 2:
