@@ -222,7 +222,7 @@ def staff_session(port: int) -> tuple[str, str]:
 def wrk(port: int, path: str, script: Path, seconds: float, connections: int, env: dict) -> dict:
     """One wrk run: requests/s, p50/p99 in ms and the verdict counts its script reported."""
     result = subprocess.run(
-        ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{round(seconds)}s", "--latency", "-s", str(script),
+        ["wrk", "-t", str(min(WRK_THREADS, connections)), "-c", str(connections), "-d", f"{round(seconds)}s", "--latency", "-s", str(script),
          f"http://127.0.0.1:{port}{path}"],
         env=dict(os.environ, **env), capture_output=True, text=True)
     if result.returncode:
