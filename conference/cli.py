@@ -6,6 +6,7 @@ from flask import Flask
 
 from .accounts.models import Role
 from .accounts.services import AccountError, create_user, find_user, grant_role, set_password
+from .accounts.verification import confirm_address
 from .events.services import get_conference
 from .extensions import db
 from .types import utcnow
@@ -54,10 +55,12 @@ def create_user_command(email: str, role: str | None, slug: str | None, password
         password = click.prompt("Password", hide_input=True, confirmation_prompt=user is None)
     try:
         if user is None:
-            user = create_user(email, password, name or email.split("@")[0], is_admin=admin)
+            # Whoever runs the command vouches for the address: its roles take effect without a mailed link.
+            user = create_user(email, password, name or email.split("@")[0], is_admin=admin, verified=True)
         else:
             set_password(user, password)
             user.is_admin = user.is_admin or admin
+            confirm_address(user)
     except AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
@@ -156,8 +159,33 @@ def import_conference_command(path: str) -> None:
     click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
 
 
+@click.command("send-confirmation-links")
+@click.option("--conference", "slug", help="Only accounts registered for this conference.")
+def send_confirmation_links_command(slug: str | None) -> None:
+    """Mail the address-confirmation link to every unconfirmed account whose registration waits for it."""
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.verification import send_confirmation_again
+    from .registration.models import Delegate, DelegateStatus
+
+    query = (select(User).join(Delegate, Delegate.user_id == User.id)
+             .where(User.email_verified_at.is_(None),
+                    Delegate.status.in_((DelegateStatus.PENDING, DelegateStatus.WAITLISTED))).distinct())
+    if slug:
+        conference = get_conference(slug)
+        if conference is None:
+            raise click.UsageError(f"No conference with slug '{slug}'.")
+        query = query.where(Delegate.conference_id == conference.id)
+    users = db.session.scalars(query.order_by(User.id)).all()
+    for user in users:
+        send_confirmation_again(user)
+    db.session.commit()
+    click.echo(f"Confirmation links queued for {len(users)} accounts (deliver them with send-mail).")
+
+
 COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command,
-            export_conference_command, import_conference_command]
+            export_conference_command, import_conference_command, send_confirmation_links_command]
 
 
 def register(app: Flask) -> None:

@@ -153,9 +153,10 @@ def password_hash() -> str:
     return generate_password_hash(PASSWORD)
 
 
-def quick_user(email: str, name: str = "Test User", admin: bool = False) -> User:
-    """A user with PASSWORD, without paying for a fresh hash."""
-    user = User(email=email.lower(), password_hash=password_hash(), display_name=name, is_admin=admin)
+def quick_user(email: str, name: str = "Test User", admin: bool = False, verified: bool = True) -> User:
+    """A user with PASSWORD, without paying for a fresh hash; its address confirmed unless `verified` is False."""
+    user = User(email=email.lower(), password_hash=password_hash(), display_name=name, is_admin=admin,
+                email_verified_at=datetime.now(timezone.utc) if verified else None)
     db.session.add(user)
     db.session.flush()
     return user
@@ -167,9 +168,9 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(email: str | None = None, role: Role | None = None, conference: Conference | None = None,
-             admin: bool = False, name: str = "Test User"):
+             admin: bool = False, name: str = "Test User", verified: bool = True):
         email = email or f"user{next(counter)}@example.org"
-        user = quick_user(email, name, admin)
+        user = quick_user(email, name, admin, verified)
         if role is not None:
             grant_role(user, conference.id, role)
         db.session.commit()
@@ -239,7 +240,7 @@ def make_delegate(app):
              country: str = "OM", **fields) -> Delegate:
         n = next(counter)
         email = fields.pop("email", f"delegate{n}@example.org")
-        user = quick_user(email, name)
+        user = quick_user(email, name, verified=fields.pop("verified", True))
         delegate = Delegate(
             conference_id=conference.id, user_id=user.id, email=user.email, name=name, country=country,
             status=DelegateStatus(status), category=Category(fields.pop("category", "delegate")),

@@ -57,16 +57,26 @@ class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
 
-class TeamMemberForm(FlaskForm):
-    """Give an existing account a role for this conference."""
+class TeamInvitationForm(FlaskForm):
+    """Invite an address to a role for this conference."""
 
-    email = EmailField(_l("E-mail of the account"), validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip_filter])
     role = SelectField(_l("Role"), validators=[DataRequired()])
+    language = SelectField(_l("Language of the invitation"),
+                           choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
+                           description=_l("Someone who already has an account gets it in the language of their "
+                                          "account."))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(role.value, role.title) for role in Role]
+
+
+class ConfirmAddressForm(FlaskForm):
+    """Confirm one's address from the e-mailed link; the password too when not logged in."""
+
+    password = PasswordField(_l("Password"), validators=[Length(max=200)])
 
 
 class ForgotPasswordForm(FlaskForm):

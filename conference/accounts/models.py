@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raised by logging out: every session and remember-me cookie issued before carries the old number.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the owner proved they read mail at this address (a confirmation, reset or invitation link); None: not yet.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -55,6 +57,11 @@ class User(UserMixin, db.Model):
         """
         fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
         return f"{self.id}:{self.session_generation or 0}:{fingerprint}"
+
+    @property
+    def address_confirmed(self) -> bool:
+        """True once the owner has proven that the e-mail address is theirs."""
+        return self.email_verified_at is not None
 
     def roles_for(self, conference_id: int) -> set[Role]:
         """The roles this user holds for one conference."""
@@ -75,3 +82,35 @@ class Membership(db.Model):
     )
 
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class TeamInvitation(db.Model):
+    """A role offered to an e-mail address; it takes effect when the address's owner accepts it."""
+
+    __tablename__ = "team_invitations"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="invitation_email_lowercase"),
+        # One open invitation per address and role: inviting again renews it instead of adding another.
+        Index("uq_team_invitations_open", "conference_id", "email", "role", unique=True,
+              sqlite_where=text("accepted_at IS NULL AND cancelled_at IS NULL"),
+              postgresql_where=text("accepted_at IS NULL AND cancelled_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(string_enum(Role, "invitation_role"))
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted, cancelled nor expired: it can still be accepted."""
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > utcnow()

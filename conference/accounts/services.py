@@ -1,6 +1,8 @@
 """Accounts: create users, check passwords, grant roles."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -9,7 +11,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_locks import lock_conference
 from ..extensions import db
+from ..mail.models import OutboxMessage
+from ..mail.services import absolute_url, queue_mail
+from ..types import utcnow
 from .models import Membership, Role, User
+from .verification import confirm_address, send_welcome
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -35,8 +41,8 @@ def check_password_strength(password: str) -> None:
 
 
 def create_user(email: str, password: str, display_name: str = "", locale: str = "en",
-                is_admin: bool = False) -> User:
-    """Create an account; the e-mail must not be taken."""
+                is_admin: bool = False, verified: bool = False) -> User:
+    """Create an account; the e-mail must not be taken. `verified`: the address is known to be theirs."""
     check_password_strength(password)
     if find_user(email):
         raise AccountError(_l("An account with this e-mail address already exists. Please log in."))
@@ -46,10 +52,42 @@ def create_user(email: str, password: str, display_name: str = "", locale: str =
         display_name=display_name.strip(),
         locale=locale,
         is_admin=is_admin,
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+SIGNUP_ATTEMPT_INTERVAL = timedelta(minutes=15)  # at most one "someone used your address" mail per quarter hour
+
+
+def sign_up(email: str, password: str, display_name: str, locale: str = "en", next_path: str = "") -> User | None:
+    """Create an account whose address still needs confirming, without telling whether the address is taken.
+
+    A new address gets the account (returned) and a welcome mail with the confirmation link; an address that
+    has an account gets nothing but a mail to its owner (None). The caller answers both alike.
+    """
+    check_password_strength(password)
+    owner = find_user(email)
+    if owner is None:
+        user = create_user(email, password, display_name, locale=locale)
+        send_welcome(user, next_path)
+        return user
+    generate_password_hash(password)  # as slow as making an account, so the time taken tells nothing either
+    _tell_owner_of_signup(owner)
+    return None
+
+
+def _tell_owner_of_signup(owner: User) -> None:
+    """Mail the owner of an address that someone tried to sign up with, in the owner's language."""
+    recent = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.recipient == owner.email, OutboxMessage.template == "signup_attempt",
+        OutboxMessage.created_at > utcnow() - SIGNUP_ATTEMPT_INTERVAL))
+    if recent:
+        return  # repeated attempts must not flood the owner's mailbox
+    queue_mail(owner.email, "signup_attempt", owner.locale, user=owner, login_url=absolute_url("accounts.login"),
+               forgot_url=absolute_url("accounts.forgot_password"))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -74,6 +112,12 @@ def set_password(user: User, password: str) -> None:
     """Set a password without knowing the old one (command line, seed)."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Choose a new password from an e-mailed reset link, which also proves the address is the user's."""
+    set_password(user, password)
+    confirm_address(user)
 
 
 def end_sessions(user: User) -> None:
@@ -102,16 +146,6 @@ def team_of(conference_id: int) -> list[Membership]:
         select(Membership).join(User).options(joinedload(Membership.user))
         .where(Membership.conference_id == conference_id).order_by(Membership.role, User.email)
     ).all()
-
-
-def add_team_member(conference_id: int, email: str, role: Role) -> Membership:
-    """Give an existing account a role for the conference."""
-    user = find_user(email)
-    if user is None:
-        raise AccountError(_l("No account uses this e-mail address. Ask the person to sign up first."))
-    lock_conference(conference_id)  # a double-clicked form must not insert the same role twice
-    db.session.refresh(user)
-    return grant_role(user, conference_id, role)
 
 
 def remove_team_member(conference_id: int, membership_id: int) -> None:

@@ -9,28 +9,34 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..core.i18n import lang
-from ..extensions import db, limiter
+from ..extensions import db, limiter, login_manager
 from ..mail.services import absolute_url, queue_mail
 from ..events.models import Conference
 from . import bp
 from .access import conference_view, login_required_view, signup_rate_limit
-from .forms import (ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm,
-                    TeamMemberForm)
+from .forms import (ChangePasswordForm, ConfirmAddressForm, ConfirmForm, ForgotPasswordForm, LoginForm,
+                    ResetPasswordForm, SignupForm, TeamInvitationForm)
+from .invitations import (accept_invitation, cancel_invitation, invitation_for_token, invite_team_member,
+                          open_invitations)
 from .models import Role
-from .services import (AccountError, add_team_member, authenticate, change_password, create_user, end_sessions,
-                       find_user, password_reset_token, remove_team_member, set_password, team_of,
+from .services import (AccountError, authenticate, change_password, end_sessions, find_user, password_reset_token,
+                       remove_team_member, reset_password as reset_password_with_link, sign_up, team_of,
                        user_for_reset_token)
+from .verification import confirm_address, read_confirmation_token, send_confirmation_again
+
+
+def is_local_path(target: str) -> bool:
+    """True for a path on this site (no scheme, host or characters a browser would drop)."""
+    parts = urlsplit(target)
+    # Browsers drop tabs and newlines, so "/\t/evil" would become "//evil": refuse any such character.
+    return (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+            and not any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target))
 
 
 def safe_next(default: str = "events.index") -> str:
     """The ?next= target if it stays on this site, else a default page."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    # Browsers drop tabs and newlines, so "/\t/evil" would become "//evil": refuse any such character.
-    if (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
-            and not any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target)):
-        return target
-    return url_for(default)
+    return target if is_local_path(target) else url_for(default)
 
 
 def _login_limit() -> str:
@@ -57,20 +63,71 @@ def login():
 def signup():
     """Create an account."""
     form = SignupForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]  # from an invitation: the address it was sent to
     if form.validate_on_submit():
+        next_path = request.args.get("next", "")
         try:
-            user = create_user(form.email.data, form.password.data, form.display_name.data, locale=lang())
-            queue_mail(user.email, "welcome", user.locale, user=user, login_url=absolute_url("accounts.login"))
+            # A new address and a taken one get the same page, and nobody is logged in: the confirmation link
+            # (or, for a taken address, the mail to its owner) leads on from there.
+            sign_up(form.email.data, form.password.data, form.display_name.data, locale=lang(),
+                    next_path=next_path if is_local_path(next_path) else "")
             db.session.commit()
-        except (AccountError, IntegrityError) as error:  # IntegrityError: the same e-mail signed up a moment ago
+        except AccountError as error:
             db.session.rollback()
-            form.email.errors.append(str(error) if isinstance(error, AccountError) else
-                                     _("An account with this e-mail address already exists. Please log in."))
+            form.password.errors.append(str(error))
+        except IntegrityError:  # the same address signed up a moment ago: answered as any taken address
+            db.session.rollback()
+            return render_template("accounts/signup_sent.html", email=form.email.data)
         else:
-            login_user(user)
-            flash(_("Your account is ready."), "success")
-            return redirect(safe_next())
+            return render_template("accounts/signup_sent.html", email=form.email.data)
     return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"], endpoint="confirm_address")
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm_address_page(token: str):
+    """Confirm one's e-mail address from the link in the welcome mail (with the password when logged out)."""
+    found = read_confirmation_token(token)
+    if found is None:
+        return render_template("accounts/confirm_address.html", state="invalid")
+    user, next_path = found
+    target = next_path if is_local_path(next_path) else url_for("events.index")
+    if user.address_confirmed:
+        return render_template("accounts/confirm_address.html", state="done", user=user, target=target)
+    signed_in = current_user.is_authenticated and current_user.id == user.id
+    if current_user.is_authenticated and not signed_in:
+        return render_template("accounts/confirm_address.html", state="other", user=user)
+    form = ConfirmAddressForm()
+    if form.validate_on_submit():
+        # Logged out, the password is asked too: a link alone must not confirm an account that someone else
+        # made with this address (its owner would then be proving the address for the stranger's account).
+        if not signed_in and authenticate(user.email, form.password.data) is None:
+            form.password.errors.append(_("The password is not correct."))
+        else:
+            confirm_address(user)
+            db.session.commit()
+            if not signed_in:
+                login_user(user)
+            flash(_("Thank you: your e-mail address is confirmed."), "success")
+            return redirect(target)
+    return render_template("accounts/confirm_address.html", state="confirm", user=user, form=form,
+                           signed_in=signed_in)
+
+
+@bp.post("/account/confirm")
+@limiter.limit("5 per hour", methods=["POST"])
+@login_required_view
+def send_confirmation():
+    """Mail the confirmation link again to the logged-in user."""
+    if ConfirmForm().validate_on_submit():
+        if send_confirmation_again(current_user._get_current_object()) is None:
+            flash(_("Your e-mail address is confirmed already."), "info")
+        else:
+            db.session.commit()
+            flash(_("We have sent the link again to %(email)s. It works for three days.", email=current_user.email),
+                  "success")
+    return redirect(safe_next())
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -112,7 +169,7 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html")
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        set_password(user, form.new.data)
+        reset_password_with_link(user, form.new.data)
         db.session.commit()
         login_user(user)
         flash(_("Your password has been changed."), "success")
@@ -141,20 +198,65 @@ def password():
 @bp.route("/<slug>/manage/team", methods=["GET", "POST"])
 @conference_view(Role.ORGANIZER)
 def team(conference: Conference):
-    """Who organizes, reviews and staffs the door; organizers add and remove people."""
-    form = TeamMemberForm()
+    """Who organizes, reviews and staffs the door; organizers invite people and remove roles."""
+    form = TeamInvitationForm()
+    if not form.is_submitted():
+        form.language.data = lang()
     if form.validate_on_submit():
         try:
-            add_team_member(conference.id, form.email.data, Role(form.role.data))
+            invite_team_member(conference, form.email.data, Role(form.role.data), current_user._get_current_object(),
+                               locale=form.language.data)
         except AccountError as error:
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("%(email)s is now %(role)s.", email=form.email.data, role=Role(form.role.data).title), "success")
+            flash(_("We have sent %(email)s an invitation to be %(role)s. The role takes effect when they accept it.",
+                    email=form.email.data, role=Role(form.role.data).title), "success")
             return redirect(url_for("accounts.team", slug=conference.slug))
     return render_template("accounts/team.html", conference=conference, form=form, team=team_of(conference.id),
-                           confirm=ConfirmForm())
+                           invitations=open_invitations(conference.id), confirm=ConfirmForm())
+
+
+@bp.post("/<slug>/manage/team/invitations/<int:invitation_id>/cancel")
+@conference_view(Role.ORGANIZER)
+def cancel_team_invitation(conference: Conference, invitation_id: int):
+    """Withdraw an invitation that has not been accepted."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            cancel_invitation(conference.id, invitation_id)
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The invitation has been withdrawn: its link no longer works."), "success")
+    return redirect(url_for("accounts.team", slug=conference.slug))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invitation to a conference's team: who it is for, and the button that accepts it."""
+    found = invitation_for_token(token)
+    if found is None:
+        return render_template("accounts/invitation.html", invitation=None)
+    conference = db.session.get(Conference, found.conference_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        try:
+            accept_invitation(found, current_user._get_current_object())
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Welcome to the team: you are now %(role)s of %(conference)s.", role=found.role.title,
+                    conference=conference.name_ar if lang() == "ar" and conference.name_ar else conference.name_en),
+                  "success")
+            return redirect(url_for("events.home", slug=conference.slug))
+    return render_template("accounts/invitation.html", invitation=found, conference=conference, form=form)
 
 
 @bp.post("/<slug>/manage/team/<int:membership_id>/remove")
