@@ -66,7 +66,7 @@ def delegate_query(conference: Conference, filters: DelegateFilters, load_delega
     """Delegates of the conference matching the filters, sorted (with their delegation, for pages)."""
     query = select(Delegate).where(Delegate.conference_id == conference.id)
     if load_delegation:
-        query = query.options(selectinload(Delegate.delegation))
+        query = query.options(selectinload(Delegate.delegation), selectinload(Delegate.user))  # "address not confirmed"
     if filters.q:
         columns = (Delegate.name, Delegate.name_latin, Delegate.name_ar, Delegate.email, Delegate.organization,
                    Delegate.code)

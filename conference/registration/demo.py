@@ -102,7 +102,7 @@ def _people(rng: random.Random, count: int) -> list[dict]:
 def _add(conference: Conference, person: dict, email: str, password_hash: str, when: datetime,
          status: DelegateStatus, category: Category, codes: dict[str, int], **extra) -> Delegate:
     user = User(email=email, password_hash=password_hash, display_name=person["name"], locale="ar"
-                if person["name_ar"] == person["name"] else "en", created_at=when)
+                if person["name_ar"] == person["name"] else "en", created_at=when, email_verified_at=when)
     codes[person["country"]] = codes.get(person["country"], 0) + 1
     delegate = Delegate(
         conference_id=conference.id, user=user, email=email, status=status, category=category,

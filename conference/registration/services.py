@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from ..accounts.models import User
 from ..accounts.services import create_user, find_user, normalize_email
+from ..accounts.verification import address_confirmed, confirmation_link
 from ..core.countries import is_country
 from ..db_locks import lock_conference
 from ..events.models import Conference
@@ -40,20 +41,35 @@ class Transition:
     allowed_from: frozenset[DelegateStatus]
     to: DelegateStatus
     mail: str
+    needs_confirmed_address: bool = False
 
 
 TRANSITIONS = {
-    "approve": Transition(frozenset({S.PENDING}), S.APPROVED, "registration_approved"),
+    "approve": Transition(frozenset({S.PENDING}), S.APPROVED, "registration_approved", needs_confirmed_address=True),
     "reject": Transition(frozenset({S.PENDING, S.WAITLISTED}), S.REJECTED, "registration_rejected"),
     "waitlist": Transition(frozenset({S.PENDING}), S.WAITLISTED, "registration_waitlisted"),
     "cancel": Transition(frozenset({S.PENDING, S.APPROVED, S.WAITLISTED}), S.CANCELLED, "registration_cancelled"),
-    "promote": Transition(frozenset({S.WAITLISTED}), S.APPROVED, "registration_promoted"),
+    "promote": Transition(frozenset({S.WAITLISTED}), S.APPROVED, "registration_promoted", needs_confirmed_address=True),
 }
+
+
+def address_is_confirmed(delegate: Delegate) -> bool:
+    """The rule behind needs_confirmed_address: a registration takes effect (is approved, by an organizer, by
+    auto-approval or from the waiting list) only once its account's owner has proven the e-mail address, so
+    that nobody gets a badge under someone else's address. Confirming a proposal (register_speaker) is done by
+    the speaker's own account and is not a transition, so it is not held."""
+    return delegate.user.email_verified_at is not None
+
+
+def _in_line():
+    """Condition on waiting delegates: those whose address is confirmed, who may be let in."""
+    return Delegate.user_id.in_(select(User.id).where(User.email_verified_at.is_not(None)))
 
 
 def allowed_actions(delegate: Delegate) -> list[str]:
     """The status changes that apply to the delegate now, in the order pages offer them."""
-    return [action for action, transition in TRANSITIONS.items() if delegate.status in transition.allowed_from]
+    return [action for action, transition in TRANSITIONS.items() if delegate.status in transition.allowed_from
+            and (not transition.needs_confirmed_address or address_is_confirmed(delegate))]
 
 
 def new_badge_token() -> str:
@@ -86,9 +102,10 @@ def free_places(conference: Conference) -> int | None:
 
 
 def waiting_count(conference_id: int) -> int:
-    """How many registrations are on the waiting list."""
+    """How many registrations wait in line: on the waiting list with a confirmed address (nobody overtakes them)."""
     return db.session.scalar(
-        select(func.count(Delegate.id)).where(Delegate.conference_id == conference_id, Delegate.status == S.WAITLISTED)
+        select(func.count(Delegate.id)).where(Delegate.conference_id == conference_id, Delegate.status == S.WAITLISTED,
+                                              _in_line())
     )
 
 
@@ -141,11 +158,13 @@ def record_event(delegate: Delegate, event: str, actor: User | None, note: str =
 def _notify(delegate: Delegate, template: str) -> None:
     conference = db.session.get(Conference, delegate.conference_id)
     approved = delegate.status == S.APPROVED
+    me_path = urlsplit(absolute_url("registration.me", slug=conference.slug)).path
     queue_mail(
         delegate.email, template, delegate.locale, conference=conference, delegate=delegate,
         me_url=absolute_url("registration.me", slug=conference.slug),
         badge_url=absolute_url("badging.my_badge", slug=conference.slug) if approved else None,
         position=waitlist_position(delegate),
+        confirm_url=None if address_is_confirmed(delegate) else confirmation_link(delegate.user, me_path),
     )
 
 
@@ -204,8 +223,8 @@ def register_delegate(conference: Conference, user: User, data: dict, locale: st
     free = free_places(conference)
     if free == 0 or waiting_count(conference.id):  # nobody overtakes those already waiting
         status = S.WAITLISTED
-    else:
-        status = S.APPROVED if conference.auto_approve else S.PENDING
+    else:  # auto-approval waits for the address to be confirmed (admit_confirmed_registrations)
+        status = S.APPROVED if conference.auto_approve and user.email_verified_at is not None else S.PENDING
     delegate = Delegate(
         conference_id=conference.id, user_id=user.id, email=user.email, locale=locale, status=status,
         code=next_code(conference.id, data["country"]), badge_token=new_badge_token(),
@@ -227,6 +246,9 @@ def _change_status(delegate: Delegate, action: str, actor: User | None, note: st
     if delegate.status not in transition.allowed_from:
         raise RegistrationError(_l("This registration cannot be changed from “%(status)s”.",
                                    status=delegate.status.title))
+    if transition.needs_confirmed_address and not address_is_confirmed(delegate):
+        raise RegistrationError(_l("%(name)s has not confirmed their e-mail address yet: the registration can be "
+                                   "approved once they have.", name=delegate.name))
     old = delegate.status
     delegate.status = transition.to
     if transition.to == S.WAITLISTED:
@@ -288,13 +310,36 @@ def promote_from_waitlist(conference: Conference) -> list[Delegate]:
         return []
     waiting = db.session.scalars(
         select(Delegate)
-        .where(Delegate.conference_id == conference.id, Delegate.status == S.WAITLISTED)
+        .where(Delegate.conference_id == conference.id, Delegate.status == S.WAITLISTED, _in_line())
         .order_by(Delegate.waitlisted_at, Delegate.id)
         .limit(free)
     ).all()
     for delegate in waiting:
         _change_status(delegate, "promote", None)
     return list(waiting)
+
+
+def admit_confirmed_registrations(user: User) -> list[Delegate]:
+    """Once the owner confirmed the address, let their held registrations proceed: pending ones are approved
+    where the conference approves automatically, waiting ones get free places in their turn."""
+    held = db.session.scalars(select(Delegate).where(
+        Delegate.user_id == user.id, Delegate.status.in_((S.PENDING, S.WAITLISTED)))
+        .order_by(Delegate.conference_id)).all()  # conference order: locks always taken in the same order
+    admitted = []
+    for delegate in held:
+        conference = db.session.get(Conference, delegate.conference_id)
+        _locked(delegate)
+        if delegate.status == S.PENDING and conference.auto_approve:
+            _change_status(delegate, "approve", None, "address confirmed")
+            admitted.append(delegate)
+        elif delegate.status == S.WAITLISTED:
+            admitted.extend(d for d in promote_from_waitlist(conference) if d.id == delegate.id)
+    return admitted
+
+
+@address_confirmed.connect
+def _on_address_confirmed(user: User, **_extra) -> None:
+    admit_confirmed_registrations(user)
 
 
 ACTIONS = {"approve": approve_delegate, "reject": reject_delegate, "waitlist": waitlist_delegate,
