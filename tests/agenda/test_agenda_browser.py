@@ -50,3 +50,23 @@ def test_a_delegate_reads_the_agenda_in_arabic_on_a_phone_and_stars_a_session(li
         browser.close()
     db.session.expire_all()
     assert db.session.scalars(select(Star.session_id)).all() == [panel.id]
+
+
+def test_times_can_be_shown_in_the_readers_own_zone(live_server, venue, add_session):
+    opening = add_session("Opening ceremony", start="09:00", end="10:00")
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="en-GB", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/doha/agenda/{opening.id}?lang=en")
+        first = page.locator(".session-time time").first
+        assert first.inner_text().replace("\u202f", " ") == "9:00 AM"  # Doha time by default
+        page.click("button.local-times")
+        # 09:00 in Doha (UTC+3) is 15:00 in Tokyo (UTC+9), written the page language's way
+        assert first.inner_text().replace("\u202f", " ") in ("15:00", "03:00 PM", "3:00 PM")
+        assert "Asia/Tokyo" in page.inner_text(".zone-note")
+        page.click("button.local-times")
+        assert first.inner_text().replace("\u202f", " ") == "9:00 AM"
+        browser.close()
