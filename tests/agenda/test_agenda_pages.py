@@ -7,6 +7,7 @@ from conference.agenda.models import AgendaSession, AgendaVersion
 from conference.agenda.versions import publish_agenda
 from conference.extensions import db
 from tests.conftest import login, post_form
+from tests.events.test_events import conference_form
 
 
 @pytest.fixture
@@ -171,3 +172,19 @@ def test_the_changes_page_lists_a_move(client, venue, add_session, speakers):
     db.session.commit()
     html = client.get("/doha/agenda/changes?lang=en").get_data(as_text=True)
     assert "Version 2" in html and "Moved" in html and "Opening ceremony" in html
+
+
+@pytest.mark.parametrize("sent, stored", [("15", 15), ("", 0)], ids=["minutes", "empty-means-none"])
+def test_the_change_over_buffer_is_a_conference_setting(organizer_client, venue, sent, stored):
+    response = post_form(organizer_client, "/doha/manage/settings",
+                         conference_form(slug="doha", changeover_minutes=sent))
+    assert response.status_code == 302
+    db.session.refresh(venue["conference"])
+    assert venue["conference"].changeover_minutes == stored
+
+
+def test_a_negative_change_over_buffer_is_refused(organizer_client, venue):
+    response = post_form(organizer_client, "/doha/manage/settings", conference_form(slug="doha", changeover_minutes="-5"))
+    assert response.status_code == 200
+    db.session.refresh(venue["conference"])
+    assert venue["conference"].changeover_minutes == 0
