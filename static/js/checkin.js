@@ -118,7 +118,7 @@
 
   function showPanel(kind, title, advice, person, offline) {
     window.clearTimeout(verdictTimer);
-    el.verdict.className = "verdict verdict-" + kind + (offline ? " verdict-offline" : "");
+    el.verdict.className = "verdict verdict-" + kind;
     el.offlineMark.hidden = !offline;
     el.verdictTitle.textContent = title;
     el.verdictAdvice.textContent = advice;
