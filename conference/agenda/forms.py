@@ -62,8 +62,10 @@ class SessionForm(FlaskForm):
     chair_id = SelectField(_l("Chair"), coerce=optional_int, validate_choice=False, validators=[Optional()],
                            render_kw={"data-search": _l("Type to search people")})
     speaker_ids = SelectMultipleField(_l("Speakers"), coerce=int, validate_choice=False, validators=[Optional()],
-                                      description=_l("Hold Ctrl (or ⌘) to choose several."))
-    moderator_ids = SelectMultipleField(_l("Moderators"), coerce=int, validate_choice=False, validators=[Optional()])
+                                      description=_l("Hold Ctrl (or ⌘) to choose several."),
+                                      render_kw={"data-filter": _l("Type to filter the list")})
+    moderator_ids = SelectMultipleField(_l("Moderators"), coerce=int, validate_choice=False, validators=[Optional()],
+                                        render_kw={"data-filter": _l("Type to filter the list")})
     language = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_TITLES[code]) for code in LANGUAGES],
                            default="en")
     interpretation = SelectField(_l("Interpretation"),

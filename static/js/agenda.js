@@ -63,3 +63,27 @@
     });
   }
 })();
+
+// Long lists of people (speakers, moderators): a box above the list hides the names that do not match.
+(function () {
+  "use strict";
+  var fold = function (s) {
+    return (s || "").normalize("NFKD").replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627").toLowerCase();
+  };
+  document.querySelectorAll("select[multiple][data-filter]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "list-filter";
+    box.placeholder = select.getAttribute("data-filter");
+    box.setAttribute("aria-label", select.getAttribute("data-filter"));
+    box.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var wanted = fold(box.value.trim());
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = wanted !== "" && !option.selected && fold(option.text).indexOf(wanted) === -1;
+      });
+    });
+  });
+})();
