@@ -115,8 +115,13 @@ def confirm_address_page(token: str):
                            signed_in=signed_in)
 
 
+def _account_key() -> str:
+    # Per account, not per address: many delegates share one address on a venue's network.
+    return f"account:{current_user.id}" if current_user.is_authenticated else request.remote_addr or ""
+
+
 @bp.post("/account/confirm")
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"])
 @login_required_view
 def send_confirmation():
     """Mail the confirmation link again to the logged-in user."""

@@ -256,3 +256,10 @@ def test_send_confirmation_links_mails_unconfirmed_accounts_with_held_registrati
 def test_send_confirmation_links_refuses_an_unknown_conference(runner, app):
     result = runner.invoke(args=["send-confirmation-links", "--conference", "nowhere"])
     assert result.exit_code != 0 and "No conference" in result.output
+
+
+def test_sending_again_is_limited_per_account(client, newcomer):
+    login(client, newcomer)
+    token = csrf_token(client, "/")
+    codes = [client.post("/account/confirm", data={"csrf_token": token}).status_code for _ in range(6)]
+    assert codes == [302] * 5 + [429]
