@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.access import has_role
-from ..accounts.models import Role, User
+from ..accounts.models import Membership, Role, User
 from ..db_locks import lock_conference
 from ..events.models import Conference
 from ..extensions import db
@@ -220,6 +220,8 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
         register_speakers(proposal, conference, actor)
     if transition.mail and not (action == "withdraw" and old == S.DRAFT):  # a withdrawn draft concerns nobody
         notify_speakers(proposal, conference, transition.mail, draft=transition.draft_mail)
+    if action == "decline":
+        notify_organizers(proposal, conference, "proposal_declined_organizer")
 
 
 def register_speakers(proposal: Proposal, conference: Conference, actor: User) -> None:
@@ -251,6 +253,16 @@ def notify_speakers(proposal: Proposal, conference: Conference, template: str, d
             message.state = MailState.DRAFT
         messages.append(message)
     return messages
+
+
+def notify_organizers(proposal: Proposal, conference: Conference, template: str) -> None:
+    """Queue `templates/mail/<template>` to each organizer of the conference, in their language."""
+    organizers = db.session.scalars(select(User).join(Membership).where(
+        Membership.conference_id == conference.id, Membership.role == Role.ORGANIZER).order_by(User.id)).all()
+    for organizer in organizers:
+        queue_mail(organizer.email, template, organizer.locale, conference=conference, proposal=proposal,
+                   name=organizer.display_name or organizer.email,
+                   manage_url=absolute_url("submissions.proposal", slug=conference.slug, proposal_id=proposal.id))
 
 
 def speaker_name(conference: Conference, speaker: ProposalSpeaker) -> str:

@@ -200,7 +200,7 @@ def confirm(conference: Conference, proposal_id: int):
 def decline(conference: Conference, proposal_id: int):
     """Ask to confirm, then decline an accepted proposal."""
     proposal = _own_proposal(conference, proposal_id)
-    return _transition_view(conference, proposal, "decline", _("You have declined; the organizers see it on their list."),
+    return _transition_view(conference, proposal, "decline", _("You have declined; the organizers have been told."),
                             "submissions/confirm_action.html")
 
 

@@ -169,3 +169,11 @@ def test_arabic_speaker_gets_arabic_letters(make_proposal, make_user, organizer)
     change_status(proposal, "reject", organizer)
     [letter] = _mails("proposal_rejected")
     assert letter.locale == "ar" and "بشأن مقترحك" in letter.subject
+
+
+def test_declining_tells_the_organizers(make_proposal, speaker, organizer):
+    proposal = make_proposal(speaker)
+    change_status(proposal, "accept", organizer)
+    change_status(proposal, "decline", speaker)
+    [mail] = _mails("proposal_declined_organizer")
+    assert mail.recipient == organizer.email and f"/doha/manage/proposals/{proposal.id}" in mail.body_text
