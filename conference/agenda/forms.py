@@ -28,6 +28,14 @@ def optional_date(value):
     return date.fromisoformat(value)
 
 
+def person_label(delegate) -> str:
+    """A delegate as listed on the form: the name as written, the Latin form when different, the organization."""
+    label = delegate.name
+    if delegate.name_latin and delegate.name_latin != delegate.name:
+        label += f" ({delegate.name_latin})"
+    return label + (f" · {delegate.organization}" if delegate.organization else "")
+
+
 def _area(label) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=5000), CleanText(multiline=True)],
                          filters=[multiline_filter], default="")
@@ -78,8 +86,7 @@ class SessionForm(FlaskForm):
         self.room_id.choices = room_choices(conference, _l("No room yet"))
         self.track_id.choices = [SelectChoice("", str(_l("No track")))] + [
             SelectChoice(str(t.id), localized(t, "name")) for t in conference.tracks]
-        people_choices = [SelectChoice(str(d.id), d.name + (f" · {d.organization}" if d.organization else ""))
-                          for d in people]
+        people_choices = [SelectChoice(str(d.id), person_label(d)) for d in people]
         self.chair_id.choices = [SelectChoice("", str(_l("No chair")))] + people_choices
         self.speaker_ids.choices = people_choices
         self.moderator_ids.choices = people_choices

@@ -70,3 +70,37 @@ def test_times_can_be_shown_in_the_readers_own_zone(live_server, venue, add_sess
         page.click("button.local-times")
         assert first.inner_text().replace("\u202f", " ") == "9:00 AM"
         browser.close()
+
+
+def test_an_organizer_adds_a_session_with_the_keyboard(live_server, venue, speakers, people):
+    from conference.agenda.models import AgendaSession
+    from tests.test_page_quality import _session_cookie
+
+    conference = venue["conference"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en")
+        from flask import current_app
+
+        context.add_cookies([{"name": current_app.config["SESSION_COOKIE_NAME"], "url": live_server,
+                              "value": _session_cookie(current_app, people["organizer"])}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/doha/manage/agenda/new?lang=en&room={venue['rooms'][1].id}"
+                  f"&day={conference.days[1].isoformat()}&start=10:30")
+        assert page.input_value("#start") == "10:30" and page.input_value("#end") == "11:30"
+        page.fill("#title_en", "Oman's child protection hotline")
+        page.locator("input.list-filter").first.fill("Hamad")
+        visible = page.evaluate("Array.from(document.querySelector('#speaker_ids').options)"
+                                ".filter(o => !o.hidden).map(o => o.value)")
+        assert visible == [str(speakers[0].id)]
+        page.focus("#speaker_ids")
+        page.keyboard.press("ArrowDown")  # the keyboard picks the one name left
+        page.click("main form button[type=submit].primary")
+        page.wait_for_url(f"{live_server}/doha/manage/agenda*")
+        assert "Oman" in page.inner_text(".agenda-grid")
+        browser.close()
+    db.session.expire_all()
+    session = db.session.scalar(select(AgendaSession))
+    assert [p.delegate_id for p in session.people] == [speakers[0].id]
+    assert session.room_id == venue["rooms"][1].id
