@@ -186,28 +186,37 @@
       });
     }
 
+    // The local verdict of a scan (see verdictFor); null when there is no door list of today to judge with
+    // (never loaded on this device, or yesterday's).
+    function judge(code, gate, at) {
+      if (!db) { return Promise.resolve(null); }
+      var parsed = parse(code);
+      var day = today();
+      return getMeta("day").then(function (listDay) {
+        if (listDay !== day) { return null; }
+        if (!parsed) { return localAnswer("invalid", null, {}); }
+        return Promise.all([findEntry(parsed), getMeta("rules")]).then(function (found) {
+          return verdictFor(found[0], found[1] || {}, day, gate, at);
+        });
+      });
+    }
+
     // The same verdicts as the server's judge_scan(), from the door list; an admission is noted in the list,
     // so a second local scan of the badge is amber.
-    function judge(code, gate, at) {
-      var parsed = parse(code);
-      if (!db || !parsed) { return Promise.resolve(localAnswer("invalid", null, {})); }
-      return Promise.all([findEntry(parsed), getMeta("rules")]).then(function (found) {
-        var entry = found[0].entry;
-        var rules = found[1] || {};
-        var day = today();
-        if (!entry) { return localAnswer("invalid", null, {}); }
-        if (found[0].revoked) { return localAnswer("revoked", entry, {}); }
-        if (entry.status === "cancelled") { return localAnswer("cancelled", entry, {}); }
-        if (NOT_CONFIRMED[entry.status]) { return localAnswer("not_confirmed", entry, {}); }
-        if (rules.only_on_days && (day < rules.first || day > rules.last)) { return localAnswer("not_today", entry, {}); }
-        if (entry.admitted_at) {
-          return localAnswer("already_checked_in", entry, { first_checked_in_at: entry.admitted_at, gate: entry.gate });
-        }
-        entry.admitted_at = at;
-        entry.gate = gate;
-        return request(store("badges", "readwrite").put(entry)).then(function () {
-          return localAnswer(null, entry, { checked_in_at: at, gate: gate });
-        });
+    function verdictFor(found, rules, day, gate, at) {
+      var entry = found.entry;
+      if (!entry) { return localAnswer("invalid", null, {}); }
+      if (found.revoked) { return localAnswer("revoked", entry, {}); }
+      if (entry.status === "cancelled") { return localAnswer("cancelled", entry, {}); }
+      if (NOT_CONFIRMED[entry.status]) { return localAnswer("not_confirmed", entry, {}); }
+      if (rules.only_on_days && (day < rules.first || day > rules.last)) { return localAnswer("not_today", entry, {}); }
+      if (entry.admitted_at) {
+        return localAnswer("already_checked_in", entry, { first_checked_in_at: entry.admitted_at, gate: entry.gate });
+      }
+      entry.admitted_at = at;
+      entry.gate = gate;
+      return request(store("badges", "readwrite").put(entry)).then(function () {
+        return localAnswer(null, entry, { checked_in_at: at, gate: gate });
       });
     }
 

@@ -167,6 +167,7 @@
   // ---- offline: the door list and the queue (checkin-offline.js); counters on the page ----
   function showSync(state) {
     el.waiting.textContent = fill(texts.waiting, { n: state.waiting });
+    el.waiting.setAttribute("data-count", String(state.waiting));
     el.lastSync.textContent = state.lastSync ? fill(texts.last_sync, { time: clock(state.lastSync) }) : texts.never_synced;
   }
   function showNetwork() {
@@ -236,6 +237,10 @@
     }
     var at = new Date().toISOString();
     return offline.ready.then(function () { return offline.judge(scan.code, scan.gate, at); }).then(function (answer) {
+      if (!answer) {  // no door list of today on this device: nothing to judge with
+        showProblem("network");
+        return;
+      }
       showAnswer(answer);
       return offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at,
                              offline_verdict: answer.status === "ok" ? "ok" : answer.reason });

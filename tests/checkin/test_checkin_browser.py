@@ -164,7 +164,7 @@ def door_list_loaded(page) -> None:
 
 
 def all_sent(page) -> None:
-    until(page, "document.getElementById('sync-waiting').textContent.slice(-1) === '0'")
+    until(page, "document.getElementById('sync-waiting').dataset.count === '0'")
 
 
 def scan_by_hand(page, code: str, verdict: str) -> None:
@@ -177,10 +177,6 @@ def scan_by_hand(page, code: str, verdict: str) -> None:
 def dismiss(page) -> None:
     page.keyboard.press("Escape")
     page.wait_for_selector("#verdict", state="hidden")
-
-
-def waiting_scans(page) -> str:
-    return page.inner_text("#sync-waiting")
 
 
 def stored(model) -> list:
@@ -210,7 +206,7 @@ def test_offline_scans_are_judged_on_the_device_and_synced(live_server, today_co
         dismiss(page)
         scan_by_hand(page, mariam.code, "ok")
         dismiss(page)
-        assert waiting_scans(page).endswith("3") and stored(CheckIn) == []
+        assert page.get_attribute("#sync-waiting", "data-count") == "3" and stored(CheckIn) == []
         page.context.set_offline(False)
         all_sent(page)
         browser.close()
@@ -260,3 +256,34 @@ def test_the_scanner_reopens_with_no_network(live_server, today_conference, make
         scan_by_hand(page, delegate.code, "ok")
         assert page.is_visible("#verdict-offline") and "Fatima Zahra" in page.inner_text("#verdict")
         browser.close()
+
+
+def test_a_tampered_door_list_is_judged_again_on_sync(live_server, today_conference, make_delegate, door_staff):
+    from conference.checkin.models import CheckIn, ScanLog
+
+    cancelled = make_delegate(today_conference, name="Omar Cancelled", status="cancelled")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = open_door_page(browser, live_server, door_staff.email)
+        door_list_loaded(page)
+        # Someone edits the device's copy: the cancelled registration now looks approved.
+        page.evaluate(f"""new Promise(done => {{
+            const opening = indexedDB.open('door:door', 1);
+            opening.onsuccess = () => {{
+                const badges = opening.result.transaction('badges', 'readwrite').objectStore('badges');
+                const lookup = badges.index('code').get('{cancelled.code}');
+                lookup.onsuccess = () => {{
+                    const entry = lookup.result; entry.status = 'approved';
+                    badges.put(entry).onsuccess = () => done(true);
+                }};
+            }};
+        }})""")
+        page.context.set_offline(True)
+        scan_by_hand(page, cancelled.badge_token, "ok")  # the local verdict is only advisory
+        dismiss(page)
+        page.context.set_offline(False)
+        all_sent(page)
+        browser.close()
+    assert stored(CheckIn) == []
+    [line] = stored(ScanLog)
+    assert (line.reason.value, line.offline_verdict) == ("cancelled", "ok")
