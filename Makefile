@@ -42,6 +42,7 @@ test: setup node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 benchmarks: setup
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk  # drives benchmarks/checkin.py
 	$(BIN)/python benchmarks/badges.py
 	$(BIN)/python benchmarks/registration.py
 	$(BIN)/python benchmarks/checkin.py
