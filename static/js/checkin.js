@@ -1,5 +1,5 @@
-// Door check-in: camera (ZXing in a worker), handheld scanners, search, verdicts; offline scanning through
-// checkin-offline.js (door list, queue) and the service worker (the page opens with no network).
+// Door check-in: handheld scanners, search, verdicts, the camera (checkin-camera.js: ZXing in a worker);
+// offline scanning through checkin-offline.js (door list, queue) and the service worker (opens with no network).
 // Attendance page: refresh the live numbers while nobody is using the page.
 (function () {
   "use strict";
@@ -347,114 +347,14 @@
     if (button) { sendScan(button.getAttribute("data-code")); }
   });
 
-  // ---- camera: whole frames at the camera's resolution, decoded by ZXing (WebAssembly) in a worker ----
-  var camera = { on: load("camera") !== "off", stream: null, timer: null, busy: false, worker: null, waiting: null,
-                 frame: 0, canvas: document.createElement("canvas"), lastCode: "", lastSeen: 0 };
-  camera.context = camera.canvas.getContext("2d", { willReadFrequently: true });
-
-  function startWorker() {
-    if (!window.Worker || !config.decoderUrl) { return null; }
-    try {
-      var worker = new Worker(config.decoderUrl);
-      worker.onmessage = function (event) {
-        if (event.data && event.data.failed) { camera.worker = null; }
-        finishDecode(event.data && event.data.id === camera.frame ? event.data.text : null);
-      };
-      worker.onerror = function () { camera.worker = null; finishDecode(null); };
-      worker.postMessage({ init: { script: config.decoderScript, wasm: config.decoderWasm } });
-      return worker;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function finishDecode(text) {
-    var waiting = camera.waiting;
-    camera.waiting = null;
-    if (waiting) { waiting(text); }
-  }
-
-  function decodeFrame() {
-    var video = el.video;
-    // No shrinking: a small badge at 2 px/mm is lost in a frame scaled down to 960 px.
-    var width = video.videoWidth;
-    var height = video.videoHeight;
-    if (camera.canvas.width !== width || camera.canvas.height !== height) {
-      camera.canvas.width = width;
-      camera.canvas.height = height;
-    }
-    camera.context.drawImage(video, 0, 0, width, height);
-    var image = camera.context.getImageData(0, 0, width, height);
-    return new Promise(function (resolve) {
-      if (!camera.worker) { resolve(null); return; }
-      camera.frame += 1;
-      camera.waiting = resolve;
-      camera.worker.postMessage({ id: camera.frame, width: width, height: height, pixels: image.data.buffer },
-                                [image.data.buffer]);
-    });
-  }
-
-  function onDecoded(text) {
-    var now = Date.now();
-    // A badge held in front of the lens is read many times a second: scan it once until it goes away.
-    var same = text === camera.lastCode && now - camera.lastSeen < 3000;
-    camera.lastSeen = now;
-    camera.lastCode = text;
-    if (!same) { sendScan(text); }
-  }
-
-  function readFrame() {
-    camera.timer = null;
-    if (!camera.stream) { return; }
-    if (camera.busy || el.video.readyState < 2 || !el.video.videoWidth) {
-      camera.timer = window.setTimeout(readFrame, 150);
-      return;
-    }
-    camera.busy = true;
-    decodeFrame().then(function (text) {
-      if (text) { onDecoded(text); }
-    }).catch(function () { /* a frame that cannot be read is skipped */ }).then(function () {
-      camera.busy = false;
-      if (camera.stream) { camera.timer = window.setTimeout(readFrame, 60); }
-    });
-  }
-
-  function startCamera() {
-    if (camera.stream || !camera.on || el.scanner.hidden) { return; }
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      el.cameraStatus.textContent = texts.camera_unavailable;
-      return;
-    }
-    el.cameraStatus.textContent = texts.camera_starting;
-    camera.worker = camera.worker || startWorker();
-    navigator.mediaDevices.getUserMedia({
-      audio: false, video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }
-    }).then(function (stream) {
-      if (!camera.on) {
-        stream.getTracks().forEach(function (track) { track.stop(); });
-        return;
-      }
-      camera.stream = stream;
-      el.video.srcObject = stream;
-      el.video.hidden = false;
-      return el.video.play().then(function () {
-        el.cameraStatus.textContent = texts.camera_running;
-        readFrame();
-      });
-    }).catch(function () {
-      stopCamera();
-      el.cameraStatus.textContent = texts.camera_unavailable;
-    });
-  }
-
-  function stopCamera() {
-    window.clearTimeout(camera.timer);
-    if (camera.stream) { camera.stream.getTracks().forEach(function (track) { track.stop(); }); }
-    camera.stream = null;
-    el.video.srcObject = null;
-    el.video.hidden = true;
-    el.cameraStatus.textContent = "";
-  }
+  // ---- camera (checkin-camera.js): a badge read by the camera is scanned like a typed one ----
+  var camera = window.DoorCamera({
+    video: el.video, status: el.cameraStatus, texts: texts, decoderUrl: config.decoderUrl,
+    decoderScript: config.decoderScript, decoderWasm: config.decoderWasm, onCode: sendScan
+  });
+  camera.on = load("camera") !== "off";
+  function startCamera() { if (!el.scanner.hidden) { camera.start(); } }
+  function stopCamera() { camera.stop(); }
 
   bindToggle(el.cameraToggle, camera, "camera", function () {
     if (camera.on) { startCamera(); } else { stopCamera(); }
