@@ -9,14 +9,23 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.i18n import fmt_date, localized
+from ..core.params import parse_id
 from ..core.text import CleanText, multiline_filter, text_field
 from ..registration.forms import ARABIC_LETTER, country_select_choices
 from .models import LANGUAGE_TITLES, LANGUAGES
 from .writing import MAX_CO_SPEAKERS
 
 
+NOT_A_CHOICE = -1  # what a tampered id becomes: no row has it, so each field's check refuses it with its message
+
+
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    # parse_id: ASCII digits within the id range only, so a tampered "²" or a 20-digit id never reaches the database.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if value in (None, "", "None"):
+        return None
+    return parse_id(str(value)) or NOT_A_CHOICE
 
 
 def text_area(label, required: bool = False, max_length: int = 20000, description=None, rows: int = 6):
