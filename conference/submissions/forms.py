@@ -205,7 +205,10 @@ class AutoAssignForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Accept or reject the chosen proposals, after a confirmation page."""
 
-    action = SelectField(_l("Decision"), choices=[SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject"))])
+    action = SelectField(_l("Decision"), choices=[
+        SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject")),
+        SelectChoice("revoke_acceptance", _l("Withdraw the acceptance")),
+        SelectChoice("reverse_rejection", _l("Accept after all"))])
     ids = HiddenField()
     confirmed = HiddenField()
     note = text_field(_l("Note for the log (optional)"), max_length=500)

@@ -19,7 +19,7 @@ from .review import (SORTS, TABLE_STATUSES, TableFilters, assign_automatically, 
                      eligible_reviewers, proposal_table, reviewer_progress, reviewer_queue, reviews_of, score_proposal,
                      unassign_reviewer)
 from .profiles import profile_of
-from .services import (DECISIONS, SubmissionError, call_of, decide_proposals, decision_preview, get_proposal,
+from .services import (DECISIONS, ORGANIZER_ACTIONS, TRANSITIONS, SubmissionError, call_of, decide_proposals, decision_preview, get_proposal,
                        get_proposal_type, proposal_types, proposals_by_ids, save_proposal_type, set_duration,
                        update_call)
 
@@ -53,9 +53,11 @@ def proposals(conference: Conference):
     filters = _filters()
     call = call_of(conference)
     rows = proposal_table(conference, filters)
+    decision = DecisionForm()
+    decision.action.choices = [c for c in decision.action.choices if c.value in DECISIONS]  # reversals: one by one
     return render_template("submissions/manage/proposals.html", conference=conference, rows=rows, filters=filters,
                            statuses=TABLE_STATUSES, types=proposal_types(conference), call=call,
-                           progress=reviewer_progress(conference), decision=DecisionForm(),
+                           progress=reviewer_progress(conference), decision=decision,
                            auto=AutoAssignForm(per_proposal=call.reviewers_per_proposal))
 
 
@@ -162,7 +164,7 @@ def _ids(raw: str) -> list[int]:
 def decide(conference: Conference):
     """Accept or reject: first a page lists what will change; a second POST applies it."""
     form = DecisionForm()
-    if not form.validate_on_submit() or form.action.data not in DECISIONS:
+    if not form.validate_on_submit() or form.action.data not in ORGANIZER_ACTIONS:
         flash(_("Please choose a decision."), "error")
         return redirect(url_for("submissions.proposals", slug=conference.slug))
     ids = _ids(",".join(request.form.getlist("ids")))  # ticked boxes, or the confirmation page's one list
@@ -174,7 +176,9 @@ def decide(conference: Conference):
         changing, skipped = decision_preview(chosen, form.action.data)
         form.ids.data = ",".join(str(p.id) for p in chosen)
         return render_template("submissions/manage/decide.html", conference=conference, form=form,
-                               changing=changing, skipped=skipped)
+                               changing=changing, skipped=skipped, to_status=TRANSITIONS[form.action.data].to,
+                               label=dict((c.value, c.label) for c in form.action.choices)[form.action.data],
+                               reversal=form.action.data not in DECISIONS)
     done, skipped = decide_proposals(chosen, form.action.data, current_user, form.note.data)
     db.session.commit()
     flash(_("%(done)s proposals decided, %(skipped)s skipped. The letters wait in the outbox as drafts: read "

@@ -14,7 +14,7 @@ from ..accounts.models import Membership, Role, User
 from ..db_locks import lock_conference
 from ..events.models import Conference
 from ..extensions import db
-from ..mail.models import MailState
+from ..mail.models import MailState, OutboxMessage
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
 from .errors import SubmissionError  # noqa: F401 (raised here, imported from here by the views)
@@ -165,8 +165,17 @@ TRANSITIONS = {
     "reject": Transition(frozenset({S.SUBMITTED}), S.REJECTED, "organizer", "proposal_rejected", draft_mail=True),
     "confirm": Transition(frozenset({S.ACCEPTED}), S.CONFIRMED, "speaker", "proposal_confirmed"),
     "decline": Transition(frozenset({S.ACCEPTED}), S.WITHDRAWN, "speaker", "proposal_declined"),
+    # A committee changes its mind before the speakers confirm (a slot lost, a conflict found, a decline freeing
+    # room): the earlier letter's unreleased draft is discarded and the new letter waits as a draft in its place.
+    "revoke_acceptance": Transition(frozenset({S.ACCEPTED}), S.REJECTED, "organizer", "proposal_rejected",
+                                    draft_mail=True),
+    "reverse_rejection": Transition(frozenset({S.REJECTED}), S.ACCEPTED, "organizer", "proposal_accepted",
+                                    draft_mail=True),
 }
 DECISIONS = ("accept", "reject")
+REVERSALS = ("revoke_acceptance", "reverse_rejection")
+ORGANIZER_ACTIONS = DECISIONS + REVERSALS  # what the organizers' decision form may ask for
+DECISION_LETTERS = ("proposal_accepted", "proposal_rejected")
 
 
 def allowed_actions(proposal: Proposal) -> list[str]:
@@ -209,8 +218,11 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
     if action == "submit":
         _check_complete(proposal, call_of(conference))
         proposal.submitted_at = now
-    if action in DECISIONS:
+    replaces = False
+    if action in ORGANIZER_ACTIONS:
         proposal.decided_at = now
+    if action in REVERSALS:
+        replaces = discard_decision_letters(proposal, conference)
     old = proposal.status
     proposal.status = transition.to
     proposal.log.append(ProposalLogEntry(actor_id=actor.id, at=now, from_status=old.value,
@@ -219,7 +231,7 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
     if action == "confirm":
         register_speakers(proposal, conference, actor)
     if transition.mail and not (action == "withdraw" and old == S.DRAFT):  # a withdrawn draft concerns nobody
-        notify_speakers(proposal, conference, transition.mail, draft=transition.draft_mail)
+        notify_speakers(proposal, conference, transition.mail, draft=transition.draft_mail, replaces=replaces)
     if action == "decline":
         notify_organizers(proposal, conference, "proposal_declined_organizer")
 
@@ -237,16 +249,42 @@ def speaker_locale(speaker: ProposalSpeaker) -> str:
     return speaker.user.locale if speaker.user is not None else speaker.locale
 
 
-def notify_speakers(proposal: Proposal, conference: Conference, template: str, draft: bool = False) -> list:
-    """Queue `templates/mail/<template>` to every speaker, each in their language; drafts wait for release."""
+def _proposal_url(conference: Conference, proposal: Proposal) -> str:
+    return absolute_url("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id)
+
+
+def discard_decision_letters(proposal: Proposal, conference: Conference) -> bool:
+    """Delete the proposal's decision letters still waiting as drafts; True when one had been released already."""
+    # The outbox does not know proposals: a letter is this proposal's when its text carries the proposal's own
+    # page as a whole line (so proposal 12's link is not mistaken for proposal 123's).
+    line = _proposal_url(conference, proposal) + "\n"
+    letters = [m for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.conference_id == conference.id, OutboxMessage.template.in_(DECISION_LETTERS),
+        OutboxMessage.recipient.in_([s.email for s in proposal.speakers]))) if line in m.body_text]
+    released = False
+    for letter in letters:
+        if letter.state == MailState.DRAFT:
+            db.session.delete(letter)
+        else:
+            released = True
+    db.session.flush()
+    return released
+
+
+def notify_speakers(proposal: Proposal, conference: Conference, template: str, draft: bool = False,
+                    replaces: bool = False) -> list:
+    """Queue `templates/mail/<template>` to every speaker, each in their language; drafts wait for release.
+
+    replaces: an earlier letter about this proposal went out, and this one corrects it.
+    """
     messages = []
     for speaker in proposal.speakers:
         if speaker.role == CO_SPEAKER and speaker.user_id is None:
             continue  # not on board yet: their invitation is their only mail
         message = queue_mail(
             speaker.email, template, speaker_locale(speaker), conference=conference, proposal=proposal,
-            speaker=speaker, name=speaker_name(conference, speaker),
-            proposal_url=absolute_url("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id),
+            speaker=speaker, name=speaker_name(conference, speaker), replaces=replaces,
+            proposal_url=_proposal_url(conference, proposal),
             me_url=absolute_url("registration.me", slug=conference.slug),
         )
         if draft:
@@ -293,6 +331,16 @@ def reject_proposal(proposal: Proposal, actor: User, note: str = "") -> None:
     change_status(proposal, "reject", actor, note)
 
 
+def revoke_acceptance(proposal: Proposal, actor: User, note: str = "") -> None:
+    """accepted → rejected before any speaker confirmed, by an organizer; the letter draft is replaced."""
+    change_status(proposal, "revoke_acceptance", actor, note)
+
+
+def reverse_rejection(proposal: Proposal, actor: User, note: str = "") -> None:
+    """rejected → accepted, by an organizer; the letter draft is replaced."""
+    change_status(proposal, "reverse_rejection", actor, note)
+
+
 def confirm_proposal(proposal: Proposal, actor: User) -> None:
     """accepted → confirmed, by a speaker: every speaker becomes an approved delegate with category speaker."""
     change_status(proposal, "confirm", actor)
@@ -305,15 +353,18 @@ def decline_proposal(proposal: Proposal, actor: User) -> None:
 
 def decision_preview(proposals: list[Proposal], action: str) -> tuple[list[Proposal], list[Proposal]]:
     """Which proposals a decision would change and which it would skip (their state does not allow it)."""
-    if action not in DECISIONS:
+    if action not in ORGANIZER_ACTIONS:
         raise SubmissionError(_l("Unknown action."))
     allowed = TRANSITIONS[action].allowed_from
     return [p for p in proposals if p.status in allowed], [p for p in proposals if p.status not in allowed]
 
 
 def decide_proposals(proposals: list[Proposal], action: str, actor: User, note: str = "") -> tuple[int, int]:
-    """Accept or reject many proposals; those whose state does not allow it are skipped. Returns (done, skipped)."""
-    if action not in DECISIONS:
+    """Decide (or reverse a decision on) many proposals; those whose state does not allow it are skipped.
+
+    Returns (done, skipped).
+    """
+    if action not in ORGANIZER_ACTIONS:
         raise SubmissionError(_l("Unknown action."))
     done = 0
     for proposal in proposals:

@@ -37,3 +37,101 @@ def test_an_oversized_reviewer_id_is_refused_without_error(client, cfp, organize
     response = post_form(client, f"/doha/manage/proposals/{proposal.id}/assign", {"reviewer_id": HUGE})
     assert response.status_code == 302
     assert db.session.scalar(select(ReviewAssignment)) is None
+
+
+# ---- a decision reversed before the speakers confirm -----------------------------------------------------------
+
+def _letters(proposal=None):
+    from conference.mail.models import OutboxMessage
+
+    query = select(OutboxMessage).where(OutboxMessage.template.in_(("proposal_accepted", "proposal_rejected")))
+    return db.session.scalars(query.order_by(OutboxMessage.id)).all()
+
+
+def test_revoking_an_acceptance_replaces_the_unreleased_acceptance_letter(cfp, organizer, speaker, make_proposal):
+    from conference.submissions.services import accept_proposal, revoke_acceptance
+
+    proposal = make_proposal(speaker)
+    accept_proposal(proposal, organizer)
+    revoke_acceptance(proposal, organizer, "Slot lost")
+    db.session.commit()
+    assert proposal.status.value == "rejected"
+    assert [(m.template, m.state.value) for m in _letters()] == [("proposal_rejected", "draft")]
+
+
+def test_the_other_proposals_letters_stay_when_one_decision_is_reversed(cfp, organizer, speaker, make_proposal):
+    from conference.submissions.services import accept_proposal, revoke_acceptance
+
+    first, second = make_proposal(speaker), make_proposal(speaker)
+    accept_proposal(first, organizer)
+    accept_proposal(second, organizer)
+    revoke_acceptance(first, organizer)
+    db.session.commit()
+    assert sorted(m.template for m in _letters()) == ["proposal_accepted", "proposal_rejected"]
+
+
+def test_a_released_letter_is_followed_by_one_saying_it_replaces_it(cfp, organizer, speaker, make_proposal):
+    from conference.mail.services import release
+    from conference.submissions.services import reject_proposal, reverse_rejection
+
+    proposal = make_proposal(speaker)
+    reject_proposal(proposal, organizer)
+    release(_letters()[0])
+    reverse_rejection(proposal, organizer)
+    db.session.commit()
+    rejected, accepted = _letters()
+    assert rejected.state.value != "draft" and accepted.state.value == "draft"
+    assert "replaces our earlier message" in accepted.body_text
+
+
+def test_a_reversal_is_logged_with_its_note(cfp, organizer, speaker, make_proposal):
+    from conference.submissions.services import accept_proposal, revoke_acceptance
+
+    proposal = make_proposal(speaker)
+    accept_proposal(proposal, organizer)
+    revoke_acceptance(proposal, organizer, "Slot lost")
+    db.session.commit()
+    entry = proposal.log[-1]
+    assert (entry.from_status, entry.to_status, entry.note, entry.actor_id) == (
+        "accepted", "rejected", "Slot lost", organizer.id)
+
+
+def test_the_organizer_reverses_a_decision_through_the_confirmation_page(client, cfp, organizer, speaker,
+                                                                          make_proposal):
+    from conference.submissions.services import accept_proposal
+
+    proposal = make_proposal(speaker)
+    accept_proposal(proposal, organizer)
+    db.session.commit()
+    login(client, organizer)
+    page = client.get(f"/doha/manage/proposals/{proposal.id}").get_data(as_text=True)
+    assert 'value="revoke_acceptance"' in page
+    preview = post_form(client, "/doha/manage/proposals/decide", {"action": "revoke_acceptance", "ids": str(proposal.id)})
+    assert "Withdraw the acceptance" in preview.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status.value == "accepted"  # the preview changes nothing
+    post_form(client, "/doha/manage/proposals/decide",
+              {"action": "revoke_acceptance", "ids": str(proposal.id), "confirmed": "1"})
+    db.session.refresh(proposal)
+    assert proposal.status.value == "rejected"
+
+
+def test_the_bulk_decision_menu_offers_no_reversal(client, cfp, organizer, speaker, make_proposal):
+    make_proposal(speaker)
+    login(client, organizer)
+    html = client.get("/doha/manage/proposals").get_data(as_text=True)
+    assert 'value="accept"' in html and 'value="revoke_acceptance"' not in html
+
+
+def test_a_confirmed_proposal_cannot_be_revoked_over_http(client, cfp, organizer, speaker, make_proposal):
+    from conference.submissions.services import accept_proposal, confirm_proposal
+
+    proposal = make_proposal(speaker)
+    accept_proposal(proposal, organizer)
+    confirm_proposal(proposal, speaker)
+    db.session.commit()
+    login(client, organizer)
+    post_form(client, "/doha/manage/proposals/decide",
+              {"action": "revoke_acceptance", "ids": str(proposal.id), "confirmed": "1"})
+    db.session.refresh(proposal)
+    assert proposal.status.value == "confirmed"
