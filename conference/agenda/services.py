@@ -254,8 +254,13 @@ def _clashes(sessions: list[AgendaSession], gap: timedelta = timedelta(0)):
             yield first, second
 
 
+def isolate(value: object) -> str:
+    """A name or title set inside a sentence as a bidi isolate (FSI … PDI), so neither script scrambles the other."""
+    return f"\u2068{value}\u2069"
+
+
 def _title(session: AgendaSession) -> str:
-    return localized(session, "title")
+    return isolate(localized(session, "title"))
 
 
 def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> list[AgendaWarning]:
@@ -274,21 +279,21 @@ def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> li
         if room is not None and room.capacity is not None and (session.expected_audience or 0) > room.capacity:
             warnings.append(AgendaWarning("capacity", (session.id,), str(_l(
                 "“%(session)s” expects %(audience)s people; %(room)s holds %(capacity)s.", session=_title(session),
-                audience=session.expected_audience, room=localized(room, "name"), capacity=room.capacity))))
+                audience=session.expected_audience, room=isolate(localized(room, "name")), capacity=room.capacity))))
     for room_sessions in by_room.values():
         for first, second in _clashes(room_sessions):
             warnings.append(AgendaWarning("room", (first.id, second.id), str(_l(
-                "%(room)s holds “%(first)s” and “%(second)s” at the same time.", room=localized(first.room, "name"),
+                "%(room)s holds “%(first)s” and “%(second)s” at the same time.", room=isolate(localized(first.room, "name")),
                 first=_title(first), second=_title(second)))))
     gap = timedelta(minutes=conference.changeover_minutes or 0)
     for delegate_id, person_sessions in by_person.items():
         for first, second in _clashes(person_sessions, gap):
             if second.starts_at < first.ends_at:
                 message = _l("%(name)s is in “%(first)s” and “%(second)s” at the same time.",
-                             name=names[delegate_id], first=_title(first), second=_title(second))
+                             name=isolate(names[delegate_id]), first=_title(first), second=_title(second))
             else:
                 message = _l("%(name)s has less than %(n)s minutes between “%(first)s” and “%(second)s”.",
-                             name=names[delegate_id], n=conference.changeover_minutes, first=_title(first),
+                             name=isolate(names[delegate_id]), n=conference.changeover_minutes, first=_title(first),
                              second=_title(second))
             warnings.append(AgendaWarning("person", (first.id, second.id), str(message)))
     warnings.extend(_availability_warnings(conference, placed))
@@ -313,7 +318,7 @@ def _availability_warnings(conference: Conference, placed: list[AgendaSession]) 
             spans = windows.get(person.delegate.user_id)
             if spans and not any(start <= session.starts_at and session.ends_at <= end for start, end in spans):
                 warnings.append(AgendaWarning("availability", (session.id,), str(_l(
-                    "%(name)s speaks in “%(session)s” outside the times they gave.", name=person.delegate.name,
+                    "%(name)s speaks in “%(session)s” outside the times they gave.", name=isolate(person.delegate.name),
                     session=_title(session)))))
     return warnings
 

@@ -146,3 +146,22 @@ def test_placing_past_midnight_is_refused(venue):
     session = create_session(conference, SessionData(title_en="Late", duration_minutes=90))
     with pytest.raises(AgendaError):
         place_session(conference, session, venue["rooms"][0].id, conference.days[0], time(23, 30))
+
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def test_warnings_isolate_names_and_titles_from_the_sentence(venue, add_session, speakers):
+    hamad = speakers[0].id
+    add_session("Coordinating policies", room=0, start="09:00", end="10:00", speaker_ids=[hamad])
+    add_session("Oman's hotline", room=1, start="09:30", end="10:30", speaker_ids=[hamad])
+    [warning] = agenda_warnings(venue["conference"], working_sessions(venue["conference"]))
+    assert warning.message == (f"{FSI}حمد بن سيف الحوسني{PDI} is in “{FSI}Coordinating policies{PDI}” and "
+                               f"“{FSI}Oman's hotline{PDI}” at the same time.")
+
+
+def test_room_warnings_isolate_the_room_name(venue, add_session):
+    add_session("A", room=0)
+    add_session("B", room=0, start="09:30", end="10:30")
+    [warning] = agenda_warnings(venue["conference"], working_sessions(venue["conference"]))
+    assert warning.message.startswith(f"{FSI}Main Hall{PDI} holds “{FSI}A{PDI}”")
