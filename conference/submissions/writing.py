@@ -16,6 +16,7 @@ from ..events.models import Conference, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
+from .bidi import isolate
 from .errors import SubmissionError
 from .models import CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker
 from .profiles import profile_of
@@ -31,11 +32,11 @@ def _clean_co_speakers(emails: list[str], submitter: User) -> list[str]:
         if not email:
             continue
         if not EMAIL_PATTERN.match(email) or len(email) > 254:
-            raise SubmissionError(_l("“%(email)s” is not a valid e-mail address.", email=raw.strip()))
+            raise SubmissionError(_l("“%(email)s” is not a valid e-mail address.", email=isolate(raw.strip())))
         if email == submitter.email:
             raise SubmissionError(_l("You are the proposal's first speaker already: list only your co-speakers."))
         if email in cleaned:
-            raise SubmissionError(_l("“%(email)s” is listed twice.", email=email))
+            raise SubmissionError(_l("“%(email)s” is listed twice.", email=isolate(email)))
         cleaned.append(email)
     if len(cleaned) > MAX_CO_SPEAKERS:
         raise SubmissionError(_l("At most %(n)d co-speakers.", n=MAX_CO_SPEAKERS))

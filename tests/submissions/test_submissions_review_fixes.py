@@ -135,3 +135,55 @@ def test_a_confirmed_proposal_cannot_be_revoked_over_http(client, cfp, organizer
               {"action": "revoke_acceptance", "ids": str(proposal.id), "confirmed": "1"})
     db.session.refresh(proposal)
     assert proposal.status.value == "confirmed"
+
+
+# ---- bidi isolation of inserted names --------------------------------------------------------------------------
+
+def _arabic_speaker(make_user):
+    user = make_user("latin.name@example.org", name="Hamad Al-Housni")
+    user.locale = "ar"
+    db.session.commit()
+    return user
+
+
+def test_a_letters_text_isolates_the_speakers_name(cfp, organizer, make_user, make_proposal):
+    from conference.submissions.services import accept_proposal
+
+    accept_proposal(make_proposal(_arabic_speaker(make_user)), organizer)
+    db.session.commit()
+    assert "\u2068Hamad Al-Housni\u2069" in _letters()[0].body_text
+
+
+def test_a_letters_text_isolates_the_title_after_its_label(cfp, organizer, make_user, make_proposal):
+    from conference.submissions.services import accept_proposal
+
+    accept_proposal(make_proposal(_arabic_speaker(make_user), title="Helplines in Oman"), organizer)
+    db.session.commit()
+    assert "\u2068Helplines in Oman\u2069" in _letters()[0].body_text
+
+
+def test_a_letters_html_isolates_the_speakers_name(cfp, organizer, make_user, make_proposal):
+    from conference.submissions.services import accept_proposal
+
+    accept_proposal(make_proposal(_arabic_speaker(make_user)), organizer)
+    db.session.commit()
+    assert "<bdi>Hamad Al-Housni</bdi>" in _letters()[0].body_html
+
+
+def test_an_invitations_text_isolates_the_inviters_name(cfp, speaker, make_proposal):
+    from conference.mail.models import OutboxMessage
+
+    make_proposal(speaker, co_speakers=["amina@example.org"])
+    invitation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "proposal_invitation"))
+    assert "\u2068Hamad bin Saif Al-Housni\u2069" in invitation.body_text
+
+
+def test_an_invalid_co_speaker_address_is_isolated_in_the_message(cfp, speaker):
+    from conference.submissions.services import SubmissionError
+    from conference.submissions.writing import create_proposal
+
+    data = {"title": "T", "abstract": "A", "proposal_type_id": proposal_types(cfp)[0].id, "track_id": None,
+            "language": "en", "notes": "", "co_speakers": ["not-an-address"]}
+    with pytest.raises(SubmissionError) as error:
+        create_proposal(cfp, speaker, data)
+    assert "\u2068not-an-address\u2069" in str(error.value)
