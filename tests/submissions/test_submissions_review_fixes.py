@@ -187,3 +187,15 @@ def test_an_invalid_co_speaker_address_is_isolated_in_the_message(cfp, speaker):
     with pytest.raises(SubmissionError) as error:
         create_proposal(cfp, speaker, data)
     assert "\u2068not-an-address\u2069" in str(error.value)
+
+
+def test_the_organizers_table_separates_speakers_with_an_arabic_comma_in_arabic(client, cfp, organizer, speaker,
+                                                                                make_user, make_proposal):
+    from conference.submissions.writing import accept_invitation
+
+    proposal = make_proposal(speaker, co_speakers=["amina@example.org"])
+    accept_invitation(proposal.speakers[1], make_user("amina@example.org", name="Amina Al-Balushi"))
+    db.session.commit()
+    login(client, organizer)
+    html = client.get("/doha/manage/proposals?lang=ar").get_data(as_text=True)
+    assert "Hamad bin Saif Al-Housni</bdi>، <bdi>Amina Al-Balushi" in html
