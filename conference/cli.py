@@ -104,7 +104,7 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
     from badges import LAYOUTS
 
     from .badging.services import badge_query, count_badges, render_batch
-    from .manage.services import DelegateFilters
+    from .registration.queries import DelegateFilters
     from .registration.models import Category
 
     conference = get_conference(slug)

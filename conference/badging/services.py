@@ -18,7 +18,7 @@ from ..core.countries import country_name
 from ..events.models import Conference
 from ..db_locks import lock_conference
 from ..extensions import db
-from ..manage.services import DelegateFilters, delegate_query
+from ..registration.queries import DelegateFilters, delegate_query
 from ..registration.models import CATEGORY_TITLES, Category, Delegate, DelegateStatus
 from ..registration.services import new_badge_token, record_event
 from ..types import utcnow

@@ -15,7 +15,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..events.models import Conference
 from ..extensions import db
-from ..manage.services import DelegateFilters, countries_present
+from ..registration.queries import DelegateFilters, countries_present
 from ..registration.models import Category, DelegateStatus
 from ..registration.services import delegation_choices, get_delegate, registration_of
 from . import bp

@@ -18,7 +18,7 @@ from ..core.spreadsheet import csv_response
 from ..events.models import Conference
 from ..events.services import get_conference_or_404
 from ..extensions import db
-from ..manage.charts import column_chart
+from ..core.charts import column_chart
 from ..types import utcnow
 from . import attendance as stats
 from . import bp

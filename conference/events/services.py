@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from blinker import Namespace
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -21,8 +23,18 @@ RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healt
 LOCAL_TIME_FIELDS = ("registration_opens_at", "registration_closes_at", "cfp_opens_at", "cfp_closes_at")
 
 
+signals = Namespace()
+# Sent with the conference as sender after it is created or changed: registration fills places that a larger
+# capacity freed (registration builds on events, so events announces rather than calls).
+conference_saved = signals.signal("conference-saved")
+
+
 class ConferenceError(ValueError):
-    """A conference change that cannot be made, with a message for the user."""
+    """A conference change that cannot be made, with a message for the user (the field it is about)."""
+
+    def __init__(self, message, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def get_conference(slug: str) -> Conference | None:
@@ -64,10 +76,10 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
     """Create a conference (when `conference` is None) or update it from form data."""
     slug = data["slug"]
     if slug in RESERVED_SLUGS:
-        raise ConferenceError("slug_reserved")
+        raise ConferenceError(_l("This address is reserved by the site. Please choose another."), "slug")
     other = get_conference(slug)
     if other is not None and other is not conference:
-        raise ConferenceError("slug_taken")
+        raise ConferenceError(_l("Another conference already uses this address."), "slug")
     conference = conference or Conference()
     for field in CONFERENCE_FIELDS:
         setattr(conference, field, data[field])
@@ -77,9 +89,7 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         conference.changeover_minutes = data["changeover_minutes"] or 0
     db.session.add(conference)
     db.session.flush()
-    from ..registration.services import fill_free_places  # registration builds on events, not the reverse
-
-    fill_free_places(conference)  # a larger capacity lets the waiting list in
+    conference_saved.send(conference)  # e.g. a larger capacity lets the waiting list in
     return conference
 
 

@@ -56,10 +56,7 @@ def _save(form: ConferenceForm, conference: Conference | None):
         saved = save_conference(conference, form.data)
     except ConferenceError as error:
         db.session.rollback()
-        if str(error) == "slug_taken":
-            form.slug.errors.append(_("Another conference already uses this address."))
-        elif str(error) == "slug_reserved":
-            form.slug.errors.append(_("This address is reserved by the site. Please choose another."))
+        form[error.field].errors.append(str(error))
         return None
     db.session.commit()
     flash(_("The conference has been saved."), "success")

@@ -18,10 +18,11 @@ from ..registration.services import (ACTIONS, RegistrationError, allowed_actions
                                      delegation_choices, get_delegate, issue_visa_letter, update_details,
                                      waitlist_position)
 from . import bp
-from .charts import bar_chart, column_chart
+from ..core.charts import bar_chart, column_chart
 from .exports import delegate_header, delegate_rows
 from .forms import BulkForm, NoteForm, OrganizerDetailsForm
-from .services import DelegateFilters, countries_present, dashboard as dashboard_numbers, delegate_query
+from ..registration.queries import DelegateFilters, countries_present, delegate_query
+from .services import dashboard as dashboard_numbers
 from .services import delegation_names
 
 PAGE_SIZE = 50

@@ -16,6 +16,7 @@ from ..accounts.verification import address_confirmed, confirmation_link
 from ..core.countries import is_country
 from ..db_locks import lock_conference
 from ..events.models import Conference
+from ..events.services import conference_saved
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, queue_mail
@@ -340,6 +341,11 @@ def admit_confirmed_registrations(user: User) -> list[Delegate]:
 @address_confirmed.connect
 def _on_address_confirmed(user: User, **_extra) -> None:
     admit_confirmed_registrations(user)
+
+
+@conference_saved.connect
+def _on_conference_saved(conference: Conference, **_extra) -> None:
+    fill_free_places(conference)  # a larger capacity lets the waiting list in
 
 
 ACTIONS = {"approve": approve_delegate, "reject": reject_delegate, "waitlist": waitlist_delegate,

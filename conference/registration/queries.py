@@ -1,0 +1,90 @@
+"""Named queries over registrations that several areas share: the organizer's filtered delegate list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..core.params import parse_id
+from ..events.models import Conference
+from ..extensions import db
+from .models import Category, Delegate, DelegateStatus
+
+SORTS = {
+    "created": Delegate.created_at,
+    "name": Delegate.name,
+    "country": Delegate.country,
+    "status": Delegate.status,
+    "code": Delegate.code,
+    "organization": Delegate.organization,
+}
+
+
+@dataclass(frozen=True)
+class DelegateFilters:
+    """What the organizer searches and filters by; empty values filter nothing."""
+
+    q: str = ""
+    country: str = ""
+    status: str = ""
+    category: str = ""
+    delegation: int | None = None
+    not_printed: bool = False
+    sort: str = "created"
+    descending: bool = True
+
+    @classmethod
+    def from_args(cls, args) -> DelegateFilters:
+        """Read filters from a query string, ignoring values that are not valid."""
+        delegation = args.get("delegation")
+        sort = args.get("sort", "created")
+        status = args.get("status", "")
+        category = args.get("category", "")
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            country=args.get("country", "").upper()[:2],
+            status=status if status in {s.value for s in DelegateStatus} else "",
+            category=category if category in {c.value for c in Category} else "",
+            delegation=parse_id(delegation),
+            not_printed=args.get("not_printed") in {"1", "y", "on"},
+            sort=sort if sort in SORTS else "created",
+            descending=args.get("dir", "desc" if sort == "created" else "asc") == "desc",
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string values (for links that keep them)."""
+        args = {"q": self.q, "country": self.country, "status": self.status, "category": self.category,
+                "delegation": str(self.delegation or ""), "not_printed": "1" if self.not_printed else "",
+                "sort": self.sort, "dir": "desc" if self.descending else "asc"}
+        return {key: value for key, value in args.items() if value}
+
+
+def delegate_query(conference: Conference, filters: DelegateFilters, load_delegation: bool = True) -> Select:
+    """Delegates of the conference matching the filters, sorted (with their delegation, for pages)."""
+    query = select(Delegate).where(Delegate.conference_id == conference.id)
+    if load_delegation:
+        query = query.options(selectinload(Delegate.delegation), selectinload(Delegate.user))  # "address not confirmed"
+    if filters.q:
+        columns = (Delegate.name, Delegate.name_latin, Delegate.name_ar, Delegate.email, Delegate.organization,
+                   Delegate.code)
+        query = query.where(or_(*(column.icontains(filters.q, autoescape=True) for column in columns)))
+    if filters.country:
+        query = query.where(Delegate.country == filters.country)
+    if filters.status:
+        query = query.where(Delegate.status == DelegateStatus(filters.status))
+    if filters.category:
+        query = query.where(Delegate.category == Category(filters.category))
+    if filters.delegation:
+        query = query.where(Delegate.delegation_id == filters.delegation)
+    if filters.not_printed:
+        query = query.where(Delegate.badge_printed_at.is_(None))
+    order = SORTS[filters.sort]
+    return query.order_by(order.desc() if filters.descending else order.asc(), Delegate.id)
+
+
+def countries_present(conference: Conference) -> list[str]:
+    """ISO codes of the countries that have registrations, for the filter list."""
+    return db.session.scalars(
+        select(Delegate.country).where(Delegate.conference_id == conference.id).distinct()
+    ).all()
