@@ -21,7 +21,7 @@ from .exports import agenda_ics, person_name, pick, schedule_json, schedule_xml
 from .grid import day_grid
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
-from .services import AgendaError
+from .services import AgendaError, isolate
 from .versions import Published, changelog, published
 
 
@@ -52,7 +52,7 @@ def agenda_helpers() -> dict:
             "session_languages": {k: str(v) for k, v in LANGUAGE_TITLES.items()},
             "interpretation_titles": {k: str(v) for k, v in INTERPRETATION_TITLES.items()},
             "pick": lambda item, field: pick(item, field, language) if item else "",
-            "person_name": lambda person: person_name(person, language), "clock": clock}
+            "person_name": lambda person: person_name(person, language), "clock": clock, "isolate": isolate}
 
 
 _CARDS: dict[tuple, dict[int, tuple[Markup, Markup]]] = {}  # per worker: a version's cards never change

@@ -1,0 +1,76 @@
+"""Times, names and titles inside the other script's text are bidi isolates, so Arabic pages and e-mails read in order."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conference.agenda.versions import publish_agenda
+from conference.extensions import db
+from tests.conftest import login
+
+RANGE = re.compile(r'<span class="session-time"[^>]*>(.*?)</span>', re.S)
+
+
+@pytest.fixture
+def published(venue, add_session, speakers):
+    opening = add_session("Opening ceremony", start="09:00", end="10:00", speaker_ids=[speakers[0].id],
+                          title_ar="حفل الافتتاح", kind="ceremony")
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    return opening
+
+
+@pytest.mark.parametrize("path", ["/doha/agenda?lang=ar", "/doha/agenda/{id}?lang=ar"], ids=["agenda", "session"])
+def test_each_time_of_a_range_is_isolated(client, published, path):
+    html = client.get(path.format(id=published.id)).get_data(as_text=True)
+    ranges = RANGE.findall(html)
+    assert ranges
+    for text in ranges:
+        assert re.fullmatch(r"\s*<bdi><time[^>]*>[^<]+</time></bdi>–<bdi><time[^>]*>[^<]+</time></bdi>\s*", text), text
+
+
+def test_the_editor_grid_isolates_each_time(client, people, published):
+    login(client, people["organizer"])
+    html = client.get("/doha/manage/agenda?lang=ar").get_data(as_text=True)
+    [meta] = re.findall(r'<span class="grid-meta[^"]*"[^>]*>(.*?)</span>', html, re.S)
+    assert re.fullmatch(r"<bdi>[^<]+</bdi>–<bdi>[^<]+</bdi>", meta.strip()), meta
+
+
+def test_the_grid_time_labels_are_isolated(client, published):
+    html = client.get("/doha/agenda?lang=ar").get_data(as_text=True)
+    labels = re.findall(r'<div class="grid-time[^"]*">(.*?)</div>', html, re.S)
+    assert labels and all(label.startswith("<bdi>") for label in labels)
+
+
+def _arabic_mail_about_a_move(venue, add_session, speakers):
+    from sqlalchemy import select
+
+    from conference.agenda.services import SessionData, update_session
+    from conference.mail.models import OutboxMessage
+
+    conference = venue["conference"]
+    speakers[0].locale = "ar"
+    session = add_session("Panel on helplines", start="10:00", end="11:00", speaker_ids=[speakers[0].id])
+    publish_agenda(conference, None)
+    db.session.commit()
+    update_session(conference, session, SessionData(title_en="Panel on helplines", day=conference.days[0],
+                                                    start=session.starts_at.astimezone(conference.tz).time().replace(hour=15),
+                                                    end=session.ends_at.astimezone(conference.tz).time().replace(hour=16),
+                                                    room_id=venue["rooms"][0].id, speaker_ids=[speakers[0].id]))
+    publish_agenda(conference, None)
+    db.session.commit()
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "agenda_changed"))
+
+
+def test_the_arabic_text_mail_isolates_titles_rooms_and_times(venue, add_session, speakers):
+    mail = _arabic_mail_about_a_move(venue, add_session, speakers)
+    text = mail.body_text
+    assert "\u2068Panel on helplines\u2069" in text
+    assert re.search("\u2068[^\u2069]*3:00[^\u2069]*\u2069–\u2068[^\u2069]*4:00[^\u2069]*\u2069", text), text
+
+
+def test_the_arabic_html_mail_isolates_titles_and_times(venue, add_session, speakers):
+    mail = _arabic_mail_about_a_move(venue, add_session, speakers)
+    html = mail.body_html
+    assert re.search(r"<bdi>[^<]*3:00[^<]*</bdi>–<bdi>[^<]*4:00[^<]*</bdi>", html), html
