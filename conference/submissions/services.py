@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,14 +25,27 @@ from .profiles import profile_of
 
 S = ProposalStatus
 DEFAULT_TYPES = (("Talk", "محاضرة", 20), ("Panel", "جلسة حوارية", 60), ("Workshop", "ورشة عمل", 90))
-# A word is a run of letters/digits; ideographs and kana count one each, since those scripts use no spaces.
-_IDEOGRAPH = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_IDEOGRAPH}]|[^\W{_IDEOGRAPH}]+(?:['’\-][^\W{_IDEOGRAPH}]+)*")
+# A word is a run of characters that are not spaces, punctuation or symbols: letters, digits AND combining marks,
+# so Arabic harakat/tanween and Indic vowel signs stay inside their word; ' ’ - join two runs. Ideographs and kana
+# count one each, since those scripts use no spaces. static/js/submissions.js counts the same way.
+_IDEOGRAPH = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_JOINERS = "'’-"
+_SHAPED_WORD = re.compile(r"i|a+(?:-a+)*")
+
+
+def _shape(character: str) -> str:
+    if character in _JOINERS:
+        return "-"
+    if _IDEOGRAPH.match(character):
+        return "i"
+    if character.isspace() or unicodedata.category(character)[0] in "PS":
+        return " "
+    return "a"
 
 
 def count_words(text: str) -> int:
-    """Words in `text`, in any script (Arabic, Latin, ...; each ideograph counts as one)."""
-    return len(_WORD.findall(text or ""))
+    """Words in `text`, in any script (Arabic with or without harakat, Latin, ...; each ideograph counts as one)."""
+    return len(_SHAPED_WORD.findall("".join(map(_shape, text or ""))))
 
 
 # ---- the call's settings -------------------------------------------------------------------------------------

@@ -199,3 +199,20 @@ def test_the_organizers_table_separates_speakers_with_an_arabic_comma_in_arabic(
     login(client, organizer)
     html = client.get("/doha/manage/proposals?lang=ar").get_data(as_text=True)
     assert "Hamad bin Saif Al-Housni</bdi>، <bdi>Amina Al-Balushi" in html
+
+
+# ---- word counting in any script, as the page's live counter counts -------------------------------------------
+
+@pytest.mark.parametrize("text,words", [
+    ("مُحَمَّدٌ رَسُولُ", 2),
+    ("١٢٣ طفلًا", 2),
+    ("حمايةُ الأطفالِ، والأسرِ.", 3),
+    ("हिन्दी भाषा", 2),
+    ("child-helpline isn't new", 3),
+    ("电话热线", 4),
+], ids=["arabic-with-harakat", "arabic-tanween-and-digits", "arabic-case-endings", "devanagari-vowel-signs",
+        "latin-joiners", "ideographs"])
+def test_words_are_counted_whole_whatever_their_marks(text, words):
+    from conference.submissions.services import count_words
+
+    assert count_words(text) == words
