@@ -132,7 +132,7 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
     if data.expected_audience is not None and not 0 <= data.expected_audience <= 100_000:
         raise AgendaError(_l("The expected audience must be a number between 0 and 100000."))
     room = _own(Room, conference, data.room_id, _l("This room does not belong to this conference."))
-    _own(Track, conference, data.track_id, _l("This track does not belong to this conference."))
+    track = _own(Track, conference, data.track_id, _l("This track does not belong to this conference."))
     chair = _people(conference, [data.chair_id])[0] if data.chair_id else None
     speakers = _people(conference, data.speaker_ids)
     moderators = _people(conference, [i for i in data.moderator_ids if i not in set(data.speaker_ids)])
@@ -155,7 +155,8 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
     session.description_en, session.description_ar = description_en, description_ar
     session.kind, session.language, session.interpretation = kind, data.language, data.interpretation
     session.expected_audience = data.expected_audience
-    session.room_id, session.track_id, session.chair_id = data.room_id, data.track_id, chair.id if chair else None
+    # The objects, not only the ids: a relationship loaded earlier in the request would otherwise stay stale.
+    session.room, session.track, session.chair = room, track, chair
     session.starts_at, session.ends_at, session.duration_minutes = starts_at, ends_at, duration
     wanted = [(d.id, SPEAKER) for d in speakers] + [(d.id, MODERATOR) for d in moderators]
     session.people = _merge_people(session, wanted)
@@ -194,13 +195,13 @@ def place_session(conference: Conference, session: AgendaSession, room_id: int, 
     """Put an unplaced (or placed) session into a room at a time, keeping its duration."""
     if session.conference_id != conference.id:
         raise AgendaError(_l("This session does not belong to this conference."))
-    _own(Room, conference, room_id, _l("This room does not belong to this conference."))
+    room = _own(Room, conference, room_id, _l("This room does not belong to this conference."))
     if day not in conference.days:
         raise AgendaError(_l("The session must be on one of the conference's days."))
     starts_at = local_moment(conference, day, start)
     ends_at = starts_at + timedelta(minutes=session.duration_minutes)
     check_times(conference, starts_at, ends_at)
-    session.room_id, session.starts_at, session.ends_at = room_id, starts_at, ends_at
+    session.room, session.starts_at, session.ends_at = room, starts_at, ends_at  # the object: see _apply
     db.session.flush()
 
 

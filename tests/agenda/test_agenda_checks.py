@@ -165,3 +165,19 @@ def test_room_warnings_isolate_the_room_name(venue, add_session):
     add_session("B", room=0, start="09:30", end="10:30")
     [warning] = agenda_warnings(venue["conference"], working_sessions(venue["conference"]))
     assert warning.message.startswith(f"{FSI}Main Hall{PDI} holds “{FSI}A{PDI}”")
+
+
+def test_placing_again_in_one_request_moves_the_loaded_room_too(venue, add_session):
+    conference = venue["conference"]
+    session = add_session("A", room=0)
+    assert session.room.name_en == "Main Hall"  # the relationship is loaded
+    place_session(conference, session, venue["rooms"][2].id, conference.days[0], time(11))
+    assert session.room.id == venue["rooms"][2].id
+
+
+def test_updating_in_one_request_changes_the_loaded_room_and_track(venue, add_session):
+    conference = venue["conference"]
+    session = add_session("A", room=0, track_id=venue["tracks"][0].id)
+    assert session.room.id == venue["rooms"][0].id and session.track.id == venue["tracks"][0].id
+    update_session(conference, session, _data(venue, room_id=venue["rooms"][1].id, track_id=venue["tracks"][1].id))
+    assert (session.room.id, session.track.id) == (venue["rooms"][1].id, venue["tracks"][1].id)
