@@ -9,7 +9,8 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from .models import AgendaSession, AgendaVersion
-from .services import SessionData, create_session, place_session, proposals_to_schedule, schedule_proposal
+from .services import (AgendaError, SessionData, agenda_warnings, create_session, place_session,
+                       proposals_to_schedule, schedule_proposal, unplace_session, working_sessions)
 from .versions import publish_agenda
 
 HAMAD = "hamad.alhousni@example.org"
@@ -46,7 +47,7 @@ SESSIONS = (
     (1, 1, "09:00", "10:00", "talk", "Training and supporting helpline counsellors", "تدريب مستشاري خطوط المساندة ودعمهم",
      "ar", "", 0, (26,), (), None),
     (1, 2, "09:00", "10:30", "workshop", "Workshop: setting up a national child helpline",
-     "ورشة عمل: إنشاء خط وطني لمساندة الطفل", "ar", "en", 0, (0, 27), (), None),
+     "ورشة عمل: إنشاء خط وطني لمساندة الطفل", "ar", "en", 0, (27,), (), None),
     (1, 0, "10:30", "11:00", "break", "Coffee break", "استراحة قهوة", "both", "", None, (), (), None),
     (1, 0, "11:00", "12:30", "panel", "Laws, systems and policies for child protection",
      "القوانين والنظم والسياسات في حماية الطفل", "ar", "en", 2, (28, 29, 30), (31,), None),
@@ -56,7 +57,7 @@ SESSIONS = (
      "ورشة عمل: الإسعافات النفسية الأولية للأطفال في الأزمات", "en", "", 1, (33,), (), None),
     (1, 0, "12:30", "13:30", "break", "Lunch", "الغداء", "both", "", None, (), (), None),
     (1, 0, "13:30", "14:30", "plenary", "Coordinating policies between helpline providers in the Gulf",
-     "تنسيق السياسات بين مقدمي خدمات خطوط المساندة في الخليج", "ar", "en", 2, (34, 0), (), 35),
+     "تنسيق السياسات بين مقدمي خدمات خطوط المساندة في الخليج", "ar", "en", 2, (34, 39), (), 35),
     (1, 1, "13:30", "14:30", "talk", "Aman Shield: an e-platform for child protection workers",
      "درع أمان: منصة إلكترونية للعاملين في حماية الطفل", "ar", "", 3, (36,), (), None),
     (1, 0, "14:30", "15:30", "ceremony", "Recommendations and closing ceremony", "التوصيات وحفل الختام", "ar", "en",
@@ -103,19 +104,42 @@ def seed_agenda(conference: Conference) -> None:
         by_title[title_en] = create_session(conference, data)
     _place_confirmed_proposals(conference)
     db.session.flush()
-    publish_agenda(conference, None, "First programme · البرنامج الأول", warnings_seen=True)
+    # No warnings_seen: a published demo version must be free of clashes (publishing refuses otherwise).
+    publish_agenda(conference, None, "First programme · البرنامج الأول")
     _second_version(conference, by_title)
-    publish_agenda(conference, None, "Room and time changes after confirmations · تعديلات في القاعات والأوقات بعد التأكيدات", warnings_seen=True)
+    publish_agenda(conference, None, "Room and time changes after confirmations · تعديلات في القاعات والأوقات بعد التأكيدات")
+    _draft_after_publication(conference, by_title)
+
+
+# Free slots of the smaller rooms, in order of preference, for the call's confirmed proposals.
+PROPOSAL_SLOTS = ((1, 2, "13:30"), (1, 3, "13:30"), (0, 2, "15:30"), (0, 3, "15:30"), (1, 2, "15:30"),
+                  (1, 3, "15:30"), (0, 3, "09:00"), (0, 3, "10:00"), (0, 1, "09:00"), (0, 1, "10:00"),
+                  (0, 3, "11:30"), (1, 3, "09:00"), (1, 1, "12:00"))
 
 
 def _place_confirmed_proposals(conference: Conference) -> None:
-    """Put the call for proposals' confirmed proposals into free afternoon slots of the workshop rooms."""
-    slots = [(1, 2, "13:30"), (1, 3, "13:30"), (0, 2, "15:30"), (0, 3, "15:30"), (1, 2, "15:30"), (1, 3, "15:30")]
-    for proposal, (day, room, start) in zip(proposals_to_schedule(conference), slots):
+    """Put each confirmed proposal into the first free slot that adds no warning (a published demo has no clash)."""
+    taken: set[tuple[int, int, str]] = set()
+    for proposal in proposals_to_schedule(conference):
         if (proposal.duration_minutes or 30) > 90:
             continue
-        schedule_proposal(conference, proposal.id, conference.rooms[room].id,
-                          conference.days[min(day, len(conference.days) - 1)], time.fromisoformat(start))
+        session = schedule_proposal(conference, proposal.id, None, None, None)
+        for slot in PROPOSAL_SLOTS:
+            day, room, start = slot
+            if slot in taken:
+                continue
+            try:
+                place_session(conference, session, conference.rooms[room].id,
+                              conference.days[min(day, len(conference.days) - 1)], time.fromisoformat(start))
+            except AgendaError:
+                continue
+            if not any(session.id in w.session_ids for w in agenda_warnings(conference, working_sessions(conference))):
+                taken.add(slot)
+                break
+            unplace_session(conference, session)
+        else:
+            if session.placed:
+                unplace_session(conference, session)
 
 
 def _second_version(conference: Conference, by_title: dict[str, AgendaSession]) -> None:
@@ -131,6 +155,19 @@ def _second_version(conference: Conference, by_title: dict[str, AgendaSession]) 
         kind="talk", day=last, start=time(9), end=time(10), room_id=conference.rooms[1].id,
         speaker_ids=[i for i in (_person(people, 38),) if i], language="both", interpretation="both",
         track_id=conference.tracks[0].id if conference.tracks else None))
+    db.session.flush()
+
+
+def _draft_after_publication(conference: Conference, by_title: dict[str, AgendaSession]) -> None:
+    """Unpublished edits that leave two warnings for the editor's panel: a full room and a double-booked chair."""
+    workshop = by_title["Workshop: answering a child in distress"]
+    capacity = workshop.room.capacity if workshop.room is not None else None
+    if capacity:
+        workshop.expected_audience = capacity + 20
+    closing, plenary = by_title["Recommendations and closing ceremony"], by_title[MOVED]
+    if closing.chair_id:
+        plenary.chair_id = closing.chair_id
+        plenary.starts_at, plenary.ends_at = closing.starts_at, closing.ends_at
     db.session.flush()
 
 

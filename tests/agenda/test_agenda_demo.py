@@ -1,12 +1,13 @@
 """The demo agenda: the two Doha days in four rooms, two published versions with a changelog, idempotent."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import func, select
 
 from conference.agenda.models import AgendaSession, AgendaVersion
-from conference.agenda.versions import changelog, published
+from conference.agenda.versions import annotate, changelog, published
 from conference.extensions import db
 
 
@@ -30,3 +31,46 @@ def test_the_demo_agenda(app):
     (latest, changes), _ = changelog(conference)
     assert latest.number == 2 and {c.kind for c in changes} >= {"added", "cancelled", "moved", "retitled"}
     assert any(s.proposal_id for s in sessions)  # confirmed proposals of the call were placed
+
+
+def _hard_conflicts(conference, content: dict) -> list[str]:
+    """Rooms or people in two sessions at once, and speakers outside their availability, in a version's content."""
+    from conference.submissions.models import SpeakerAvailability
+
+    windows: dict[int, list] = {}
+    for row in db.session.scalars(select(SpeakerAvailability).where(SpeakerAvailability.conference_id == conference.id)):
+        windows.setdefault(row.user_id, []).append((row.starts_at, row.ends_at))
+    found = []
+    sessions = content["sessions"]
+    for i, a in enumerate(sessions):
+        people_a = {p["id"] for p in a["speakers"] + a["moderators"]} | ({a["chair"]["id"]} if a["chair"] else set())
+        for b in sessions[i + 1:]:
+            if a["start"] < b["end"] and b["start"] < a["end"]:
+                people_b = {p["id"] for p in b["speakers"] + b["moderators"]} | (
+                    {b["chair"]["id"]} if b["chair"] else set())
+                if a["room_id"] == b["room_id"] or people_a & people_b:
+                    found.append(f"{a['title_en'] or a['title_ar']} / {b['title_en'] or b['title_ar']}")
+        for person in a["speakers"]:
+            spans = windows.get(person["user_id"])
+            if spans and not any(s <= a["start"] and a["end"] <= e for s, e in spans):
+                found.append(f"{person['name']} outside availability in {a['title_en'] or a['title_ar']}")
+    return found
+
+
+def test_the_published_demo_versions_are_free_of_conflicts(app):
+    from conference.seed import seed_demo
+
+    conference = seed_demo(date(2026, 12, 1))
+    history = changelog(conference)
+    assert len(history) == 2
+    for version, _ in history:
+        content = annotate(json.loads(version.content))
+        assert _hard_conflicts(conference, content) == [], version.number
+
+
+def test_the_demo_working_copy_leaves_one_or_two_warnings_after_the_last_publication(app):
+    from conference.agenda.services import agenda_warnings, working_sessions
+    from conference.seed import seed_demo
+
+    conference = seed_demo(date(2026, 12, 1))
+    assert 1 <= len(agenda_warnings(conference, working_sessions(conference))) <= 2
