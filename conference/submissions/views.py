@@ -17,7 +17,8 @@ from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalSt
 from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
 from .services import (SubmissionError, allowed_actions, awaiting_confirmation, call_of, change_status,
                        invitations_for, is_speaker, is_submitter, proposal_types, proposals_of)
-from .writing import accept_invitation, create_proposal, invitation_for_token, update_proposal
+from .writing import (DuplicateProposal, accept_invitation, create_proposal, invitation_for_token,
+                      update_proposal)
 
 
 @bp.app_context_processor
@@ -80,6 +81,10 @@ def new_proposal(conference: Conference):
             proposal = create_proposal(conference, current_user, form.data_for_service(), locale=lang())
             if request.form.get("submit_now"):
                 change_status(proposal, "submit", current_user)
+        except DuplicateProposal as duplicate:
+            db.session.rollback()
+            flash(str(duplicate), "info")
+            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=duplicate.proposal.id))
         except SubmissionError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -66,6 +66,22 @@ def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: 
     proposal.notes = data.get("notes") or ""
 
 
+class DuplicateProposal(SubmissionError):
+    """The author has this very proposal already (a double click, a form sent again): `proposal` is that one."""
+
+    def __init__(self, message: object, proposal: Proposal) -> None:
+        super().__init__(message)
+        self.proposal = proposal
+
+
+def _same_proposal(conference: Conference, author: User, data: dict) -> Proposal | None:
+    """The author's live proposal with the same title and abstract, if any."""
+    return db.session.scalar(select(Proposal).where(
+        Proposal.conference_id == conference.id, Proposal.submitted_by_id == author.id,
+        Proposal.title == (data.get("title") or ""), Proposal.abstract == (data.get("abstract") or ""),
+        Proposal.status.in_((S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.CONFIRMED))).order_by(Proposal.id).limit(1))
+
+
 def create_proposal(conference: Conference, author: User, data: dict, locale: str = "en",
                     now: datetime | None = None) -> Proposal:
     """A new draft by `author` (its first speaker); co-speakers listed by e-mail are invited at once."""
@@ -73,6 +89,10 @@ def create_proposal(conference: Conference, author: User, data: dict, locale: st
         raise SubmissionError(_l("The call for proposals is closed."))
     if not data.get("title"):
         raise SubmissionError(_l("Please give your proposal a title."))
+    lock_conference(conference.id)  # a second click waits for the first, then finds its proposal
+    existing = _same_proposal(conference, author, data)
+    if existing is not None:
+        raise DuplicateProposal(_l("You have sent this proposal already: here it is."), existing)
     call = call_of(conference)
     co_speakers = _clean_co_speakers(data.get("co_speakers", []), author)
     proposal = Proposal(conference_id=conference.id, submitted_by_id=author.id, status=S.DRAFT)

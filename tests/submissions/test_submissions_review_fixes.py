@@ -216,3 +216,23 @@ def test_words_are_counted_whole_whatever_their_marks(text, words):
     from conference.submissions.services import count_words
 
     assert count_words(text) == words
+
+
+# ---- a double submit --------------------------------------------------------------------------------------------
+
+def test_posting_the_same_new_proposal_twice_keeps_one(client, cfp, speaker):
+    login(client, speaker)
+    post_form(client, "/doha/cfp/new", _form(cfp, submit_now="1"))
+    second = post_form(client, "/doha/cfp/new", _form(cfp, submit_now="1"))
+    proposals = db.session.scalars(select(Proposal)).all()
+    assert len(proposals) == 1
+    assert second.headers["Location"].endswith(f"/doha/me/proposals/{proposals[0].id}")
+
+
+def test_the_same_title_and_abstract_by_the_same_author_is_refused_by_the_service(cfp, speaker, make_proposal):
+    from conference.submissions.writing import DuplicateProposal
+
+    first = make_proposal(speaker, title="Same", abstract="Same words.")
+    with pytest.raises(DuplicateProposal) as error:
+        make_proposal(speaker, title="Same", abstract="Same words.")
+    assert error.value.proposal.id == first.id
