@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
@@ -127,12 +128,39 @@ def agenda(conference: Conference):
     filters = _filters(version)
     shown = [s for s in version.sessions if _matches(s, filters)]
     todays = [s for s in shown if conference.local_date(s["start"]) == day]
-    grid = day_grid(conference, day, version.rooms, todays, lambda s: (s["start"], s["end"]), lambda s: s["room_id"])
     return render_template(
-        "agenda/agenda.html", conference=conference, agenda=version, day=day, grid=grid, sessions=todays,
+        "agenda/agenda.html", conference=conference, agenda=version, day=day, sessions=todays,
         filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
-        starred=starred_ids(conference, current_user), form=ConfirmForm(), cards=session_cards(conference, version),
+        day_body=_day_body(conference, version, day, filters, todays),
     )
+
+
+_DAYS: dict[tuple, list[str]] = {}  # per worker: a day of a version, in a language, with filters, never changes
+_STAR_MARK = re.compile(r"<!--star:(\d+)-->")
+
+
+def _day_body(conference: Conference, agenda: Published, day: date, filters: dict, todays: list[dict]) -> Markup:
+    """The day's grid and list, rendered once per version, language, day and filters; this reader's stars put in."""
+    key = (conference.slug, agenda.conference_id, agenda.number, agenda.published_at, lang(), conference.timezone,
+           day, filters["track"], filters["kind"], filters["language"])
+    parts = _DAYS.get(key)
+    if parts is None and todays:
+        if len(_DAYS) >= 64:
+            _DAYS.clear()
+        grid = day_grid(conference, day, agenda.rooms, todays, lambda s: (s["start"], s["end"]),
+                        lambda s: s["room_id"])
+        parts = _DAYS[key] = _STAR_MARK.split(render_template(
+            "agenda/_day.html", conference=conference, grid=grid, sessions=todays,
+            cards=session_cards(conference, agenda)))
+    if not parts:
+        return Markup("")
+    stars: dict[str, str] = {}
+    if current_user.is_authenticated:
+        marked = render_template("agenda/_stars.html", conference=conference, sessions=todays,
+                                 starred=starred_ids(conference, current_user), next_url=request.full_path)
+        stars = dict(re.findall(r"<!--star:(\d+)-->(.*?)<!--/star-->", marked, re.S))
+    # split() with a group alternates: text, session id, text, … (the ids were rendered by the template).
+    return Markup("".join(part if index % 2 == 0 else stars.get(part, "") for index, part in enumerate(parts)))
 
 
 @bp.get("/<slug>/agenda/<int:session_id>")
