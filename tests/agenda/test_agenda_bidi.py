@@ -74,3 +74,22 @@ def test_the_arabic_html_mail_isolates_titles_and_times(venue, add_session, spea
     mail = _arabic_mail_about_a_move(venue, add_session, speakers)
     html = mail.body_html
     assert re.search(r"<bdi>[^<]*3:00[^<]*</bdi>–<bdi>[^<]*4:00[^<]*</bdi>", html), html
+
+
+@pytest.fixture
+def clash(venue, add_session, speakers):
+    """Hamad bin Saif Al-Housni (an Arabic name) in two sessions at once: a warning whose first word is Arabic."""
+    first = add_session("Coordinating policies", start="09:00", end="10:00", speaker_ids=[speakers[0].id])
+    add_session("Closing ceremony", room=1, start="09:30", end="10:30", speaker_ids=[speakers[0].id])
+    return first
+
+
+@pytest.mark.parametrize("path", ["/doha/manage/agenda?lang=en", "/doha/manage/agenda/publish?lang=en",
+                                  "/doha/manage/agenda/{id}/edit?lang=en"], ids=["editor", "publish", "session"])
+def test_a_warning_takes_the_page_direction_not_its_first_name(client, people, clash, path):
+    """dir="auto" would make an English sentence starting with an Arabic name right to left (scrambling it)."""
+    login(client, people["organizer"])
+    html = client.get(path.format(id=clash.id)).get_data(as_text=True)
+    items = re.findall(r'<li class="warning warning-person"[^>]*>.*?</li>', html, re.S)
+    assert items and all('dir="auto"' not in item for item in items)
+    assert "is in “" in items[0]
