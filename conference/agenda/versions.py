@@ -177,11 +177,16 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
     previous_version = latest_version(conference)
     previous = json.loads(previous_version.content) if previous_version else None
     snapshot = build_snapshot(conference, sessions, previous)
+    content = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+    if previous_version is not None and content == previous_version.content:
+        # A second click, the back button or a colleague publishing the same moment: no empty version.
+        raise AgendaError(_l("Nothing has changed since version %(n)s, so there is nothing to publish.",
+                             n=previous_version.number))
     number = (db.session.scalar(select(func.max(AgendaVersion.number))
                                 .where(AgendaVersion.conference_id == conference.id)) or 0) + 1
     version = AgendaVersion(conference_id=conference.id, number=number, published_at=utcnow(),
                             published_by_id=actor.id if actor else None, note=note[:500],
-                            content=json.dumps(snapshot, ensure_ascii=False, sort_keys=True))
+                            content=content)
     db.session.add(version)
     try:
         with db.session.begin_nested():

@@ -113,9 +113,22 @@ def test_speakers_and_starrers_of_changed_sessions_get_one_mail_in_their_languag
     assert "Panel" in mails["fan@example.org"].body_text and "Keynote" not in mails["fan@example.org"].body_text
 
 
-def test_a_republish_without_changes_sends_nothing(venue, add_session, speakers):
+def test_a_republish_without_changes_is_refused_and_sends_nothing(venue, add_session, speakers):
     add_session("Panel", speaker_ids=[speakers[0].id])
     _publish(venue["conference"])
-    _publish(venue["conference"])
+    with pytest.raises(AgendaError, match="Nothing has changed since version 1"):
+        _publish(venue["conference"])
+    db.session.rollback()
+    assert db.session.query(AgendaVersion).count() == 1
     assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_a_change_of_speakers_only_can_be_published(venue, add_session, speakers):
+    session = add_session("Panel", speaker_ids=[speakers[0].id])
+    _publish(venue["conference"])
+    conference = venue["conference"]
+    update_session(conference, session, SessionData(title_en="Panel", day=conference.days[0], start=time(9),
+                                                    end=time(10), room_id=venue["rooms"][0].id,
+                                                    speaker_ids=[speakers[1].id]))
+    assert _publish(conference).number == 2
     assert db.session.query(AgendaVersion).count() == 2
