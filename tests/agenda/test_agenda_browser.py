@@ -104,3 +104,59 @@ def test_an_organizer_adds_a_session_with_the_keyboard(live_server, venue, speak
     session = db.session.scalar(select(AgendaSession))
     assert [p.delegate_id for p in session.people] == [speakers[0].id]
     assert session.room_id == venue["rooms"][1].id
+
+
+def test_an_arabic_time_range_reads_right_to_left_in_chromium(live_server, venue, add_session):
+    """The start (first in reading order) sits right of the end; in each time, ص sits left of the digits."""
+    add_session("Opening ceremony", title_ar="حفل الافتتاح", start="09:00", end="10:00")
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{live_server}/doha/agenda?lang=ar")
+        found = page.evaluate("""() => {
+          const range = document.querySelector('.grid-session .session-time');
+          const [start, end] = range.querySelectorAll('time');
+          const text = start.firstChild, box = (from, to) => {
+            const r = document.createRange(); r.setStart(text, from); r.setEnd(text, to);
+            return r.getBoundingClientRect().left; };
+          const sad = text.textContent.indexOf('ص');
+          return {start: start.getBoundingClientRect().left, end: end.getBoundingClientRect().left,
+                  sad: box(sad, sad + 1), digit: box(0, 1), text: range.textContent};
+        }""")
+        browser.close()
+    assert found["text"].startswith("9:00") and found["start"] > found["end"], found
+    assert found["sad"] < found["digit"], found
+
+
+def test_an_arabic_time_range_in_the_editor_grid_reads_right_to_left(live_server, venue, add_session, people):
+    add_session("Opening ceremony", title_ar="حفل الافتتاح", start="09:00", end="10:00")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/login?lang=ar")
+        page.fill("#email", people["organizer"].email)
+        page.fill("#password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{live_server}/doha/manage/agenda?lang=ar")
+        found = page.evaluate("""() => {
+          const meta = document.querySelector('.editor-session .grid-meta');
+          const at = (node, i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                                    return r.getBoundingClientRect().left; };
+          const full = meta.textContent, dash = full.indexOf('–');
+          // the first "9" (start) and the first digit after the dash (end), wherever the text nodes are
+          const walker = document.createTreeWalker(meta, NodeFilter.SHOW_TEXT); let seen = 0, start, end, node;
+          while ((node = walker.nextNode())) {
+            for (let i = 0; i < node.textContent.length; i++) {
+              if (seen === 0 && start === undefined) start = at(node, i);
+              if (seen === dash + 1) end = at(node, i);
+              seen++;
+            }
+          }
+          return {start, end, text: full};
+        }""")
+        browser.close()
+    assert found["text"].startswith("9:00") and found["start"] > found["end"], found
