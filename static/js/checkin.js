@@ -242,8 +242,9 @@
         return;
       }
       showAnswer(answer);
-      return offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at,
-                             offline_verdict: answer.status === "ok" ? "ok" : answer.reason });
+      // Not waited for: the next badge may be scanned while this one is written (IndexedDB keeps the order).
+      offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at,
+                      offline_verdict: answer.status === "ok" ? "ok" : answer.reason });
     });
   }
 
