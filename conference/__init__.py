@@ -1,6 +1,7 @@
 """The conference management application."""
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -77,20 +78,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .accounts import bp as accounts_bp
-    from .agenda import bp as agenda_bp
-    from .badging import bp as badging_bp
-    from .checkin import bp as checkin_bp
-    from .core import bp as core_bp
-    from .core.errors import register_error_handlers
-    from .events import bp as events_bp
-    from .mail import bp as mail_bp
-    from .manage import bp as manage_bp
-    from .registration import bp as registration_bp
-    from .submissions import bp as submissions_bp
+# Every module that defines pages (routes, template helpers), imported when an application is made rather than by
+# its area's package: importing an area's models or services then never pulls in pages that import other areas.
+PAGE_MODULES = (
+    "core.views", "accounts.views", "mail.views", "registration.views", "manage.views", "badging.views",
+    "checkin.views", "checkin.api", "events.views", "submissions.bidi", "submissions.views", "agenda.views",
+    "agenda.editor",
+)
+BLUEPRINT_ORDER = ("core", "accounts", "mail", "registration", "manage", "badging", "checkin", "events",
+                   "submissions", "agenda")
 
-    for blueprint in (core_bp, accounts_bp, mail_bp, registration_bp, manage_bp, badging_bp, checkin_bp, events_bp,
-                      submissions_bp, agenda_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    from .core.errors import register_error_handlers
+
+    for module in PAGE_MODULES:
+        import_module(f"{__name__}.{module}")
+    for area in BLUEPRINT_ORDER:
+        app.register_blueprint(import_module(f"{__name__}.{area}").bp)
     register_error_handlers(app)

@@ -8,8 +8,8 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.params import parse_id
-from ..extensions import db, limiter, login_manager
+from ..events.services import get_conference_or_404
+from ..extensions import limiter, login_manager
 from .models import Role, User
 
 
@@ -25,9 +25,7 @@ signup_rate_limit = limiter.shared_limit(_signup_limit, scope="signup", methods=
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user stored in the session."""
-    number = parse_id(user_id.partition(":")[0])
-    user = db.session.get(User, number) if number else None
-    return user if user is not None and user.get_id() == user_id else None
+    return User.from_session_id(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -54,8 +52,6 @@ def conference_view(*roles: Role) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(slug: str, **kwargs):
-            from ..events.services import get_conference_or_404
-
             conference = get_conference_or_404(slug)
             if roles:
                 if not current_user.is_authenticated:

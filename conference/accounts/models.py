@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.params import parse_id
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
 
@@ -52,11 +53,18 @@ class User(UserMixin, db.Model):
         """Session id: the user id, the session generation and a fingerprint of the password hash.
 
         The session and the remember-me cookie store this id, and a request is logged in only while it still
-        matches (accounts.access.load_user): logging out raises the generation and changing the password
+        matches (User.from_session_id): logging out raises the generation and changing the password
         changes the fingerprint, so every copy of an older cookie stops working on the server.
         """
         fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
         return f"{self.id}:{self.session_generation or 0}:{fingerprint}"
+
+    @classmethod
+    def from_session_id(cls, session_id: str) -> User | None:
+        """The user a session id was made for, while it is still valid (same generation and password)."""
+        number = parse_id(session_id.partition(":")[0])
+        user = db.session.get(cls, number) if number else None
+        return user if user is not None and user.get_id() == session_id else None
 
     @property
     def address_confirmed(self) -> bool:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_locks import lock_conference
@@ -140,8 +141,6 @@ def grant_role(user: User, conference_id: int, role: Role) -> Membership:
 
 def team_of(conference_id: int) -> list[Membership]:
     """Everyone holding a role for the conference, by role then e-mail."""
-    from sqlalchemy.orm import joinedload
-
     return db.session.scalars(
         select(Membership).join(User).options(joinedload(Membership.user))
         .where(Membership.conference_id == conference_id).order_by(Membership.role, User.email)
@@ -178,6 +177,4 @@ def user_for_reset_token(token: str) -> User | None:
             token, max_age=RESET_MAX_AGE)
     except BadData:
         return None
-    from .access import load_user
-
-    return load_user(session_id) if isinstance(session_id, str) else None
+    return User.from_session_id(session_id) if isinstance(session_id, str) else None

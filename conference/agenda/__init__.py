@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("agenda", __name__)
-
-from . import editor, views  # noqa: E402,F401

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("checkin", __name__)
-
-from . import api, views  # noqa: E402,F401

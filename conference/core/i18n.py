@@ -5,7 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_interval, format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, refresh
@@ -84,8 +84,6 @@ def fmt_number(value: float | int) -> str:
 
 def date_range(start: date, end: date) -> str:
     """'23–24 May 2027' in the page language."""
-    from babel.dates import format_interval
-
     return format_interval(start, end, skeleton="yMMMd", locale=get_locale())
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..core.i18n import lang
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
 
@@ -99,8 +100,6 @@ class Delegation(db.Model):
     @property
     def title(self) -> str:
         """The name in the page's language (Arabic when given, else the name as entered)."""
-        from ..core.i18n import lang
-
         return self.name_ar if lang() == "ar" and self.name_ar else self.name
 
 

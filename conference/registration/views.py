@@ -16,7 +16,7 @@ from ..extensions import db
 from . import bp
 from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
-from .models import Delegate, DelegateStatus
+from .models import Category, Delegate, DelegateStatus
 from .services import (RegistrationError, cancel_delegate, delegation_choices, public_participants, register_delegate,
                        register_visitor, registration_of, update_details, waitlist_position)
 
@@ -138,3 +138,14 @@ def participants(conference: Conference):
     page = db.paginate(public_participants(conference), page=page_number(request.args), per_page=100,
                        error_out=False)
     return render_template("registration/participants.html", conference=conference, page=page)
+
+
+@bp.app_context_processor
+def registration_helpers() -> dict:
+    """Template helpers: the visitor's own registration, translated titles of stored status and category values."""
+
+    def my_registration(conference):
+        return registration_of(current_user, conference) if current_user.is_authenticated else None
+
+    return {"my_registration": my_registration, "status_title": lambda value: DelegateStatus(value).title,
+            "category_title": lambda value: Category(value).title if value in Category._value2member_map_ else value}

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
-
-from . import bidi, views  # noqa: E402,F401
