@@ -130,3 +130,11 @@ def test_another_conference_staff_cannot_read_it(app, today_conference, make_con
     client = app.test_client()
     login(client, make_user(None, Role.STAFF, make_conference("elsewhere")))
     assert client.get(URL).status_code == 403
+
+
+def test_the_list_carries_its_version_as_an_etag(scanner, today_conference, make_delegate):
+    """The ETag reaches the device (the answer is still kept out of caches: no-store)."""
+    make_delegate(today_conference)
+    response = scanner.client.get(URL)
+    assert response.headers["ETag"] == f'"{response.get_json()["version"]}"'
+    assert response.headers["Cache-Control"] == "no-store"
