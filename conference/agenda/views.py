@@ -53,7 +53,8 @@ def agenda_helpers() -> dict:
             "session_languages": {k: str(v) for k, v in LANGUAGE_TITLES.items()},
             "interpretation_titles": {k: str(v) for k, v in INTERPRETATION_TITLES.items()},
             "pick": lambda item, field: pick(item, field, language) if item else "",
-            "person_name": lambda person: person_name(person, language), "clock": clock, "isolate": isolate}
+            "person_name": lambda person: person_name(person, language), "clock": clock, "isolate": isolate,
+            "zone_label": zone_label}
 
 
 _CARDS: dict[tuple, dict[int, tuple[Markup, Markup]]] = {}  # per worker: a version's cards never change

@@ -93,3 +93,17 @@ def test_a_warning_takes_the_page_direction_not_its_first_name(client, people, c
     items = re.findall(r'<li class="warning warning-person"[^>]*>.*?</li>', html, re.S)
     assert items and all('dir="auto"' not in item for item in items)
     assert "is in “" in items[0]
+
+
+@pytest.mark.parametrize("path", ["/doha/manage/agenda?lang=ar", "/doha/manage/agenda/new?lang=ar"],
+                         ids=["editor", "session-form"])
+def test_organizer_pages_name_the_zone_as_the_public_pages_do(client, people, venue, path):
+    """The zone as the public pages name it ("Doha time, UTC+3"), not only the database's "Asia/Qatar"."""
+    login(client, people["organizer"])
+    html = client.get(path).get_data(as_text=True)
+    assert "UTC+3" in html
+
+
+def test_the_change_mail_names_the_zone_in_the_readers_language(venue, add_session, speakers):
+    mail = _arabic_mail_about_a_move(venue, add_session, speakers)
+    assert "UTC+3" in mail.body_text
