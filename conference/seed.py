@@ -11,9 +11,9 @@ from .accounts.services import create_user, find_user, grant_role
 from .events.models import Conference
 from .events.services import add_room, add_track, get_conference
 from .extensions import db
+from .registration.demo import DEMO_PASSWORD
 
 DEMO_SLUG = "doha-helplines"
-DEMO_PASSWORD = "doha-demo-2027"
 DEMO_USERS = (
     ("admin@example.org", "Site Administrator", None),
     ("organizer@example.org", "Mariam Al-Kuwari", Role.ORGANIZER),

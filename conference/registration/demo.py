@@ -13,7 +13,7 @@ from ..extensions import db
 from .models import AuditEntry, Category, Delegate, DelegateStatus, Delegation
 from .services import new_badge_token, places_taken
 
-DEMO_DELEGATE_PASSWORD = "doha-demo-2027"
+DEMO_PASSWORD = "doha-demo-2027"  # every demo account's password
 
 ARAB_FIRST = [("محمد", "Mohammed"), ("أحمد", "Ahmed"), ("فاطمة", "Fatima"), ("مريم", "Mariam"), ("خالد", "Khaled"),
               ("نورة", "Noura"), ("يوسف", "Youssef"), ("سارة", "Sara"), ("عبدالله", "Abdullah"), ("ليلى", "Layla"),
@@ -123,7 +123,7 @@ def seed_delegates(conference: Conference, count: int = 260) -> None:
     if db.session.scalar(select(func.count(Delegate.id)).where(Delegate.conference_id == conference.id)):
         return
     rng = random.Random(2027)
-    password_hash = generate_password_hash(DEMO_DELEGATE_PASSWORD)  # hashed once: demo accounts share it
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: demo accounts share it
     start = datetime.now(timezone.utc) - timedelta(days=60)
     codes: dict[str, int] = {}
     delegations = {code: Delegation(conference_id=conference.id, country=code, name=name, name_ar=name_ar)

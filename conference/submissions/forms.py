@@ -13,6 +13,7 @@ from ..core.params import parse_id
 from ..core.text import CleanText, multiline_filter, text_field
 from ..registration.forms import ARABIC_LETTER, country_select_choices
 from .models import LANGUAGE_TITLES, LANGUAGES
+from .services import count_words
 from .writing import MAX_CO_SPEAKERS
 
 
@@ -74,8 +75,6 @@ class ProposalForm(FlaskForm):
             raise ValidationError(_l("Please choose a track from the list."))
 
     def validate_abstract(self, field) -> None:
-        from .services import count_words
-
         words = count_words(field.data or "")
         if words > self.word_limit:
             raise ValidationError(_l("The abstract has %(words)d words; the limit is %(n)d.", words=words,

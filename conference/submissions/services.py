@@ -17,6 +17,7 @@ from ..events.models import Conference
 from ..extensions import db
 from ..mail.models import MailState, OutboxMessage
 from ..mail.services import absolute_url, queue_mail
+from ..registration.services import register_speaker
 from ..types import utcnow
 from .errors import SubmissionError  # noqa: F401 (raised here, imported from here by the views)
 from .models import (CO_SPEAKER, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker,
@@ -251,8 +252,6 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
 
 
 def register_speakers(proposal: Proposal, conference: Conference, actor: User) -> None:
-    from ..registration.services import register_speaker
-
     for speaker in proposal.speakers:
         if speaker.user is not None:
             register_speaker(conference, speaker.user, actor, profile=profile_of(conference, speaker.user))
