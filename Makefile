@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test setup translations extract-messages db seed benchmarks clean
+.PHONY: run test lint setup translations extract-messages db seed benchmarks clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ run: db
 	@$(BIN)/flask send-mail --watch & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup node_modules/.package-lock.json
+# Linters alone: ruff (style, imports, bugbear) and import-linter (the layers in .importlinter).
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: setup lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 benchmarks: setup

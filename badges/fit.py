@@ -73,7 +73,7 @@ def _pitches(lines: list[_Measured]) -> list[float]:
     """Return the baseline distance (em) between consecutive lines."""
     return [
         max(LINE_PITCH, -upper.extent.bottom + lower.extent.top + LINE_GAP)
-        for upper, lower in zip(lines, lines[1:])
+        for upper, lower in zip(lines, lines[1:], strict=False)
     ]
 
 

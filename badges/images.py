@@ -69,7 +69,9 @@ class ImageStore:
         """Write the image (and its alpha as a soft mask); return the XObject number."""
         if _is_plain_jpeg(image):
             space = "/DeviceGray" if image.mode == "L" else "/DeviceRGB"
-            return writer.add_stream(data, f"{_image_dict(image)} /ColorSpace {space} /Filter /DCTDecode", compress=False)
+            return writer.add_stream(
+                data, f"{_image_dict(image)} /ColorSpace {space} /Filter /DCTDecode", compress=False
+            )
         image.thumbnail((MAX_PIXELS, MAX_PIXELS))
         size = _image_dict(image)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

@@ -24,8 +24,12 @@ def crop_marks(layout: Layout) -> str:
     for x in xs:
         for y in ys:
             px, py = x * MM, y * MM
-            lines.append(f"{pdf_number(px - CROP_MARK)} {pdf_number(py)} m {pdf_number(px + CROP_MARK)} {pdf_number(py)} l")
-            lines.append(f"{pdf_number(px)} {pdf_number(py - CROP_MARK)} m {pdf_number(px)} {pdf_number(py + CROP_MARK)} l")
+            lines.append(
+                f"{pdf_number(px - CROP_MARK)} {pdf_number(py)} m {pdf_number(px + CROP_MARK)} {pdf_number(py)} l"
+            )
+            lines.append(
+                f"{pdf_number(px)} {pdf_number(py - CROP_MARK)} m {pdf_number(px)} {pdf_number(py + CROP_MARK)} l"
+            )
     return "q 0 G 0.25 w\n" + "\n".join(lines) + "\nS Q"
 
 
@@ -70,7 +74,7 @@ def render_layout(
     for page in _pages(chain([first], it), len(layout.slots)):
         ops = [marks] if marks else []
         prepared = [prepare(record) for record in page]  # bad input fails before the page starts
-        for (badge, warnings), (x, y) in zip(prepared, layout.slots):
+        for (badge, warnings), (x, y) in zip(prepared, layout.slots, strict=False):
             badge_ops, draw_warnings = painter.draw(badge)
             ops.append(f"q 1 0 0 1 {pdf_number(x * MM)} {pdf_number(y * MM)} cm\n{badge_ops}\nQ")
             result.warnings.extend((badge.code, message) for message in warnings + draw_warnings)

@@ -130,7 +130,7 @@ def _fonts_per_char(s: str, fonts: FontStack) -> list[str | None]:
         upcoming = strong[i] or upcoming
     chosen: list[str | None] = []
     previous: str | None = None
-    for ch, font, after in zip(s, strong, following):
+    for ch, font, after in zip(s, strong, following, strict=False):
         if font is None:
             candidates = (previous, after) + fonts.other
             font = next((f for f in candidates if f and covers(f, ch)), None)
@@ -143,7 +143,7 @@ def _fonts_per_char(s: str, fonts: FontStack) -> list[str | None]:
 def font_runs(s: str, fonts: FontStack = REGULAR) -> list[tuple[str, str]]:
     """Split s into (font name, text) runs; characters no font covers are left out."""
     runs: list[tuple[str, str]] = []
-    for ch, font in zip(s, _fonts_per_char(s, fonts)):
+    for ch, font in zip(s, _fonts_per_char(s, fonts), strict=False):
         if font is None:
             continue
         if runs and runs[-1][0] == font:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import re
 import secrets
@@ -41,8 +40,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from conference import create_app  # noqa: E402
 from conference.accounts.models import Role, User  # noqa: E402
 from conference.accounts.services import grant_role  # noqa: E402
-from conference.checkin.models import CheckIn, ScanLog  # noqa: E402
 from conference.checkin.devices import issue_device_token  # noqa: E402
+from conference.checkin.models import CheckIn, ScanLog  # noqa: E402
 from conference.events.models import Conference  # noqa: E402
 from conference.extensions import db  # noqa: E402
 from conference.registration.models import Delegate  # noqa: E402
@@ -144,7 +143,7 @@ def seed(url: str, delegates: int) -> tuple[str, list[str]]:
                  "organization": "Child Helpline", "status": "approved",
                  "code": f"{COUNTRIES[n % len(COUNTRIES)]}-{n:05d}", "badge_token": tokens[n],
                  "consent_privacy": True, "created_at": now, "updated_at": now}
-                for n, user_id in zip(numbers, user_ids)])
+                for n, user_id in zip(numbers, user_ids, strict=False)])
         _, token = issue_device_token(conference, "Benchmark gate", None)
         db.session.commit()
         db.engine.dispose()
@@ -240,9 +239,23 @@ def staff_session(port: int) -> tuple[str, str]:
 def wrk(port: int, path: str, script: Path, seconds: float, connections: int, env: dict) -> dict:
     """One wrk run: requests/s, p50/p99 in ms and the verdict counts its script reported."""
     result = subprocess.run(
-        ["wrk", "-t", str(min(WRK_THREADS, connections)), "-c", str(connections), "-d", f"{round(seconds)}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}{path}"],
-        env=dict(os.environ, **env), capture_output=True, text=True)
+        [
+            "wrk",
+            "-t",
+            str(min(WRK_THREADS, connections)),
+            "-c",
+            str(connections),
+            "-d",
+            f"{round(seconds)}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         raise RuntimeError(f"wrk failed: {result.stdout} {result.stderr}")
     output = result.stdout

@@ -96,8 +96,10 @@ def main() -> None:
     for kind in ("csv", "xlsx"):
         for count in SIZES:
             run = runs[count][kind]
-            print(f"  {kind:4} {count:>6,} delegates: {run['rows_per_s']:>9,.0f} rows/s   peak {run['peak_mib']:6.2f} MiB"
-                  f"   {run['bytes'] / 2**20:6.2f} MiB file")
+            print(
+                f"  {kind:4} {count:>6,} delegates: {run['rows_per_s']:>9,.0f} rows/s   peak {run['peak_mib']:6.2f} MiB"
+                f"   {run['bytes'] / 2**20:6.2f} MiB file"
+            )
         small, large = runs[SIZES[0]][kind]["peak_mib"], runs[SIZES[-1]][kind]["peak_mib"]
         print(f"  {kind:4} peak memory ratio {SIZES[-1]:,} / {SIZES[0]:,} delegates: {large / small:.2f}"
               f" (flat is about 1; the data grew {SIZES[-1] // SIZES[0]}x)")

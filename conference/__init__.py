@@ -5,8 +5,8 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, check_config, load_config
 from .extensions import csrf, db, limiter, login_manager, migrate

@@ -104,8 +104,8 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
     from badges import LAYOUTS
 
     from .badging.services import badge_query, count_badges, render_batch
-    from .registration.queries import DelegateFilters
     from .registration.models import Category
+    from .registration.queries import DelegateFilters
 
     conference = get_conference(slug)
     if conference is None:

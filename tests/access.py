@@ -5,7 +5,7 @@ VISITORS = ("anonymous", "delegate", "reviewer", "staff", "other_organizer", "or
 
 
 def expect(anonymous, delegate, reviewer, staff, other_organizer, organizer, admin) -> dict[str, int]:
-    return dict(zip(VISITORS, (anonymous, delegate, reviewer, staff, other_organizer, organizer, admin)))
+    return dict(zip(VISITORS, (anonymous, delegate, reviewer, staff, other_organizer, organizer, admin), strict=False))
 
 
 PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)

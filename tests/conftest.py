@@ -12,10 +12,9 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import text
-
-from conference import create_app
 from werkzeug.security import generate_password_hash
 
+from conference import create_app
 from conference.accounts.models import Role, User
 from conference.accounts.services import grant_role
 from conference.events.models import Conference

@@ -8,11 +8,9 @@ import pytest
 
 from conference.extensions import db
 from conference.mail.services import queue_mail
-from tests.conftest import login
-
-from tests.access import (ADMIN, LOGGED_IN, ORGANIZER, OWN_REGISTRATION, POST_ONLY, PUBLIC, STAFF,
-                          VISITORS, expect)
+from tests.access import ADMIN, LOGGED_IN, ORGANIZER, OWN_REGISTRATION, POST_ONLY, PUBLIC, STAFF, VISITORS, expect
 from tests.agenda import matrix as agenda_matrix
+from tests.conftest import login
 from tests.submissions import matrix as submissions_matrix
 
 # Areas that keep their rows beside their own tests: each module has ROUTES and samples(people, conference).
@@ -126,8 +124,8 @@ SAMPLE_EXTENSIONS: list = []
 def _checkin_samples(people, conference) -> dict[str, int]:
     """An admission on the first conference day and a gate device."""
     from conference.accounts.services import create_user
-    from conference.checkin.models import CheckIn
     from conference.checkin.devices import issue_device_token
+    from conference.checkin.models import CheckIn
     from conference.registration.models import Delegate, DelegateStatus
     from conference.registration.services import new_badge_token
 

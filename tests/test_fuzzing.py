@@ -72,7 +72,7 @@ def _row_counts() -> dict[str, int]:
     query = union_all(*(select(func.count().label("n")).select_from(table) for table in tables))
     counts = [row.n for row in db.session.execute(query)]
     db.session.rollback()  # end the read transaction, so the next count sees the request's writes
-    return dict(zip((table.name for table in tables), counts))
+    return dict(zip((table.name for table in tables), counts, strict=False))
 
 
 @pytest.mark.parametrize("endpoint", _form_endpoints())
@@ -97,8 +97,11 @@ def test_any_form_input_gives_no_server_error(app, people, samples, endpoint):  
         response = client.post(path, data=data)
         assert response.status_code < 500, (path, dict(form))
         if response.status_code not in (301, 302, 303) and endpoint not in SUCCESS_ANSWERED_200:
-            changed = {name: (count, after) for (name, count), after in zip(before.items(), _row_counts().values())
-                       if count != after}
+            changed = {
+                name: (count, after)
+                for (name, count), after in zip(before.items(), _row_counts().values(), strict=False)
+                if count != after
+            }
             assert changed == {}, f"{path} refused ({response.status_code}) but changed rows: {changed}"
 
     post_anything()

@@ -1,4 +1,4 @@
-"""The main pages, in English and Arabic: no serious accessibility fault (axe-core in Chromium), valid HTML (Nu checker).
+"""The main pages in English and Arabic: no serious accessibility fault (axe-core), valid HTML (Nu checker).
 
 The checkers come from npm (package.json; `make test` installs them into node_modules/).
 """

@@ -9,19 +9,42 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..core.i18n import lang
+from ..events.models import Conference
 from ..extensions import db, limiter, login_manager
 from ..mail.services import absolute_url, queue_mail
-from ..events.models import Conference
 from . import bp
 from .access import conference_view, login_required_view, signup_rate_limit
-from .forms import (ChangePasswordForm, ConfirmAddressForm, ConfirmForm, ForgotPasswordForm, LoginForm,
-                    ResetPasswordForm, SignupForm, TeamInvitationForm)
-from .invitations import (accept_invitation, cancel_invitation, invitation_for_token, invite_team_member,
-                          open_invitations)
+from .forms import (
+    ChangePasswordForm,
+    ConfirmAddressForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+    TeamInvitationForm,
+)
+from .invitations import (
+    accept_invitation,
+    cancel_invitation,
+    invitation_for_token,
+    invite_team_member,
+    open_invitations,
+)
 from .models import Role
-from .services import (AccountError, authenticate, change_password, end_sessions, find_user, password_reset_token,
-                       remove_team_member, reset_password as reset_password_with_link, sign_up, team_of,
-                       user_for_reset_token)
+from .services import (
+    AccountError,
+    authenticate,
+    change_password,
+    end_sessions,
+    find_user,
+    password_reset_token,
+    remove_team_member,
+    sign_up,
+    team_of,
+    user_for_reset_token,
+)
+from .services import reset_password as reset_password_with_link
 from .verification import confirm_address, read_confirmation_token, send_confirmation_again
 
 

@@ -9,8 +9,17 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from .models import AgendaSession, AgendaVersion
-from .services import (AgendaError, SessionData, agenda_warnings, create_session, place_session,
-                       proposals_to_schedule, schedule_proposal, unplace_session, working_sessions)
+from .services import (
+    AgendaError,
+    SessionData,
+    agenda_warnings,
+    create_session,
+    place_session,
+    proposals_to_schedule,
+    schedule_proposal,
+    unplace_session,
+    working_sessions,
+)
 from .versions import publish_agenda
 
 HAMAD = "hamad.alhousni@example.org"

@@ -17,9 +17,21 @@ from ..extensions import db
 from . import bp
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
-from .services import (AgendaError, agenda_warnings, create_session, delete_session, get_session, people_choices,
-                       place_session, proposals_to_schedule, schedule_proposal, unplace_session, update_session,
-                       warnings_by_session, working_sessions)
+from .services import (
+    AgendaError,
+    agenda_warnings,
+    create_session,
+    delete_session,
+    get_session,
+    people_choices,
+    place_session,
+    proposals_to_schedule,
+    schedule_proposal,
+    unplace_session,
+    update_session,
+    warnings_by_session,
+    working_sessions,
+)
 from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda
 
 

@@ -126,7 +126,6 @@ def _event_fields(conference: Conference, session: dict, language: str, url: str
 def schedule_json(conference: Conference, agenda: Published | None, language: str, base_url: str,
                   session_url: str) -> dict:
     """The schedule in the c3voc JSON format."""
-    tz = conference.tz
     rooms = agenda.rooms if agenda else [{"id": r.id, "name_en": r.name_en, "name_ar": r.name_ar,
                                           "capacity": r.capacity} for r in conference.rooms]
     days = []

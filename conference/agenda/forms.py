@@ -5,8 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, TextAreaField,
-                     TimeField)
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.i18n import fmt_date, localized
@@ -76,8 +75,11 @@ class SessionForm(FlaskForm):
                                         render_kw={"data-filter": _l("Type to filter the list")})
     language = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_TITLES[code]) for code in LANGUAGES],
                            default="en")
-    interpretation = SelectField(_l("Interpretation"),
-                                 choices=[SelectChoice(code, INTERPRETATION_TITLES[code]) for code in INTERPRETATION], default="")
+    interpretation = SelectField(
+        _l("Interpretation"),
+        choices=[SelectChoice(code, INTERPRETATION_TITLES[code]) for code in INTERPRETATION],
+        default="",
+    )
     expected_audience = IntegerField(_l("Expected audience"), validators=[Optional(), NumberRange(min=0, max=100_000)])
 
     def __init__(self, *args, conference=None, people=(), **kwargs) -> None:

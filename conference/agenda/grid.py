@@ -1,4 +1,5 @@
-"""A day laid out as a grid of rooms × 5-minute rows, for the editor and the public agenda (CSS classes, no inline styles)."""
+"""A day laid out as a grid of rooms × 5-minute rows, for the editor and the public agenda (CSS classes only)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

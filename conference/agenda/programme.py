@@ -5,6 +5,8 @@ import io
 from datetime import datetime
 
 from babel.dates import format_date, format_time
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -12,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 
 from badges.text import BOLD, REGULAR, FontStack, font_runs, register_fonts, strip_uncovered, visual_text
 
+from ..core.i18n import zone_label
 from ..events.models import Conference
 from .exports import clean, person_name, pick
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES
@@ -86,8 +89,6 @@ def _lines(text: str, size: float, rtl: bool, width: float, fonts: FontStack = R
 
 def programme_pdf(conference: Conference, agenda: Published, language: str) -> io.BytesIO:
     """The booklet as PDF bytes."""
-    from flask_babel import force_locale, gettext as _
-
     register_fonts()
     rtl = language == "ar"
     width = A5[0] - 2 * MARGIN
@@ -100,12 +101,17 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
                                      author=name)
         story: list = []
         story += _lines(name, 17, rtl, width, BOLD, BRAND)
-        venue = ("، " if rtl else ", ").join(p for p in (pick({"v_en": conference.venue_en, "v_ar": conference.venue_ar}, "v", language),
-                                      pick({"c_en": conference.city_en, "c_ar": conference.city_ar}, "c", language)) if p)
+        venue = ("، " if rtl else ", ").join(
+            p
+            for p in (
+                pick({"v_en": conference.venue_en, "v_ar": conference.venue_ar}, "v", language),
+                pick({"c_en": conference.city_en, "c_ar": conference.city_ar}, "c", language),
+            )
+            if p
+        )
         if venue:
             story += _lines(venue, 10, rtl, width)
         story += _lines(_("Programme, version %(n)s", n=agenda.number), 10, rtl, width, colour=MUTED)
-        from .views import zone_label
 
         story += _lines(_("All times are %(zone)s.", zone=zone_label(conference)), 9, rtl, width, colour=MUTED)
         for index, day in enumerate(conference.days):
@@ -128,8 +134,6 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
 
 
 def _session_block(session: dict, conference: Conference, language: str, rtl: bool, width: float) -> list:
-    from flask_babel import gettext as _
-
     tz = conference.tz
     start: datetime = session["start"].astimezone(tz)
     end: datetime = session["end"].astimezone(tz)

@@ -14,8 +14,10 @@ from ..core.i18n import localized
 from ..core.text import forbidden_characters, normalize_text
 from ..events.models import Conference, Room, Track
 from ..extensions import db
-from ..registration.models import Delegate
-from .models import (INTERPRETATION, LANGUAGES, MODERATOR, SPEAKER, AgendaSession, SessionKind, SessionPerson)
+from ..registration.models import Delegate, DelegateStatus
+from ..registration.services import registration_of
+from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus, SpeakerAvailability
+from .models import INTERPRETATION, LANGUAGES, MODERATOR, SPEAKER, AgendaSession, SessionKind, SessionPerson
 
 STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
 MAX_PEOPLE = 40
@@ -142,7 +144,10 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
             raise AgendaError(_l("Give the day, the start and the end, or none of them."))
         if data.day not in conference.days:
             raise AgendaError(_l("The session must be on one of the conference's days."))
-        starts_at, ends_at = local_moment(conference, data.day, data.start), local_moment(conference, data.day, data.end)
+        starts_at, ends_at = (
+            local_moment(conference, data.day, data.start),
+            local_moment(conference, data.day, data.end),
+        )
         check_times(conference, starts_at, ends_at)
         if room is None:
             raise AgendaError(_l("Choose a room for a session with a time."))
@@ -283,9 +288,20 @@ def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> li
                 audience=session.expected_audience, room=isolate(localized(room, "name")), capacity=room.capacity))))
     for room_sessions in by_room.values():
         for first, second in _clashes(room_sessions):
-            warnings.append(AgendaWarning("room", (first.id, second.id), str(_l(
-                "%(room)s holds “%(first)s” and “%(second)s” at the same time.", room=isolate(localized(first.room, "name")),
-                first=_title(first), second=_title(second)))))
+            warnings.append(
+                AgendaWarning(
+                    "room",
+                    (first.id, second.id),
+                    str(
+                        _l(
+                            "%(room)s holds “%(first)s” and “%(second)s” at the same time.",
+                            room=isolate(localized(first.room, "name")),
+                            first=_title(first),
+                            second=_title(second),
+                        )
+                    ),
+                )
+            )
     gap = timedelta(minutes=conference.changeover_minutes or 0)
     for delegate_id, person_sessions in by_person.items():
         for first, second in _clashes(person_sessions, gap):
@@ -303,8 +319,6 @@ def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> li
 
 def _availability_warnings(conference: Conference, placed: list[AgendaSession]) -> list[AgendaWarning]:
     """Speakers scheduled outside the times they said they can speak (no rows: available at any time)."""
-    from ..submissions.models import SpeakerAvailability
-
     windows: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for row in db.session.scalars(select(SpeakerAvailability).where(
             SpeakerAvailability.conference_id == conference.id)):
@@ -336,9 +350,6 @@ def warnings_by_session(warnings: list[AgendaWarning]) -> dict[int, list[AgendaW
 def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | None, day: date | None,
                       start: time | None) -> AgendaSession:
     """Create the agenda session of a confirmed proposal (placed when a slot is given), linked to it."""
-    from ..registration.services import registration_of
-    from ..submissions.models import Proposal, ProposalStatus
-
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.conference_id != conference.id or proposal.status != ProposalStatus.CONFIRMED:
         raise AgendaError(_l("Only confirmed proposals of this conference can be scheduled."))
@@ -374,8 +385,6 @@ def _kind_of(proposal) -> SessionKind:
 
 def proposals_to_schedule(conference: Conference) -> list:
     """Confirmed proposals that have no agenda session yet, with their type, track and speakers."""
-    from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus
-
     scheduled = select(AgendaSession.proposal_id).where(AgendaSession.proposal_id.is_not(None))
     return list(db.session.scalars(
         select(Proposal)
@@ -389,8 +398,6 @@ def proposals_to_schedule(conference: Conference) -> list:
 
 def people_choices(conference: Conference) -> list[Delegate]:
     """Delegates who may speak, moderate or chair: everyone registered and not refused or cancelled."""
-    from ..registration.models import DelegateStatus
-
     return list(db.session.scalars(
         select(Delegate).where(Delegate.conference_id == conference.id,
                                Delegate.status.in_((DelegateStatus.APPROVED, DelegateStatus.PENDING)))

@@ -8,14 +8,13 @@ from sqlalchemy.orm import defer
 from ..accounts.access import conference_view
 from ..events.models import Conference
 from ..extensions import db
+from ..submissions.models import SpeakerProfile
 from . import bp
 from .versions import Published, published
 
 
 def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[object, bool]]:
     """SpeakerProfile (without the photo bytes) and whether it has a photo, by user id, in one query."""
-    from ..submissions.models import SpeakerProfile
-
     if not user_ids:
         return {}
     rows = db.session.execute(
@@ -72,8 +71,6 @@ def speaker(conference: Conference, person_id: int):
 @conference_view()
 def speaker_photo(conference: Conference, person_id: int):
     """The speaker's photo, only for people on the published agenda."""
-    from ..submissions.models import SpeakerProfile
-
     version = published(conference)
     person = version.people().get(person_id) if version else None
     if person is None:

@@ -132,7 +132,9 @@ class Published:
         """Every person on the published agenda (speakers, moderators, chairs) by delegate id."""
         found: dict[int, dict] = {}
         for session in self.sessions:
-            for person in session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else []):
+            for person in (
+                session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else [])
+            ):
                 found.setdefault(person["id"], person)
         return found
 

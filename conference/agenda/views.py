@@ -5,15 +5,14 @@ import json
 import re
 from datetime import date, datetime
 
-from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
-                   url_for)
-from markupsafe import Markup
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
-from ..core.i18n import fmt_time, lang
+from ..core.i18n import fmt_time, lang, zone_label
 from ..events.models import Conference
 from ..extensions import db
 from ..types import utcnow
@@ -22,19 +21,9 @@ from .exports import agenda_ics, person_name, pick, schedule_json, schedule_xml
 from .grid import day_grid
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
+from .programme import programme_pdf as render_programme
 from .services import AgendaError, isolate
 from .versions import Published, changelog, published
-
-
-def zone_label(conference: Conference) -> str:
-    """'Doha time, UTC+3': the zone every time on the agenda is given in."""
-    offset = datetime.combine(conference.start_date, datetime.min.time(), tzinfo=conference.tz).utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-    city = (conference.city_ar if lang() == "ar" else conference.city_en) or conference.city_en
-    return _("%(city)s time, %(offset)s", city=city, offset=text) if city else f"{conference.timezone}, {text}"
 
 
 @bp.app_context_processor
@@ -330,13 +319,11 @@ def schedule_json_export(conference: Conference):
 @conference_view()
 def programme_pdf(conference: Conference):
     """The printed programme (A5) of the published version, in Arabic or English."""
-    from .programme import programme_pdf as render
-
     version = published(conference)
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
     language = _export_language()
-    return send_file(render(conference, version, language), mimetype="application/pdf",
+    return send_file(render_programme(conference, version, language), mimetype="application/pdf",
                      download_name=f"{conference.slug}-programme-{language}.pdf")
 
 

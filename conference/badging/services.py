@@ -15,11 +15,11 @@ from badges.text import is_arabic
 
 from ..accounts.models import User
 from ..core.countries import country_name
-from ..events.models import Conference
 from ..db_locks import lock_conference
+from ..events.models import Conference
 from ..extensions import db
-from ..registration.queries import DelegateFilters, delegate_query
 from ..registration.models import CATEGORY_TITLES, Category, Delegate, DelegateStatus
+from ..registration.queries import DelegateFilters, delegate_query
 from ..registration.services import new_badge_token, record_event
 from ..types import utcnow
 from .models import RevokedBadge

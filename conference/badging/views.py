@@ -15,8 +15,8 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..events.models import Conference
 from ..extensions import db
-from ..registration.queries import DelegateFilters, countries_present
 from ..registration.models import Category, DelegateStatus
+from ..registration.queries import DelegateFilters, countries_present
 from ..registration.services import delegation_choices, get_delegate, registration_of
 from . import bp
 from .forms import LayoutForm

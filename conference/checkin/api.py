@@ -11,9 +11,10 @@ import threading
 import time
 
 from flask import Response, abort, current_app, jsonify, request, session
-from flask_login import current_user
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse as parse_limit
+from flask_login import current_user
+from limits import RateLimitItem
+from limits import parse as parse_limit
 
 from ..accounts.access import has_role
 from ..accounts.models import Role

@@ -76,7 +76,9 @@ def _entry(row) -> dict:
     }
 
 
-def door_list(conference: Conference | DoorConference, since: datetime | None = None, now: datetime | None = None) -> dict:
+def door_list(
+    conference: Conference | DoorConference, since: datetime | None = None, now: datetime | None = None
+) -> dict:
     """Today's door list, whole, or only the entries that changed after `since` (on the same day)."""
     now = now or utcnow()
     day = conference.local_date(now)

@@ -54,11 +54,21 @@ WHO = ("gate", "staff_id", "device_id")
 LOGGED = ("conference_id", "at", "scanned_at", "offline_verdict", "status", "reason", "delegate_id", "raw", "nonce",
           "answer", *WHO)
 # In the CTE the admission's time is the scan's own time ("admitted_at"); it was recorded at the log line's "at".
-_ADMITTED = checkins.insert().values({
-    **{name: bindparam(name, type_=checkins.c[name].type) for name in ("conference_id", "delegate_id", "day", "nonce", *WHO)},
-    "at": bindparam("admitted_at", type_=checkins.c.at.type),
-    "recorded_at": bindparam("at", type_=checkins.c.recorded_at.type),
-}).returning(checkins.c.id).cte("admitted")
+_ADMITTED = (
+    checkins.insert()
+    .values(
+        {
+            **{
+                name: bindparam(name, type_=checkins.c[name].type)
+                for name in ("conference_id", "delegate_id", "day", "nonce", *WHO)
+            },
+            "at": bindparam("admitted_at", type_=checkins.c.at.type),
+            "recorded_at": bindparam("at", type_=checkins.c.recorded_at.type),
+        }
+    )
+    .returning(checkins.c.id)
+    .cte("admitted")
+)
 ADMIT_AND_LOG = scans.insert().from_select(
     [*LOGGED, "checkin_id"],
     select(*[bindparam(name, type_=scans.c[name].type) for name in LOGGED], _ADMITTED.c.id))

@@ -6,8 +6,8 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Protocol
 from datetime import date, datetime, timedelta, timezone
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_

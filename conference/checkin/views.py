@@ -4,21 +4,31 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
+from ..core.charts import column_chart
 from ..core.i18n import lang, localized, text_direction
 from ..core.security import content_security_policy
 from ..core.spreadsheet import csv_response
 from ..events.models import Conference
 from ..events.services import get_conference_or_404
 from ..extensions import db
-from ..core.charts import column_chart
 from ..types import utcnow
 from . import attendance as stats
 from . import bp
@@ -32,8 +42,10 @@ def scanner_texts() -> dict:
     """The scanner page's texts for its script, translated here because the script has no catalog."""
     help_desk = _("Send them to the help desk.")
     return {
-        "ok": _("Admitted"), "already_checked_in": _("Already checked in"),
-        "first_admission": _("First admitted today at %(time)s"), "first_gate": _("at %(gate)s"),
+        "ok": _("Admitted"),
+        "already_checked_in": _("Already checked in"),
+        "first_admission": _("First admitted today at %(time)s"),
+        "first_gate": _("at %(gate)s"),
         "refused": _("Not admitted"),
         "advice": {
             "ok": _("Welcome! They may go in."),
@@ -51,15 +63,26 @@ def scanner_texts() -> dict:
             "rate": _("Too many scans at once. Wait a few seconds and scan again."),
             "server": _("The server could not answer. Please scan again."),
         },
-        "country": _("Country"), "organization": _("Organization"), "category": _("Category"),
-        "code": _("Code"), "sound_on": _("Sound on"), "sound_off": _("Sound off"),
-        "camera_on": _("Camera on"), "camera_off": _("Camera off"),
+        "country": _("Country"),
+        "organization": _("Organization"),
+        "category": _("Category"),
+        "code": _("Code"),
+        "sound_on": _("Sound on"),
+        "sound_off": _("Sound off"),
+        "camera_on": _("Camera on"),
+        "camera_off": _("Camera off"),
         "camera_unavailable": _("No camera available: use the handheld scanner or the search."),
-        "camera_starting": _("Starting the camera…"), "camera_running": _("Hold the badge’s QR code in front of the camera."),
-        "admit": _("Admit"), "no_match": _("Nobody found."), "searching": _("Searching…"),
+        "camera_starting": _("Starting the camera…"),
+        "camera_running": _("Hold the badge’s QR code in front of the camera."),
+        "admit": _("Admit"),
+        "no_match": _("Nobody found."),
+        "searching": _("Searching…"),
         "admitted_today": _("Admitted today at %(time)s"),
-        "waiting": _("Scans waiting to be sent: %(n)s"), "last_sync": _("Last sync with the server: %(time)s"),
-        "never_synced": _("Not synced with the server yet"), "online_now": _("Online"), "offline_now": _("Offline"),
+        "waiting": _("Scans waiting to be sent: %(n)s"),
+        "last_sync": _("Last sync with the server: %(time)s"),
+        "never_synced": _("Not synced with the server yet"),
+        "online_now": _("Online"),
+        "offline_now": _("Offline"),
     }
 
 
@@ -79,7 +102,9 @@ def scanner(conference: Conference):
 @bp.get("/checkin/decoder-worker.js")
 def decoder_worker():
     """The QR decoder's worker script (static/js/checkin-decoder.js), with the policy that lets it run WebAssembly."""
-    response = send_from_directory(Path(current_app.static_folder) / "js", "checkin-decoder.js", mimetype="text/javascript", max_age=300)
+    response = send_from_directory(
+        Path(current_app.static_folder) / "js", "checkin-decoder.js", mimetype="text/javascript", max_age=300
+    )
     response.headers["Content-Security-Policy"] = DOOR_CONTENT_SECURITY_POLICY
     return response
 
@@ -88,7 +113,9 @@ def decoder_worker():
 def service_worker(slug: str):
     """The door page's service worker (static/js/checkin-sw.js), allowed to control the page one level up."""
     conference = get_conference_or_404(slug)
-    response = send_from_directory(Path(current_app.static_folder) / "js", "checkin-sw.js", mimetype="text/javascript", max_age=0)
+    response = send_from_directory(
+        Path(current_app.static_folder) / "js", "checkin-sw.js", mimetype="text/javascript", max_age=0
+    )
     response.headers["Service-Worker-Allowed"] = url_for("checkin.scanner", slug=conference.slug)
     response.headers["Cache-Control"] = "no-cache"
     return response

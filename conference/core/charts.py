@@ -43,7 +43,9 @@ def bar_chart(rows: list[tuple[str, int]], rtl: bool, fmt=str, width: int = 640,
             x = width - label_width - length
             bars.append(Bar(label, value, fmt(value), y, x, length, width - label_width + 8, x - 6))
         else:
-            bars.append(Bar(label, value, fmt(value), y, label_width, length, label_width - 8, label_width + length + 6))
+            bars.append(
+                Bar(label, value, fmt(value), y, label_width, length, label_width - 8, label_width + length + 6)
+            )
     return BarChart(width, max(len(rows) * (bar_height + gap), bar_height), bar_height,
                     "start" if rtl else "end", "end" if rtl else "start", bars)
 

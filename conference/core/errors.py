@@ -54,7 +54,9 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     """A form posted without a valid CSRF token (often an expired page)."""
-    return render_error(400, str(_l("This form has expired or was not sent from this site. Please reload the page and try again.")))
+    return render_error(
+        400, str(_l("This form has expired or was not sent from this site. Please reload the page and try again."))
+    )
 
 
 def handle_unexpected(error: Exception):

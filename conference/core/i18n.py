@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, gettext, refresh
 
 from ..extensions import babel
 
@@ -123,3 +123,14 @@ def init_app(app: Flask) -> None:
         number=fmt_number,
     )
     app.jinja_env.globals["date_range"] = date_range
+
+
+def zone_label(conference) -> str:
+    """'Doha time, UTC+3': the zone every time on the agenda is given in."""
+    offset = datetime.combine(conference.start_date, datetime.min.time(), tzinfo=conference.tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    city = (conference.city_ar if lang() == "ar" else conference.city_en) or conference.city_en
+    return gettext("%(city)s time, %(offset)s", city=city, offset=text) if city else f"{conference.timezone}, {text}"

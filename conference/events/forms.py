@@ -5,7 +5,16 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..core.countries import country_choices
@@ -53,12 +62,20 @@ class ConferenceForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz) for tz in TIMEZONES], default="Asia/Qatar")
     start_date = DateField(_l("First day"), validators=[DataRequired(), SensibleYear()])
     end_date = DateField(_l("Last day"), validators=[DataRequired(), SensibleYear()])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens (local time)"), validators=[Optional(), SensibleYear()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes (local time)"), validators=[Optional(), SensibleYear()])
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens (local time)"), validators=[Optional(), SensibleYear()]
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes (local time)"), validators=[Optional(), SensibleYear()]
+    )
     capacity = IntegerField(_l("Capacity (places)"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     auto_approve = BooleanField(_l("Approve registrations automatically"))
-    cfp_opens_at = DateTimeLocalField(_l("Call for proposals opens (local time)"), validators=[Optional(), SensibleYear()])
-    cfp_closes_at = DateTimeLocalField(_l("Call for proposals closes (local time)"), validators=[Optional(), SensibleYear()])
+    cfp_opens_at = DateTimeLocalField(
+        _l("Call for proposals opens (local time)"), validators=[Optional(), SensibleYear()]
+    )
+    cfp_closes_at = DateTimeLocalField(
+        _l("Call for proposals closes (local time)"), validators=[Optional(), SensibleYear()]
+    )
     agenda_published = BooleanField(_l("Agenda is published"))
     changeover_minutes = IntegerField(_l("Minutes a speaker needs between two sessions"), default=0,
                                       validators=[Optional(), NumberRange(min=0, max=240)], filters=[lambda v: v or 0],

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.access import admin_required, conference_view
 from ..accounts.models import Role
 from ..extensions import db
+from ..types import utcnow
 from . import bp
 from .forms import ConferenceForm
 from .models import Conference
 from .services import LOCAL_TIME_FIELDS, ConferenceError, list_conferences, save_conference, to_local
-from ..types import utcnow
 
 # Public pages of a conference, each shown once its area is installed.
 PUBLIC_LINKS = (

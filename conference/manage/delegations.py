@@ -11,8 +11,13 @@ from ..accounts.models import Role
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate, Delegation
-from ..registration.services import (RegistrationError, add_delegation_member, create_delegation, get_delegate,
-                                     set_delegation_head)
+from ..registration.services import (
+    RegistrationError,
+    add_delegation_member,
+    create_delegation,
+    get_delegate,
+    set_delegation_head,
+)
 from . import bp
 from .forms import DelegationForm, DelegationMemberForm
 from .services import delegations_of

@@ -26,9 +26,11 @@ def category_choices() -> list[SelectChoice]:
 class NoteForm(FlaskForm):
     """A status change, with an optional note for the audit trail."""
 
-    note = TextAreaField(_l("Note (for the organizers; not shown to the delegate)"), validators=[Optional(), Length(max=2000),
-                                                                     CleanText(multiline=True)],
-                         filters=[multiline_filter])
+    note = TextAreaField(
+        _l("Note (for the organizers; not shown to the delegate)"),
+        validators=[Optional(), Length(max=2000), CleanText(multiline=True)],
+        filters=[multiline_filter],
+    )
 
 
 class BulkForm(FlaskForm):
@@ -60,8 +62,11 @@ class OrganizerDetailsForm(DetailsForm):
 class DelegationForm(FlaskForm):
     """A new official delegation."""
 
-    country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Please choose a country from the list."))],
-                          render_kw={"data-search": _l("Type to search countries")})
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(message=_l("Please choose a country from the list."))],
+        render_kw={"data-search": _l("Type to search countries")},
+    )
     name = StringField(_l("Name of the delegation"), validators=[DataRequired(), Length(max=200), CleanText()],
                        filters=[strip_filter], description=_l("For example: Delegation of the Sultanate of Oman"))
     name_ar = text_field(_l("Name of the delegation in Arabic"), description=_l("For example: وفد سلطنة عمان"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..accounts.access import conference_view
 from ..accounts.models import Role
+from ..core.charts import bar_chart, column_chart
 from ..core.i18n import fmt_date, fmt_number, lang, text_direction
 from ..core.params import page_number, parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
@@ -14,14 +15,22 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
-from ..registration.services import (ACTIONS, RegistrationError, allowed_actions, apply_bulk_action, delegates_by_ids,
-                                     delegation_choices, get_delegate, issue_visa_letter, update_details,
-                                     waitlist_position)
+from ..registration.queries import DelegateFilters, countries_present, delegate_query
+from ..registration.services import (
+    ACTIONS,
+    RegistrationError,
+    allowed_actions,
+    apply_bulk_action,
+    delegates_by_ids,
+    delegation_choices,
+    get_delegate,
+    issue_visa_letter,
+    update_details,
+    waitlist_position,
+)
 from . import bp
-from ..core.charts import bar_chart, column_chart
 from .exports import delegate_header, delegate_rows
 from .forms import BulkForm, NoteForm, OrganizerDetailsForm
-from ..registration.queries import DelegateFilters, countries_present, delegate_query
 from .services import dashboard as dashboard_numbers
 from .services import delegation_names
 

@@ -30,10 +30,15 @@ class DetailsForm(FlaskForm):
 
     name = text_field(_l("Full name, as you write it"), required=True,
                  description=_l("In any script, e.g. حمد بن سيف الحوسني or Hamad bin Saif Al-Housni."))
-    name_latin = text_field(_l("Name in Latin letters"), description=_l("As in your passport, if your name is not in Latin letters."))
+    name_latin = text_field(
+        _l("Name in Latin letters"), description=_l("As in your passport, if your name is not in Latin letters.")
+    )
     name_ar = text_field(_l("Name in Arabic"), description=_l("Optional; printed on your badge."))
-    country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Please choose a country from the list."))],
-                          render_kw={"data-search": _l("Type to search countries")})
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(message=_l("Please choose a country from the list."))],
+        render_kw={"data-search": _l("Type to search countries")},
+    )
     organization = text_field(_l("Organization"))
     job_title = text_field(_l("Job title"))
     delegation_id = SelectField(_l("Official delegation"), coerce=_optional_int, validate_choice=False,
@@ -98,9 +103,13 @@ class RegistrationForm(DetailsForm):
     """Registering: details, an account when not logged in, and consent."""
 
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[strip_filter])
-    password = PasswordField(_l("Choose a password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-                             description=_l("At least %(n)d characters. You will use it to see your registration and badge.",
-                                            n=MIN_PASSWORD_LENGTH))
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l(
+            "At least %(n)d characters. You will use it to see your registration and badge.", n=MIN_PASSWORD_LENGTH
+        ),
+    )
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords do not match."))])
     consent_privacy = BooleanField(

@@ -80,7 +80,8 @@ def _texts(delegate: Delegate, conference: Conference) -> tuple[str, str]:
                f"{format_date(conference.end_date, 'long', locale=locale)}"
 
     english = (
-        f"This letter confirms that {delegate.passport_name}, a national of {country_name(delegate.nationality, 'en')}, "
+        f"This letter confirms that {delegate.passport_name}, "
+        f"a national of {country_name(delegate.nationality, 'en')}, "
         f"holder of passport number {delegate.passport_number}, is registered and invited to attend the "
         f"{conference.name_en}, held in {conference.city_en or conference.venue_en} "
         f"({country_name(conference.country, 'en')}) from {dates('en')}. "
@@ -123,9 +124,17 @@ def visa_letter_pdf(delegate: Delegate, conference: Conference, today: datetime 
     y -= 20
     details = [
         ("Name in passport", "الاسم في جواز السفر", delegate.passport_name),
-        ("Nationality", "الجنسية", f"{country_name(delegate.nationality, 'en')} / {country_name(delegate.nationality, 'ar')}"),
+        (
+            "Nationality",
+            "الجنسية",
+            f"{country_name(delegate.nationality, 'en')} / {country_name(delegate.nationality, 'ar')}",
+        ),
         ("Passport number", "رقم جواز السفر", delegate.passport_number),
-        ("Passport expiry", "تاريخ انتهاء الجواز", delegate.passport_expiry.isoformat() if delegate.passport_expiry else ""),
+        (
+            "Passport expiry",
+            "تاريخ انتهاء الجواز",
+            delegate.passport_expiry.isoformat() if delegate.passport_expiry else "",
+        ),
         ("Registration code", "رمز التسجيل", delegate.code),
     ]
     for english_label, arabic_label, value in details:

@@ -408,7 +408,9 @@ def issue_visa_letter(delegate: Delegate, actor: User) -> str:
 def delegation_choices(conference: Conference) -> list[Delegation]:
     """The conference's delegations by country and name, for lists to choose from."""
     return db.session.scalars(
-        select(Delegation).where(Delegation.conference_id == conference.id).order_by(Delegation.country, Delegation.name)
+        select(Delegation)
+        .where(Delegation.conference_id == conference.id)
+        .order_by(Delegation.country, Delegation.name)
     ).all()
 
 

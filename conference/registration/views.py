@@ -17,8 +17,17 @@ from . import bp
 from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Category, Delegate, DelegateStatus
-from .services import (RegistrationError, cancel_delegate, delegation_choices, public_participants, register_delegate,
-                       register_visitor, registration_of, update_details, waitlist_position)
+from .services import (
+    RegistrationError,
+    cancel_delegate,
+    delegation_choices,
+    public_participants,
+    register_delegate,
+    register_visitor,
+    registration_of,
+    update_details,
+    waitlist_position,
+)
 
 
 def _own_registration(conference: Conference) -> Delegate:

@@ -13,8 +13,17 @@ from ..extensions import db
 from ..registration.demo import DEMO_PASSWORD
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import register_speaker
-from .models import (CO_SPEAKER, SUBMITTER, Proposal, ProposalLogEntry, ProposalSpeaker, ProposalStatus,
-                     ReviewAssignment, SpeakerAvailability, SpeakerProfile)
+from .models import (
+    CO_SPEAKER,
+    SUBMITTER,
+    Proposal,
+    ProposalLogEntry,
+    ProposalSpeaker,
+    ProposalStatus,
+    ReviewAssignment,
+    SpeakerAvailability,
+    SpeakerProfile,
+)
 from .services import call_of, notify_speakers, proposal_types
 
 S = ProposalStatus
@@ -140,7 +149,7 @@ def seed_proposals(conference: Conference) -> None:
     authors = ([hamad] if hamad else []) + others
     now = datetime.now(timezone.utc)
     used = 0
-    for n, ((title, abstract, kind, track, language), fate) in enumerate(zip(PROPOSALS, FATES)):
+    for n, ((title, abstract, kind, track, language), fate) in enumerate(zip(PROPOSALS, FATES, strict=False)):
         author = authors[used]
         used += 1
         co_count = 1 if n % 4 == 1 else 2 if n % 9 == 2 else 0
@@ -237,7 +246,7 @@ def _availability(conference: Conference, speakers: list[Delegate]) -> None:
         [(last, time(9, 0), time(17, 0))],
         [(first, time(14, 0), time(18, 0)), (last, time(9, 0), time(12, 0))],
     ]
-    for delegate, windows in zip(speakers, ranges):
+    for delegate, windows in zip(speakers, ranges, strict=False):
         for day, start, end in windows:
             db.session.add(SpeakerAvailability(conference_id=conference.id, user_id=delegate.user_id,
                                                starts_at=datetime.combine(day, start, tzinfo=tz),

@@ -4,8 +4,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice,
-                     SelectField, TextAreaField, TimeField)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.i18n import fmt_date, localized
@@ -15,7 +25,6 @@ from ..registration.forms import ARABIC_LETTER, country_select_choices
 from .models import LANGUAGE_TITLES, LANGUAGES
 from .services import count_words
 from .writing import MAX_CO_SPEAKERS
-
 
 NOT_A_CHOICE = -1  # what a tampered id becomes: no row has it, so each field's check refuses it with its message
 

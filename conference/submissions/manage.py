@@ -15,13 +15,38 @@ from ..extensions import db
 from . import bp
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
 from .models import ProposalStatus, ReviewAssignment
-from .review import (SORTS, TABLE_STATUSES, TableFilters, assign_automatically, assign_reviewer, assignment_for,
-                     eligible_reviewers, proposal_table, reviewer_progress, reviewer_queue, reviews_of, score_proposal,
-                     unassign_reviewer)
 from .profiles import profile_of
-from .services import (DECISIONS, ORGANIZER_ACTIONS, TRANSITIONS, SubmissionError, call_of, decide_proposals, decision_preview, get_proposal,
-                       get_proposal_type, proposal_types, proposals_by_ids, save_proposal_type, set_duration,
-                       update_call)
+from .review import (
+    SORTS,
+    TABLE_STATUSES,
+    TableFilters,
+    assign_automatically,
+    assign_reviewer,
+    assignment_for,
+    eligible_reviewers,
+    proposal_table,
+    reviewer_progress,
+    reviewer_queue,
+    reviews_of,
+    score_proposal,
+    unassign_reviewer,
+)
+from .services import (
+    DECISIONS,
+    ORGANIZER_ACTIONS,
+    TRANSITIONS,
+    SubmissionError,
+    call_of,
+    decide_proposals,
+    decision_preview,
+    get_proposal,
+    get_proposal_type,
+    proposal_types,
+    proposals_by_ids,
+    save_proposal_type,
+    set_duration,
+    update_call,
+)
 
 ORGANIZER = Role.ORGANIZER
 

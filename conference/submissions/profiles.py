@@ -84,7 +84,7 @@ def set_availability(conference: Conference, user: User, ranges: list[tuple[date
         moments.append((datetime.combine(day, start, tzinfo=conference.tz),
                         datetime.combine(day, end, tzinfo=conference.tz)))
     moments.sort()
-    for (_, first_end), (second_start, _) in zip(moments, moments[1:]):
+    for (_, first_end), (second_start, _) in zip(moments, moments[1:], strict=False):
         if second_start < first_end:
             raise SubmissionError(_l("Two of the time ranges overlap."))
     db.session.execute(delete(SpeakerAvailability).where(SpeakerAvailability.conference_id == conference.id,

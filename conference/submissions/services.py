@@ -20,8 +20,16 @@ from ..mail.services import absolute_url, queue_mail
 from ..registration.services import register_speaker
 from ..types import utcnow
 from .errors import SubmissionError  # noqa: F401 (raised here, imported from here by the views)
-from .models import (CO_SPEAKER, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker,
-                     ProposalStatus, ProposalType)
+from .models import (
+    CO_SPEAKER,
+    SUBMITTER,
+    CallForProposals,
+    Proposal,
+    ProposalLogEntry,
+    ProposalSpeaker,
+    ProposalStatus,
+    ProposalType,
+)
 from .profiles import profile_of
 
 S = ProposalStatus

@@ -15,10 +15,19 @@ from . import bp
 from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
 from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
-from .services import (SubmissionError, allowed_actions, awaiting_confirmation, call_of, change_status,
-                       invitations_for, is_speaker, is_submitter, proposal_types, proposals_of)
-from .writing import (DuplicateProposal, accept_invitation, create_proposal, invitation_for_token,
-                      update_proposal)
+from .services import (
+    SubmissionError,
+    allowed_actions,
+    awaiting_confirmation,
+    call_of,
+    change_status,
+    invitations_for,
+    is_speaker,
+    is_submitter,
+    proposal_types,
+    proposals_of,
+)
+from .writing import DuplicateProposal, accept_invitation, create_proposal, invitation_for_token, update_proposal
 
 
 @bp.app_context_processor
@@ -288,7 +297,7 @@ def availability(conference: Conference):
     """“I can only speak at these times”: ranges on the conference days, at the venue's time."""
     form = AvailabilityForm(conference=conference)
     if request.method == "GET":
-        for entry, item in zip(form.ranges, availability_of(conference, current_user)):
+        for entry, item in zip(form.ranges, availability_of(conference, current_user), strict=False):
             starts, ends = item.starts_at.astimezone(conference.tz), item.ends_at.astimezone(conference.tz)
             entry.form.day.data = starts.date().isoformat()
             entry.form.starts.data, entry.form.ends.data = starts.time(), ends.time()

@@ -99,8 +99,12 @@ def test_login_redirects_only_inside_the_site(client, make_user):
 def test_login_is_rate_limited(client, make_user):
     make_user("sam@example.org")
     token = csrf_token(client)
-    codes = [client.post("/login", data={"csrf_token": token, "email": "sam@example.org", "password": "nope-nope"}).status_code
-             for _ in range(11)]
+    codes = [
+        client.post(
+            "/login", data={"csrf_token": token, "email": "sam@example.org", "password": "nope-nope"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
 
@@ -137,7 +141,9 @@ def test_password_change_logs_out_other_sessions(app, make_user):
     here, elsewhere = app.test_client(), app.test_client()
     login(here, user)
     login(elsewhere, user)
-    post_form(here, "/account/password", {"current": PASSWORD, "new": "another-long-one", "confirm": "another-long-one"})
+    post_form(
+        here, "/account/password", {"current": PASSWORD, "new": "another-long-one", "confirm": "another-long-one"}
+    )
     from flask import g
 
     g.pop("_login_user", None)

@@ -7,8 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from conference.accounts.invitations import (accept_invitation, cancel_invitation, invitation_for_token,
-                                             invitation_token, invite_team_member, open_invitations)
+from conference.accounts.invitations import (
+    accept_invitation,
+    cancel_invitation,
+    invitation_for_token,
+    invitation_token,
+    invite_team_member,
+    open_invitations,
+)
 from conference.accounts.models import Membership, Role, TeamInvitation, User
 from conference.accounts.services import AccountError
 from conference.extensions import db

@@ -9,8 +9,13 @@ from sqlalchemy import func, select
 
 from conference.accounts.models import User
 from conference.accounts.services import create_user, reset_password, sign_up
-from conference.accounts.verification import (CONFIRM_SALT, confirm_address, confirmation_token,
-                                              read_confirmation_token, send_confirmation_again)
+from conference.accounts.verification import (
+    CONFIRM_SALT,
+    confirm_address,
+    confirmation_token,
+    read_confirmation_token,
+    send_confirmation_again,
+)
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from tests.conftest import PASSWORD, csrf_token, login, post_form

@@ -5,16 +5,20 @@ from datetime import time
 
 import pytest
 
+from conference.agenda.services import SessionData, create_session
 from conference.events.services import add_room, add_track
 from conference.extensions import db
-from conference.agenda.services import SessionData, create_session
 
 
 @pytest.fixture
 def venue(doha):
     """Four rooms (the last one small) and two tracks on the doha conference."""
-    rooms = [add_room(doha, "Main Hall", "القاعة الرئيسية", 400), add_room(doha, "Al Majlis Room", "قاعة المجلس", 120),
-             add_room(doha, "Workshop Room 1", "قاعة ورش العمل ١", 60), add_room(doha, "Small Room", "القاعة الصغيرة", 10)]
+    rooms = [
+        add_room(doha, "Main Hall", "القاعة الرئيسية", 400),
+        add_room(doha, "Al Majlis Room", "قاعة المجلس", 120),
+        add_room(doha, "Workshop Room 1", "قاعة ورش العمل ١", 60),
+        add_room(doha, "Small Room", "القاعة الصغيرة", 10),
+    ]
     tracks = [add_track(doha, "Child protection", "حماية الطفل", "#0b6e6e"),
               add_track(doha, "Emergencies", "الطوارئ", "#b91c1c")]
     db.session.commit()
@@ -24,9 +28,13 @@ def venue(doha):
 @pytest.fixture
 def speakers(doha, make_delegate):
     """Three approved delegates who speak."""
-    return [make_delegate(doha, name="حمد بن سيف الحوسني", name_latin="Hamad bin Saif Al-Housni", name_ar="حمد بن سيف الحوسني"),
-            make_delegate(doha, name="Charlotte Evans", country="GB"),
-            make_delegate(doha, name="Youssef Benali", country="MA")]
+    return [
+        make_delegate(
+            doha, name="حمد بن سيف الحوسني", name_latin="Hamad bin Saif Al-Housni", name_ar="حمد بن سيف الحوسني"
+        ),
+        make_delegate(doha, name="Charlotte Evans", country="GB"),
+        make_delegate(doha, name="Youssef Benali", country="MA"),
+    ]
 
 
 @pytest.fixture

@@ -42,7 +42,6 @@ def samples(people, conference) -> dict[str, int]:
     from conference.registration.models import Delegate, DelegateStatus
     from conference.registration.services import new_badge_token
     from conference.submissions.models import SpeakerProfile
-
     from tests.conftest import quick_user
 
     organizer = people["organizer"]

@@ -1,4 +1,5 @@
-"""Times, names and titles inside the other script's text are bidi isolates, so Arabic pages and e-mails read in order."""
+"""Times, names and titles in the other script's text are bidi isolates: Arabic pages and e-mails read in order."""
+
 from __future__ import annotations
 
 import re

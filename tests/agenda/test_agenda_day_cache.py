@@ -1,4 +1,5 @@
-"""The public agenda renders a day's grid and list once per version, language, day and filters; stars stay per reader."""
+"""The public agenda renders a day once per version, language, day and filters; stars stay per reader."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,10 @@ from tests.conftest import login
 
 @pytest.fixture
 def sessions(venue, add_session):
-    made = [add_session("Keynote", start="09:00", end="10:00"), add_session("Panel", room=1, start="09:30", end="10:30")]
+    made = [
+        add_session("Keynote", start="09:00", end="10:00"),
+        add_session("Panel", room=1, start="09:30", end="10:30"),
+    ]
     add_session("Day two", day=1)
     publish_agenda(venue["conference"], None)
     db.session.commit()

@@ -38,7 +38,9 @@ def _hard_conflicts(conference, content: dict) -> list[str]:
     from conference.submissions.models import SpeakerAvailability
 
     windows: dict[int, list] = {}
-    for row in db.session.scalars(select(SpeakerAvailability).where(SpeakerAvailability.conference_id == conference.id)):
+    for row in db.session.scalars(
+        select(SpeakerAvailability).where(SpeakerAvailability.conference_id == conference.id)
+    ):
         windows.setdefault(row.user_id, []).append((row.starts_at, row.ends_at))
     found = []
     sessions = content["sessions"]

@@ -184,7 +184,9 @@ def test_the_change_over_buffer_is_a_conference_setting(organizer_client, venue,
 
 
 def test_a_negative_change_over_buffer_is_refused(organizer_client, venue):
-    response = post_form(organizer_client, "/doha/manage/settings", conference_form(slug="doha", changeover_minutes="-5"))
+    response = post_form(
+        organizer_client, "/doha/manage/settings", conference_form(slug="doha", changeover_minutes="-5")
+    )
     assert response.status_code == 200
     db.session.refresh(venue["conference"])
     assert venue["conference"].changeover_minutes == 0

@@ -11,11 +11,20 @@ from conference.submissions.models import SpeakerProfile
 
 def _publish(venue, add_session, speakers):
     add_session("Oman's child protection hotline", speaker_ids=[speakers[0].id], chair_id=speakers[2].id)
-    db.session.add(SpeakerProfile(conference_id=venue["conference"].id, user_id=speakers[0].user_id,
-                                  name="حمد بن سيف الحوسني", name_latin="Hamad bin Saif Al-Housni",
-                                  name_ar="حمد بن سيف الحوسني", bio_en="Works on child protection in Oman.",
-                                  bio_ar="يعمل في حماية الطفل في سلطنة عمان.", organization="Ministry of Social Development",
-                                  country="OM", photo=b"\xff\xd8\xff\xe0jpeg-bytes"))
+    db.session.add(
+        SpeakerProfile(
+            conference_id=venue["conference"].id,
+            user_id=speakers[0].user_id,
+            name="حمد بن سيف الحوسني",
+            name_latin="Hamad bin Saif Al-Housni",
+            name_ar="حمد بن سيف الحوسني",
+            bio_en="Works on child protection in Oman.",
+            bio_ar="يعمل في حماية الطفل في سلطنة عمان.",
+            organization="Ministry of Social Development",
+            country="OM",
+            photo=b"\xff\xd8\xff\xe0jpeg-bytes",
+        )
+    )
     db.session.commit()
     publish_agenda(venue["conference"], None)
     db.session.commit()

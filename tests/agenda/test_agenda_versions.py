@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from conference.agenda.models import AgendaVersion, Star
-from conference.agenda.services import (AgendaError, SessionData, delete_session, update_session)
+from conference.agenda.services import AgendaError, SessionData, delete_session, update_session
 from conference.agenda.versions import changelog, compare, publish_agenda, published
 from conference.extensions import db
 from conference.mail.models import OutboxMessage

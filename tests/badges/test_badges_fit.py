@@ -32,7 +32,7 @@ def _assert_inside(fitted: Fitted, box: Box) -> None:
     for x0, y0, x1, y1 in boxes:
         assert box.x - eps <= x0 and x1 <= box.right + eps
         assert box.y - eps <= y0 and y1 <= box.top + eps
-    for upper, lower in zip(boxes, boxes[1:]):
+    for upper, lower in zip(boxes, boxes[1:], strict=False):
         assert lower[3] <= upper[1] + eps
 
 

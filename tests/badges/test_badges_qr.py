@@ -123,7 +123,7 @@ def test_svg_runs_are_merged() -> None:
     """Each row's dark modules are maximal horizontal runs: no two runs touch."""
     d = ET.fromstring(qr_svg(TOKENS[4])).find("{http://www.w3.org/2000/svg}path").get("d")
     runs = [(int(y), int(x), int(n)) for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)", d)]
-    for (y1, x1, n1), (y2, x2, _) in zip(runs, runs[1:]):
+    for (y1, x1, n1), (y2, x2, _) in zip(runs, runs[1:], strict=False):
         assert not (y1 == y2 and x1 + n1 == x2)
     assert sum(n for _, _, n in runs) == sum(map(sum, qr_matrix(TOKENS[4])))
 

@@ -44,7 +44,7 @@ def _decode(page: pdfium.PdfPage, layout: Layout) -> list[list[zxingcpp.Result]]
 
 
 def _chars(page: pdfium.PdfPage) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Return every non-space character on the page with its tight box (l, b, r, t)."""
+    """Return every non-space character on the page with its tight box (left, b, r, t)."""
     textpage = page.get_textpage()
     chars = []
     for i in range(textpage.count_chars()):
@@ -54,15 +54,15 @@ def _chars(page: pdfium.PdfPage) -> list[tuple[str, tuple[float, float, float, f
     return chars
 
 
-def _inside(outer: Box, l: float, b: float, r: float, t: float) -> bool:
+def _inside(outer: Box, left: float, b: float, r: float, t: float) -> bool:
     """Tell whether a char box lies in outer, within tolerance."""
-    return (outer.x - TOLERANCE <= l and r <= outer.right + TOLERANCE
+    return (outer.x - TOLERANCE <= left and r <= outer.right + TOLERANCE
             and outer.y - TOLERANCE <= b and t <= outer.top + TOLERANCE)
 
 
-def _overlaps(outer: Box, l: float, b: float, r: float, t: float) -> bool:
+def _overlaps(outer: Box, left: float, b: float, r: float, t: float) -> bool:
     """Tell whether a char box overlaps outer by more than the tolerance."""
-    return (l < outer.right - TOLERANCE and r > outer.x + TOLERANCE
+    return (left < outer.right - TOLERANCE and r > outer.x + TOLERANCE
             and b < outer.top - TOLERANCE and t > outer.y + TOLERANCE)
 
 
@@ -95,13 +95,13 @@ def test_text_stays_in_its_boxes_and_off_the_qr(layout_name, records, render, op
     doc = open_pdf(render(records, layout_name)[0])
     checked = 0
     for i in range(len(doc)):
-        for ch, (l, b, r, t) in _chars(doc[i]):
+        for ch, (left, b, r, t) in _chars(doc[i]):
             badge = next(box for box in _badge_boxes(layout)
-                         if box.x <= (l + r) / 2 <= box.right and box.y <= (b + t) / 2 <= box.top)
-            assert _inside(badge, l, b, r, t), ch
-            assert not _overlaps(_in_badge(badge, design.qr), l, b, r, t), ch
+                         if box.x <= (left + r) / 2 <= box.right and box.y <= (b + t) / 2 <= box.top)
+            assert _inside(badge, left, b, r, t), ch
+            assert not _overlaps(_in_badge(badge, design.qr), left, b, r, t), ch
             slots = [s.box for s in design.text_slots().values()] + [design.reissue]
-            assert any(_inside(_in_badge(badge, s), l, b, r, t) for s in slots), ch
+            assert any(_inside(_in_badge(badge, s), left, b, r, t) for s in slots), ch
             checked += 1
     assert checked > 100 * len(records) // 10
 
@@ -129,8 +129,8 @@ def test_qr_is_one_vector_path_and_no_image(layout_name, records, render, open_p
     module = layout.design.qr.w * MM / (SIZE + 2 * QUIET)
     symbols = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        l, b, r, t = obj.get_bounds()
-        if abs((r - l) - SIZE * module) < 0.5 and abs((t - b) - SIZE * module) < 0.5:
+        left, b, r, t = obj.get_bounds()
+        if abs((r - left) - SIZE * module) < 0.5 and abs((t - b) - SIZE * module) < 0.5:
             symbols.append(obj)
     assert len(symbols) == len(layout.slots)  # all modules of a badge's QR are a single path object
     assert SIZE * layout.design.qr.w / (SIZE + 2 * QUIET) >= 25.0  # at least 25 mm on paper
@@ -243,9 +243,9 @@ def test_logo_is_embedded_once_and_text_avoids_it(fmt, images_per_logo, base_rec
     for i in range(len(doc)):
         page = doc[i]
         (image,) = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
-        l, b, r, t = image.get_bounds()
-        assert (r - l) / (t - b) == pytest.approx(2.0, rel=0.01)  # aspect kept
-        logo_box = Box(l, b, r - l, t - b)
+        left, b, r, t = image.get_bounds()
+        assert (r - left) / (t - b) == pytest.approx(2.0, rel=0.01)  # aspect kept
+        logo_box = Box(left, b, r - left, t - b)
         assert not any(_overlaps(logo_box, *box) for _, box in _chars(page))
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from conference.accounts.models import Role
 from conference.badging.models import RevokedBadge
-from conference.checkin.models import CheckIn, ScanLog
 from conference.checkin.devices import issue_device_token, revoke_device
+from conference.checkin.models import CheckIn, ScanLog
 from conference.extensions import db
 from tests.conftest import csrf_token, login
 

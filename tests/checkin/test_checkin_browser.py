@@ -248,8 +248,11 @@ def test_the_scanner_reopens_with_no_network(live_server, today_conference, make
         door_list_loaded(page)
         until(page, "navigator.serviceWorker.controller !== null")
         # The service worker has kept the page, its scripts and the decoder.
-        until(page, """caches.open('door-page-v1').then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname))
-            .then(kept => kept.includes(location.pathname) && kept.some(p => p.endsWith('zxing_reader.wasm')))""")
+        until(
+            page,
+            """caches.open('door-page-v1').then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname))
+            .then(kept => kept.includes(location.pathname) && kept.some(p => p.endsWith('zxing_reader.wasm')))""",
+        )
         page.context.set_offline(True)
         page.reload()
         page.wait_for_selector("#scan-input:focus")

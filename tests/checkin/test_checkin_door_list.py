@@ -8,8 +8,8 @@ import pytest
 
 from conference.accounts.models import Role
 from conference.badging.models import RevokedBadge
-from conference.checkin.doorlist import door_list
 from conference.checkin.devices import issue_device_token, revoke_device
+from conference.checkin.doorlist import door_list
 from conference.checkin.services import check_in
 from conference.extensions import db
 from tests.conftest import login

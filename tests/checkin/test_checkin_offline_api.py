@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event, func, select
 
 from conference.checkin.attendance import offline_duplicates
-from conference.checkin.models import CheckIn, ScanLog, ScanStatus, Verdict
 from conference.checkin.devices import issue_device_token
+from conference.checkin.models import CheckIn, ScanLog, ScanStatus, Verdict
 from conference.checkin.services import ScanRefused, check_in, scan_time
 from conference.extensions import db
 

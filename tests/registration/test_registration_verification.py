@@ -10,9 +10,18 @@ from conference.accounts.verification import confirm_address
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.registration.models import Category, Delegate, DelegateStatus
-from conference.registration.services import (TRANSITIONS, RegistrationError, allowed_actions, approve_delegate,
-                                              bulk_change, cancel_delegate, promote_delegate, register_delegate,
-                                              register_speaker, register_visitor)
+from conference.registration.services import (
+    TRANSITIONS,
+    RegistrationError,
+    allowed_actions,
+    approve_delegate,
+    bulk_change,
+    cancel_delegate,
+    promote_delegate,
+    register_delegate,
+    register_speaker,
+    register_visitor,
+)
 from tests.conftest import PASSWORD, login, post_form, quick_user
 
 S = DelegateStatus

@@ -11,9 +11,20 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.registration.models import Category, Delegate, DelegateStatus
 from conference.registration.services import (
-    RegistrationError, approve_delegate, bulk_change, cancel_delegate, create_delegation, issue_visa_letter,
-    promote_delegate, register_delegate, reject_delegate, set_delegation_head, update_details, waitlist_delegate,
-    waitlist_position)
+    RegistrationError,
+    approve_delegate,
+    bulk_change,
+    cancel_delegate,
+    create_delegation,
+    issue_visa_letter,
+    promote_delegate,
+    register_delegate,
+    reject_delegate,
+    set_delegation_head,
+    update_details,
+    waitlist_delegate,
+    waitlist_position,
+)
 from tests.conftest import quick_user
 
 S = DelegateStatus

@@ -47,8 +47,7 @@ def samples(people, conference) -> dict[str, int]:
     """Rows the paths above need (their ids fill the "{name}" parts), created for the doha conference."""
     from conference.extensions import db
     from conference.submissions.models import ReviewAssignment
-    from conference.submissions.profiles import process_photo
-    from conference.submissions.profiles import save_profile
+    from conference.submissions.profiles import process_photo, save_profile
     from conference.submissions.services import proposal_types, submit_proposal
     from conference.submissions.writing import create_proposal
 

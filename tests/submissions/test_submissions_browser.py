@@ -30,7 +30,9 @@ def test_submit_a_proposal_in_arabic_with_a_co_speaker(live_server, cfp, speaker
         page.fill("#title", "تجربة سلطنة عمان في خط حماية الطفل")
         page.fill("#abstract", ABSTRACT)
         counter = page.locator(".word-count")
-        assert counter.is_visible() and "300" in counter.inner_text().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+        assert counter.is_visible() and "300" in counter.inner_text().translate(
+            str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+        )
         page.select_option("#proposal_type_id", index=2)
         page.select_option("#track_id", index=1)
         page.select_option("#language", "both")

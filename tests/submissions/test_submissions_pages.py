@@ -200,8 +200,11 @@ def test_pages_in_arabic(client, make_proposal, speaker):
     assert re.search(r"[\u0600-\u06ff]", html)
 
 
-@pytest.mark.parametrize("account_locale,page_lang,expected", [(None, "ar", "ar"), ("ar", "en", "ar"), ("en", "ar", "en")],
-                         ids=["no-account-page-language", "account-arabic", "account-english"])
+@pytest.mark.parametrize(
+    "account_locale,page_lang,expected",
+    [(None, "ar", "ar"), ("ar", "en", "ar"), ("en", "ar", "en")],
+    ids=["no-account-page-language", "account-arabic", "account-english"],
+)
 def test_invitation_is_written_in_the_invitees_language(client, cfp, speaker, make_user, account_locale, page_lang,
                                                          expected):
     if account_locale:

@@ -6,8 +6,14 @@ from sqlalchemy import event
 
 from conference.accounts.models import Role
 from conference.extensions import db
-from conference.submissions.models import (SUBMITTER, Proposal, ProposalLogEntry, ProposalSpeaker, ProposalStatus,
-                                           ReviewAssignment)
+from conference.submissions.models import (
+    SUBMITTER,
+    Proposal,
+    ProposalLogEntry,
+    ProposalSpeaker,
+    ProposalStatus,
+    ReviewAssignment,
+)
 from conference.submissions.services import proposal_types
 from tests.conftest import login, quick_user
 

@@ -10,9 +10,14 @@ from conference.accounts.models import Role
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
 from conference.submissions.models import ProposalStatus, ReviewAssignment
-from conference.submissions.review import (TableFilters, assign_automatically, assign_reviewer, proposal_table,
-                                           score_proposal)
 from conference.submissions.profiles import save_profile
+from conference.submissions.review import (
+    TableFilters,
+    assign_automatically,
+    assign_reviewer,
+    proposal_table,
+    score_proposal,
+)
 from conference.submissions.services import SubmissionError, change_status
 from tests.conftest import login, post_form
 
@@ -105,7 +110,7 @@ def test_scores_can_change_until_the_decision(cfp, organizer, reviewers, speaker
 
 def test_table_has_count_mean_and_spread(cfp, organizer, reviewers, speaker, make_proposal):
     proposal = make_proposal(speaker)
-    for reviewer, score in zip(reviewers, (2, 4, 3)):
+    for reviewer, score in zip(reviewers, (2, 4, 3), strict=False):
         assign_reviewer(proposal, reviewer, organizer)
         score_proposal(proposal, reviewer, score)
     [row] = proposal_table(cfp, TableFilters())
@@ -115,7 +120,7 @@ def test_table_has_count_mean_and_spread(cfp, organizer, reviewers, speaker, mak
 def test_table_filters_and_sorts(cfp, organizer, reviewers, make_user, make_proposal):
     authors = _speakers(make_user, 3)
     proposals = [make_proposal(a) for a in authors]
-    for proposal, score in zip(proposals, (5, 2)):
+    for proposal, score in zip(proposals, (5, 2), strict=False):
         assign_reviewer(proposal, reviewers[0], organizer)
         score_proposal(proposal, reviewers[0], score)
     assign_reviewer(proposals[2], reviewers[0], organizer)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conference.accounts.models import Role
 from conference.extensions import db
 from conference.submissions.models import Proposal, ReviewAssignment
 from conference.submissions.services import proposal_types
@@ -106,7 +105,9 @@ def test_the_organizer_reverses_a_decision_through_the_confirmation_page(client,
     login(client, organizer)
     page = client.get(f"/doha/manage/proposals/{proposal.id}").get_data(as_text=True)
     assert 'value="revoke_acceptance"' in page
-    preview = post_form(client, "/doha/manage/proposals/decide", {"action": "revoke_acceptance", "ids": str(proposal.id)})
+    preview = post_form(
+        client, "/doha/manage/proposals/decide", {"action": "revoke_acceptance", "ids": str(proposal.id)}
+    )
     assert "Withdraw the acceptance" in preview.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.status.value == "accepted"  # the preview changes nothing
