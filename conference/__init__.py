@@ -26,7 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     check_config(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
 
-    from . import models  # noqa: F401  (every table known before anything touches the database)
+    # The application's own modules are imported here, when an application is made, and not when the package is:
+    # a module that imports one area (a migration, a benchmark) then loads that area alone, and the areas and their
+    # pages load in one known order (models first, so every table is known before anything touches the database).
+    from . import models  # noqa: F401
     from .core.params import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
@@ -50,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n, requestlog, security
+    from .core import i18n, requestlog, security  # see create_app on why here
 
     requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
     i18n.init_app(app)  # so that even a CSRF refusal is shown in the chosen language

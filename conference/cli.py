@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
-from .accounts.models import Role
+from badges import LAYOUTS
+
+from .accounts.models import Role, User
 from .accounts.services import AccountError, create_user, find_user, grant_role, set_password
-from .accounts.verification import confirm_address
+from .accounts.verification import confirm_address, send_confirmation_again
+from .backup import BackupError, export_conference, import_conference
+from .badging.services import badge_query, count_badges, render_batch
+from .events.models import Conference
 from .events.services import get_conference
 from .extensions import db
+from .mail.services import deliver_pending
+from .mail.services import watch as watch_outbox
+from .registration.models import Category, Delegate, DelegateStatus
+from .registration.queries import DelegateFilters
+from .seed import DEMO_PASSWORD, DEMO_USERS, demo_user_count, seed_demo
 from .types import utcnow
 
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the Doha demo conference and its demo data (safe to run again)."""
-    from .seed import DEMO_PASSWORD, DEMO_USERS, demo_user_count, seed_demo
-
     conference = seed_demo(utcnow().date())
     click.echo(f"Demo conference '{conference.slug}': {conference.start_date} to {conference.end_date}.")
     click.echo(f"{demo_user_count()} demo accounts, password '{DEMO_PASSWORD}':")
@@ -27,10 +36,6 @@ def seed_demo_command() -> None:
 @click.command("demo-if-empty")
 def demo_if_empty_command() -> None:
     """Load the demo on a database without any conference (used by `make run`)."""
-    from sqlalchemy import select
-
-    from .events.models import Conference
-
     if db.session.scalar(select(Conference.id).limit(1)) is None:
         seed_demo_command.callback()
 
@@ -77,9 +82,6 @@ def create_user_command(email: str, role: str | None, slug: str | None, password
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
 def send_mail_command(retry_failed: bool, watch: bool, interval: float) -> None:
     """Deliver queued messages from the outbox (once, or continuously with --watch)."""
-    from .mail.services import deliver_pending
-    from .mail.services import watch as watch_outbox
-
     if watch:
         click.echo(f"Sending mail from the outbox every {interval:g} s (Ctrl-C stops).")
         watch_outbox(interval)
@@ -101,12 +103,6 @@ def send_mail_command(retry_failed: bool, watch: bool, interval: float) -> None:
 def badges_command(slug: str, out_path: str, layout: str, country: str, category: str, status: str,
                    delegation: int | None, not_printed: bool) -> None:
     """Write the badges of a conference's approved delegates to one PDF for printing."""
-    from badges import LAYOUTS
-
-    from .badging.services import badge_query, count_badges, render_batch
-    from .registration.models import Category
-    from .registration.queries import DelegateFilters
-
     conference = get_conference(slug)
     if conference is None:
         raise click.UsageError(f"No conference with slug '{slug}'.")
@@ -135,8 +131,6 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
               help="JSON file to write.")
 def export_conference_command(slug: str, out_path: str) -> None:
     """Write one conference, with everything that belongs to it, to a JSON backup file."""
-    from .backup import BackupError, export_conference
-
     try:
         with open(out_path, "w", encoding="utf-8") as out:
             counts = export_conference(slug, out)
@@ -149,8 +143,6 @@ def export_conference_command(slug: str, out_path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_conference_command(path: str) -> None:
     """Restore a conference from a JSON backup file (into a database that does not have it yet)."""
-    from .backup import BackupError, import_conference
-
     try:
         with open(path, "rb") as source:
             counts = import_conference(source)
@@ -163,12 +155,6 @@ def import_conference_command(path: str) -> None:
 @click.option("--conference", "slug", help="Only accounts registered for this conference.")
 def send_confirmation_links_command(slug: str | None) -> None:
     """Mail the address-confirmation link to every unconfirmed account whose registration waits for it."""
-    from sqlalchemy import select
-
-    from .accounts.models import User
-    from .accounts.verification import send_confirmation_again
-    from .registration.models import Delegate, DelegateStatus
-
     query = (select(User).join(Delegate, Delegate.user_id == User.id)
              .where(User.email_verified_at.is_(None),
                     Delegate.status.in_((DelegateStatus.PENDING, DelegateStatus.WAITLISTED))).distinct())

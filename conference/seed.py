@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from .accounts.models import Role, User
 from .accounts.services import create_user, find_user, grant_role
+from .agenda.demo import seed_agenda
 from .events.models import Conference
 from .events.services import add_room, add_track, get_conference
 from .extensions import db
-from .registration.demo import DEMO_PASSWORD
+from .registration.demo import DEMO_PASSWORD, seed_delegates
+from .submissions.demo import seed_proposals
 
 DEMO_SLUG = "doha-helplines"
 DEMO_USERS = (
@@ -110,24 +112,6 @@ def demo_user_count() -> int:
     return len(db.session.scalars(select(User).where(User.email.in_(emails))).all())
 
 
-def _registration_demo(conference: Conference) -> None:
-    from .registration.demo import seed_delegates
-
-    seed_delegates(conference)
-
-
-def _submissions_demo(conference: Conference) -> None:
-    from .submissions.demo import seed_proposals
-
-    seed_proposals(conference)
-
-
-def _agenda_demo(conference: Conference) -> None:
-    from .agenda.demo import seed_agenda
-
-    seed_agenda(conference)
-
-
-# Each area adds a function here that fills in its own demo data, idempotently; later areas build on earlier ones
+# Each area fills in its own demo data, idempotently; later areas build on earlier ones
 # (the agenda places proposals that the call for proposals confirmed).
-SEED_EXTENSIONS: list = [_registration_demo, _submissions_demo, _agenda_demo]
+SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda]
