@@ -37,6 +37,8 @@ STATUS_TITLES = {
 }
 # Registrations that hold a place within the conference's capacity.
 HOLDS_PLACE = (DelegateStatus.PENDING, DelegateStatus.APPROVED)
+# Registrations the delegate may still edit themselves (organizers may edit any).
+EDITABLE_BY_DELEGATE = frozenset({DelegateStatus.PENDING, DelegateStatus.WAITLISTED})
 
 
 class Category(str, enum.Enum):
@@ -148,6 +150,11 @@ class Delegate(db.Model):
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def editable_by_delegate(self) -> bool:
+        """True while the delegate may still change their own details."""
+        return self.status in EDITABLE_BY_DELEGATE
 
     user: Mapped[User] = relationship()
     delegation: Mapped[Delegation | None] = relationship(back_populates="members", foreign_keys=[delegation_id])

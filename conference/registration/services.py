@@ -375,7 +375,7 @@ def apply_bulk_action(delegates: list[Delegate], action: str, actor: User) -> tu
 
 def update_details(delegate: Delegate, data: dict, actor: User, by_organizer: bool) -> None:
     """Change a registration's details: the delegate while pending, organizers at any time."""
-    if not by_organizer and delegate.status not in (S.PENDING, S.WAITLISTED):
+    if not by_organizer and not delegate.editable_by_delegate:
         raise RegistrationError(_l("Your registration can no longer be edited. Please contact the organizers."))
     if "country" in data and not is_country(data["country"]):
         raise RegistrationError(_l("Please choose a country from the list."))

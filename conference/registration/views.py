@@ -91,7 +91,7 @@ def me(conference: Conference):
 def edit(conference: Conference):
     """Edit one's own details while the registration is pending or waiting."""
     delegate = _own_registration(conference)
-    if delegate.status not in (DelegateStatus.PENDING, DelegateStatus.WAITLISTED):
+    if not delegate.editable_by_delegate:
         flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
     form = DetailsForm(obj=delegate, delegations=delegation_choices(conference), conference=conference)
