@@ -51,3 +51,6 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a worker is sending it since then
+    # The proposal a letter is about (decision letters: the speakers see a decision once its letter is released).
+    # A plain key by table name: the outbox knows no area's models.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"), index=True)

@@ -36,12 +36,13 @@ def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
     return subject.strip()[:300], body.strip() + "\n", html
 
 
-def queue_mail(recipient: str, template: str, locale: str = "en", conference=None, **context) -> OutboxMessage:
-    """Render a message and put it in the outbox, in the caller's transaction."""
+def queue_mail(recipient: str, template: str, locale: str = "en", conference=None, proposal_id: int | None = None,
+               **context) -> OutboxMessage:
+    """Render a message and put it in the outbox, in the caller's transaction (proposal_id: what it is about)."""
     subject, text, html = render_mail(template, locale, conference=conference, **context)
     message = OutboxMessage(
         recipient=recipient, subject=subject, body_text=text, body_html=html, template=template,
-        locale=locale, conference_id=conference.id if conference is not None else None,
+        locale=locale, conference_id=conference.id if conference is not None else None, proposal_id=proposal_id,
     )
     db.session.add(message)
     return message

@@ -10,6 +10,7 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user, grant_role
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.models import MailState
 from ..registration.demo import DEMO_PASSWORD
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import register_speaker
@@ -178,6 +179,9 @@ def seed_proposals(conference: Conference) -> None:
         db.session.flush()
         _reviews(proposal, fate, reviewers, n, rng, created)
         if fate == S.CONFIRMED:
+            # The speakers confirmed, so their acceptance letters went out (a speaker answers a letter received).
+            for letter in notify_speakers(proposal, conference, "proposal_accepted"):
+                letter.state, letter.created_at, letter.sent_at = MailState.SENT, proposal.decided_at, proposal.decided_at
             for delegate in [author, *co_speakers]:
                 register_speaker(conference, delegate.user, organizer, profile=_profile(conference, delegate))
         if fate == S.ACCEPTED:  # their letters wait in the outbox for the organizers to release

@@ -15,11 +15,19 @@ from ..accounts.models import Membership, Role, User
 from ..db_locks import lock_conference
 from ..events.models import Conference
 from ..extensions import db
-from ..mail.models import MailState, OutboxMessage
+from ..mail.models import MailState
 from ..mail.services import absolute_url, queue_mail
 from ..registration.services import register_speaker
 from ..types import utcnow
 from .errors import SubmissionError  # noqa: F401 (raised here, imported from here by the views)
+from .letters import (  # noqa: F401 (the views and the demo import them from here)
+    DECISION_LETTERS,
+    decision_released,
+    discard_decision_letters,
+    speaker_log,
+    speaker_status,
+    speaker_statuses,
+)
 from .models import (
     CO_SPEAKER,
     SUBMITTER,
@@ -147,8 +155,10 @@ def proposals_of(conference: Conference, user: User) -> list[Proposal]:
 
 
 def awaiting_confirmation(conference: Conference, user: User) -> list[Proposal]:
-    """Accepted proposals the user speaks in, waiting for a speaker to confirm or decline."""
-    return [p for p in proposals_of(conference, user) if p.status in (S.ACCEPTED, S.CONFIRMED)]
+    """Accepted (or confirmed) proposals the user speaks in, as far as their decision letters have told them."""
+    proposals = proposals_of(conference, user)
+    shown = speaker_statuses(proposals)
+    return [p for p in proposals if shown[p.id] in (S.ACCEPTED, S.CONFIRMED)]
 
 
 def invitations_for(conference: Conference, user: User) -> list[ProposalSpeaker]:
@@ -198,7 +208,6 @@ TRANSITIONS = {
 DECISIONS = ("accept", "reject")
 REVERSALS = ("revoke_acceptance", "reverse_rejection")
 ORGANIZER_ACTIONS = DECISIONS + REVERSALS  # what the organizers' decision form may ask for
-DECISION_LETTERS = ("proposal_accepted", "proposal_rejected")
 
 
 def allowed_actions(proposal: Proposal) -> list[str]:
@@ -235,6 +244,9 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
     if proposal.status not in transition.allowed_from:
         raise SubmissionError(_l("This proposal cannot be changed from “%(status)s”.", status=proposal.status.title))
     _check_actor(proposal, transition, actor, conference)
+    if transition.by == "speaker" and not decision_released(proposal):
+        raise SubmissionError(_l("The committee's decision on this proposal has not been sent yet: you can confirm "
+                                 "or decline once you receive it by e-mail."))
     now = now or utcnow()
     if transition.until_deadline and not conference.cfp_open(now):
         raise SubmissionError(_l("The call for proposals is closed: proposals can no longer be changed."))
@@ -245,7 +257,7 @@ def change_status(proposal: Proposal, action: str, actor: User, note: str = "", 
     if action in ORGANIZER_ACTIONS:
         proposal.decided_at = now
     if action in REVERSALS:
-        replaces = discard_decision_letters(proposal, conference)
+        replaces = discard_decision_letters(proposal)
     old = proposal.status
     proposal.status = transition.to
     proposal.log.append(ProposalLogEntry(actor_id=actor.id, at=now, from_status=old.value,
@@ -274,24 +286,6 @@ def _proposal_url(conference: Conference, proposal: Proposal) -> str:
     return absolute_url("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id)
 
 
-def discard_decision_letters(proposal: Proposal, conference: Conference) -> bool:
-    """Delete the proposal's decision letters still waiting as drafts; True when one had been released already."""
-    # The outbox does not know proposals: a letter is this proposal's when its text carries the proposal's own
-    # page as a whole line (so proposal 12's link is not mistaken for proposal 123's).
-    line = _proposal_url(conference, proposal) + "\n"
-    letters = [m for m in db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.conference_id == conference.id, OutboxMessage.template.in_(DECISION_LETTERS),
-        OutboxMessage.recipient.in_([s.email for s in proposal.speakers]))) if line in m.body_text]
-    released = False
-    for letter in letters:
-        if letter.state == MailState.DRAFT:
-            db.session.delete(letter)
-        else:
-            released = True
-    db.session.flush()
-    return released
-
-
 def notify_speakers(proposal: Proposal, conference: Conference, template: str, draft: bool = False,
                     replaces: bool = False) -> list:
     """Queue `templates/mail/<template>` to every speaker, each in their language; drafts wait for release.
@@ -303,7 +297,8 @@ def notify_speakers(proposal: Proposal, conference: Conference, template: str, d
         if speaker.role == CO_SPEAKER and speaker.user_id is None:
             continue  # not on board yet: their invitation is their only mail
         message = queue_mail(
-            speaker.email, template, speaker_locale(speaker), conference=conference, proposal=proposal,
+            speaker.email, template, speaker_locale(speaker), conference=conference, proposal_id=proposal.id,
+            proposal=proposal,
             speaker=speaker, name=speaker_name(conference, speaker), replaces=replaces,
             proposal_url=_proposal_url(conference, proposal),
             me_url=absolute_url("registration.me", slug=conference.slug),
@@ -319,8 +314,8 @@ def notify_organizers(proposal: Proposal, conference: Conference, template: str)
     organizers = db.session.scalars(select(User).join(Membership).where(
         Membership.conference_id == conference.id, Membership.role == Role.ORGANIZER).order_by(User.id)).all()
     for organizer in organizers:
-        queue_mail(organizer.email, template, organizer.locale, conference=conference, proposal=proposal,
-                   name=organizer.display_name or organizer.email,
+        queue_mail(organizer.email, template, organizer.locale, conference=conference, proposal_id=proposal.id,
+                   proposal=proposal, name=organizer.display_name or organizer.email,
                    manage_url=absolute_url("submissions.proposal", slug=conference.slug, proposal_id=proposal.id))
 
 

@@ -21,11 +21,15 @@ from .services import (
     awaiting_confirmation,
     call_of,
     change_status,
+    decision_released,
     invitations_for,
     is_speaker,
     is_submitter,
     proposal_types,
     proposals_of,
+    speaker_log,
+    speaker_status,
+    speaker_statuses,
 )
 from .writing import DuplicateProposal, accept_invitation, create_proposal, invitation_for_token, update_proposal
 
@@ -41,7 +45,9 @@ def speaker_globals() -> dict:
         invitations = invitations_for(conference, current_user)
         if not proposals and not invitations:
             return None
-        return {"proposals": proposals, "invitations": invitations}
+        waiting = {p.id for p in proposals if not decision_released(p)}  # a new letter about it is not released yet
+        return {"proposals": proposals, "invitations": invitations, "shown": speaker_statuses(proposals),
+                "waiting": waiting}
 
     def proposal_status_title(value: str) -> str:
         try:
@@ -113,8 +119,9 @@ def new_proposal(conference: Conference):
 @login_required_view
 def my_proposals(conference: Conference):
     """The speaker's own proposals, invitations waiting for them, and their profile."""
-    return render_template("submissions/my_proposals.html", conference=conference,
-                           proposals=proposals_of(conference, current_user),
+    proposals = proposals_of(conference, current_user)
+    return render_template("submissions/my_proposals.html", conference=conference, proposals=proposals,
+                           shown=speaker_statuses(proposals),
                            invitations=invitations_for(conference, current_user),
                            profile=profile_of(conference, current_user), is_open=conference.cfp_open())
 
@@ -125,8 +132,12 @@ def my_proposals(conference: Conference):
 def my_proposal(conference: Conference, proposal_id: int):
     """One of the speaker's proposals: where it stands, its speakers, what they can do now."""
     proposal = _own_proposal(conference, proposal_id)
+    actions = allowed_actions(proposal)
+    if not decision_released(proposal):  # the speakers answer a decision once its letter has reached them
+        actions = [action for action in actions if action not in ("confirm", "decline")]
     return render_template("submissions/my_proposal.html", conference=conference, proposal=proposal,
-                           actions=allowed_actions(proposal), submitter=is_submitter(proposal, current_user),
+                           shown=speaker_status(proposal), log=speaker_log(proposal),
+                           actions=actions, submitter=is_submitter(proposal, current_user),
                            is_open=conference.cfp_open(), form=ConfirmForm(), CO_SPEAKER=CO_SPEAKER)
 
 

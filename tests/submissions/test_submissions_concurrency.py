@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.mail.services import release_drafts
 from conference.registration.models import Delegate
 from conference.submissions.models import Proposal, ProposalLogEntry, ProposalStatus
 from conference.submissions.services import SubmissionError, change_status
@@ -74,6 +75,7 @@ def test_two_speakers_confirming_at_once_register_each_once(app, cfp, organizer,
     amina = make_user("amina@example.org")
     accept_invitation(proposal.speakers[1], amina)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     db.session.commit()
     done, errors = _at_once(app, proposal.id, [(speaker.id, "confirm"), (amina.id, "confirm")])
     assert errors == [] and done == 1

@@ -6,6 +6,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 
 from conference.extensions import db
+from conference.mail.services import release_drafts
 from conference.registration.models import Category, DelegateStatus
 from conference.registration.services import registration_of
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability, SpeakerProfile
@@ -24,6 +25,7 @@ def test_a_confirmed_proposal_gives_the_agenda_what_it_needs(cfp, organizer, spe
                                 "organization": "Ministry of Social Development", "country": "OM"})
     set_availability(cfp, speaker, [(cfp.start_date, time(9), time(12))])
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     set_duration(proposal, 30, organizer)
     change_status(proposal, "confirm", speaker)
     db.session.commit()
@@ -43,6 +45,7 @@ def test_a_confirmed_proposal_gives_the_agenda_what_it_needs(cfp, organizer, spe
 def test_a_co_speaker_joining_a_confirmed_proposal_is_registered(cfp, organizer, speaker, make_user, make_proposal):
     proposal = make_proposal(speaker, co_speakers=["late@example.org"])
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     change_status(proposal, "confirm", speaker)
     late = make_user("late@example.org")
     accept_invitation(proposal.speakers[1], late)

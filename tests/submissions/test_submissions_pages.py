@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.mail.services import release_drafts
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability
 from conference.submissions.services import change_status, proposal_types
 from conference.submissions.writing import invitation_token
@@ -148,6 +149,7 @@ def test_tampered_invitation_token_is_refused(client, cfp):
 def test_confirming_from_me_registers_the_speaker(client, make_proposal, speaker, organizer, cfp):
     proposal = make_proposal(speaker)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     db.session.commit()
     login(client, speaker)
     html = client.get("/doha/me").get_data(as_text=True)

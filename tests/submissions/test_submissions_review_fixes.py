@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from conference.extensions import db
+from conference.mail.services import release_drafts
 from conference.submissions.models import Proposal, ReviewAssignment
 from conference.submissions.services import proposal_types
 from tests.conftest import login, post_form
@@ -129,6 +130,7 @@ def test_a_confirmed_proposal_cannot_be_revoked_over_http(client, cfp, organizer
 
     proposal = make_proposal(speaker)
     accept_proposal(proposal, organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     confirm_proposal(proposal, speaker)
     db.session.commit()
     login(client, organizer)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
+from conference.mail.services import release_drafts
 from conference.registration.models import Category, DelegateStatus
 from conference.registration.services import registration_of
 from conference.submissions.models import ProposalStatus
@@ -127,6 +128,7 @@ def test_confirmation_registers_every_speaker_as_approved_speaker(make_proposal,
     amina = make_user("amina@example.org", name="Amina")
     accept_invitation(proposal.speakers[1], amina)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     change_status(proposal, "confirm", amina)
     db.session.commit()
     for user in (speaker, amina):
@@ -139,6 +141,7 @@ def test_confirmation_upgrades_an_existing_registration(make_proposal, organizer
     delegate = make_delegate(cfp, status="pending", email="pending@example.org")
     proposal = make_proposal(delegate.user)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     change_status(proposal, "confirm", delegate.user)
     db.session.commit()
     db.session.refresh(delegate)
@@ -149,6 +152,7 @@ def test_confirmation_upgrades_an_existing_registration(make_proposal, organizer
 def test_declining_withdraws_and_registers_nobody(make_proposal, speaker, organizer, cfp):
     proposal = make_proposal(speaker)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     change_status(proposal, "decline", speaker)
     db.session.commit()
     assert proposal.status == S.WITHDRAWN and registration_of(speaker, cfp) is None
@@ -171,9 +175,10 @@ def test_arabic_speaker_gets_arabic_letters(make_proposal, make_user, organizer)
     assert letter.locale == "ar" and "بشأن مقترحك" in letter.subject
 
 
-def test_declining_tells_the_organizers(make_proposal, speaker, organizer):
+def test_declining_tells_the_organizers(cfp, make_proposal, speaker, organizer):
     proposal = make_proposal(speaker)
     change_status(proposal, "accept", organizer)
+    release_drafts(cfp.id)  # the speakers answer the letter once it is released
     change_status(proposal, "decline", speaker)
     [mail] = _mails("proposal_declined_organizer")
     assert mail.recipient == organizer.email and f"/doha/manage/proposals/{proposal.id}" in mail.body_text

@@ -1,0 +1,118 @@
+"""A decision reaches the speakers with its letter: until the organizers release it, the speakers see no decision.
+
+Reversals: while the first letter is released and the new one is a draft, the speakers keep seeing the decision
+of the released letter (without Confirm/Decline) until the new letter is released.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from conference.extensions import db
+from conference.mail.models import MailState, OutboxMessage
+from conference.mail.services import release_drafts
+from conference.submissions.models import ProposalStatus
+from conference.submissions.services import (
+    SubmissionError,
+    accept_proposal,
+    confirm_proposal,
+    decision_released,
+    reverse_rejection,
+    revoke_acceptance,
+    speaker_log,
+    speaker_status,
+)
+from tests.conftest import login, post_form
+
+S = ProposalStatus
+
+
+def _pill(html: str, status: ProposalStatus) -> bool:
+    return f'class="pill pill-{status.value}">{status.title}<' in html
+
+
+@pytest.fixture
+def accepted(cfp, organizer, speaker, make_proposal):
+    """A proposal just accepted: its letter waits in the outbox as a draft."""
+    proposal = make_proposal(speaker)
+    accept_proposal(proposal, organizer)
+    db.session.commit()
+    return proposal
+
+
+def test_the_letter_carries_its_proposal(accepted):
+    [letter] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "proposal_accepted")).all()
+    assert letter.proposal_id == accepted.id and letter.state == MailState.DRAFT
+
+
+@pytest.mark.parametrize("path", ["/doha/me/proposals/{id}", "/doha/me/proposals"], ids=["proposal", "list"])
+def test_the_speaker_sees_submitted_while_the_letter_is_a_draft(client, accepted, speaker, path):
+    login(client, speaker)
+    html = client.get(path.format(id=accepted.id)).get_data(as_text=True)
+    assert _pill(html, S.SUBMITTED) and not _pill(html, S.ACCEPTED)
+    assert "Confirm that I will speak" not in html and "/confirm" not in html
+
+
+def test_me_offers_no_confirmation_while_the_letter_is_a_draft(client, accepted, speaker):
+    login(client, speaker)
+    html = client.get("/doha/me").get_data(as_text=True)
+    assert "Confirm that I will speak" not in html and accepted.title not in html
+
+
+def test_the_speaker_history_hides_the_unreleased_decision(accepted):
+    assert [entry.to_status for entry in speaker_log(accepted)] == ["draft", "submitted"]
+
+
+def test_confirming_is_refused_while_the_letter_is_a_draft(accepted, speaker):
+    assert not decision_released(accepted)
+    with pytest.raises(SubmissionError, match="has not been sent yet"):
+        confirm_proposal(accepted, speaker)
+
+
+def test_confirming_over_http_is_refused_with_a_message(client, accepted, speaker):
+    login(client, speaker)
+    response = post_form(client, f"/doha/me/proposals/{accepted.id}/confirm", {"consent": "y"},
+                         follow_redirects=True)
+    db.session.refresh(accepted)
+    assert accepted.status == S.ACCEPTED and "has not been sent yet" in response.get_data(as_text=True)
+
+
+def test_after_release_the_speaker_sees_accepted_and_can_confirm(client, cfp, accepted, speaker):
+    release_drafts(cfp.id)
+    db.session.commit()
+    login(client, speaker)
+    html = client.get(f"/doha/me/proposals/{accepted.id}").get_data(as_text=True)
+    assert _pill(html, S.ACCEPTED) and "Confirm that I will speak" in html
+    post_form(client, f"/doha/me/proposals/{accepted.id}/confirm", {"consent": "y"})
+    db.session.refresh(accepted)
+    assert accepted.status == S.CONFIRMED
+
+
+def test_a_reversal_shows_the_released_decision_until_its_letter_is_released(cfp, accepted, organizer, speaker):
+    release_drafts(cfp.id)
+    revoke_acceptance(accepted, organizer)
+    db.session.commit()
+    assert speaker_status(accepted) == S.ACCEPTED and not decision_released(accepted)
+    with pytest.raises(SubmissionError):
+        confirm_proposal(accepted, speaker)
+    release_drafts(cfp.id)
+    db.session.commit()
+    assert speaker_status(accepted) == S.REJECTED and decision_released(accepted)
+
+
+def test_a_reversal_of_a_reversal_keeps_showing_the_released_decision(client, cfp, accepted, organizer, speaker):
+    release_drafts(cfp.id)
+    revoke_acceptance(accepted, organizer)
+    reverse_rejection(accepted, organizer)
+    db.session.commit()
+    login(client, speaker)
+    html = client.get(f"/doha/me/proposals/{accepted.id}").get_data(as_text=True)
+    assert _pill(html, S.ACCEPTED) and "Confirm that I will speak" not in html
+    assert "reviewing its decision" in html
+    assert [entry.to_status for entry in speaker_log(accepted)] == ["draft", "submitted", "accepted"]
+
+
+def test_organizers_always_see_the_real_status(client, accepted, organizer):
+    login(client, organizer)
+    html = client.get(f"/doha/manage/proposals/{accepted.id}").get_data(as_text=True)
+    assert _pill(html, S.ACCEPTED)
