@@ -1,13 +1,15 @@
 """Reading the agenda in Arabic on a phone-sized screen in Chromium, and starring a session without a reload."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
-from conference.agenda.models import Star
+from conference.agenda.models import AgendaSession, Star
 from conference.agenda.versions import publish_agenda
 from conference.extensions import db
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.conftest import PASSWORD
+from tests.pagecheck import session_cookie
 
 require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -73,17 +75,12 @@ def test_times_can_be_shown_in_the_readers_own_zone(live_server, venue, add_sess
 
 
 def test_an_organizer_adds_a_session_with_the_keyboard(live_server, venue, speakers, people):
-    from conference.agenda.models import AgendaSession
-    from tests.test_page_quality import _session_cookie
-
     conference = venue["conference"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(locale="en")
-        from flask import current_app
-
         context.add_cookies([{"name": current_app.config["SESSION_COOKIE_NAME"], "url": live_server,
-                              "value": _session_cookie(current_app, people["organizer"])}])
+                              "value": session_cookie(current_app, people["organizer"])}])
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto(f"{live_server}/doha/manage/agenda/new?lang=en&room={venue['rooms'][1].id}"
