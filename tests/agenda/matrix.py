@@ -27,6 +27,8 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "agenda.delete": ("/doha/manage/agenda/{agenda_session_id}/delete", POST_ONLY),
     "agenda.schedule": ("/doha/manage/agenda/proposals/1/schedule", POST_ONLY),
     "agenda.publish": ("/doha/manage/agenda/publish", ORGANIZER),
+    "agenda.screen": ("/doha/screen", PUBLIC),
+    "agenda.screen_board": ("/doha/screen/board", PUBLIC),
 }
 
 

@@ -1,0 +1,141 @@
+"""The venue screen: a full-screen lobby or room-door display in Arabic and English, refreshed in place."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from flask import abort, make_response, render_template, request
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.access import conference_view
+from ..core.i18n import zone_label
+from ..core.params import parse_id
+from ..events.models import Conference
+from ..types import utcnow
+from . import bp
+from .board import Board, venue_board
+from .exports import clean, person_name
+from .versions import CHANGE_TITLES, published
+
+LANGUAGES = ("en", "ar")
+REFRESH_SECONDS, MAX_REFRESH_SECONDS = 30, 3600
+LATER_SHOWN = 6  # lines of "later today" that fit under the rooms at the lobby's type size
+
+LABELS = {
+    "screen": _l("Venue screen"),
+    "now": _l("Now"),
+    "next": _l("Next"),
+    "later": _l("Later today"),
+    "nothing_now": _l("Nothing is running right now."),
+    "nothing_next": _l("Nothing more today."),
+    "ended": _l("The conference has ended. Thank you for joining us."),
+    "unpublished": _l("The agenda has not been published yet."),
+    "stale": _l("No connection: showing the programme as of"),
+    **{f"change_{kind}": title for kind, title in CHANGE_TITLES.items()},
+}
+
+
+def in_both(render) -> dict[str, str]:
+    """`render()` called once in English and once in Arabic, whatever the page's own language."""
+    texts = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            texts[language] = str(render())
+    return texts
+
+
+def _hm(moment: datetime, conference: Conference) -> str:
+    """A venue clock time, 24-hour: the same digits in both languages, read from a distance."""
+    return moment.astimezone(conference.tz).strftime("%H:%M")
+
+
+def _day_text(day: date, language: str) -> str:
+    return format_date(day, "full", locale=language)
+
+
+def screen_texts(conference: Conference, board: Board) -> dict[str, dict[str, str]]:
+    """Every label and sentence of the screen, in English and in Arabic."""
+    texts = {name: in_both(lambda label=label: label) for name, label in LABELS.items()}
+    texts["name"] = {"en": conference.name_en or conference.name_ar, "ar": conference.name_ar or conference.name_en}
+    texts["zone"] = in_both(lambda: _l("All times are %(zone)s.", zone=zone_label(conference)))
+    texts["today"] = {language: _day_text(board.today, language) for language in LANGUAGES}
+    texts["starts"] = {language: _starts(conference, language) for language in LANGUAGES}
+    if board.next_day:
+        texts["continues"] = {language: _continues(board.next_day, language) for language in LANGUAGES}
+    more = len(board.later) - LATER_SHOWN
+    if more > 0:
+        texts["more"] = in_both(lambda: ngettext("%(num)s more session later today",
+                                                 "%(num)s more sessions later today", more))
+    return texts
+
+
+def _starts(conference: Conference, language: str) -> str:
+    with force_locale(language):
+        return str(_l("The programme starts on %(day)s.", day=_day_text(conference.start_date, language)))
+
+
+def _continues(day: date, language: str) -> str:
+    with force_locale(language):
+        return str(_l("The programme continues on %(day)s.", day=_day_text(day, language)))
+
+
+def _moved_from(change, conference: Conference) -> dict[str, str] | None:
+    """'Was 09:00, Main Hall' for a moved session, in both languages."""
+    before = change.before
+    if before is None:
+        return None
+    texts = {}
+    for language in LANGUAGES:
+        room = clean((before.get("room") or {}).get(f"name_{language}") or (before.get("room") or {}).get("name_en"))
+        when = _hm(before["start"], conference)
+        if conference.local_date(before["start"]) != conference.local_date(change.session["start"]):
+            when = f"{format_date(conference.local_date(before['start']), 'EEEE', locale=language)} {when}"
+        with force_locale(language):
+            texts[language] = str(_l("Was %(when)s, %(room)s", when=when, room=room))
+    return texts
+
+
+def _room(conference: Conference, agenda) -> dict | None:
+    """The ?room= of a door screen: a room of this conference (404 for any other value)."""
+    raw = request.args.get("room")
+    if raw is None or raw == "":
+        return None
+    room_id = parse_id(raw)
+    if agenda is not None and room_id in agenda.room_by_id:
+        return agenda.room_by_id[room_id]
+    room = next((r for r in conference.rooms if r.id == room_id), None)
+    if room is None:
+        abort(404)
+    return {"id": room.id, "name_en": room.name_en, "name_ar": room.name_ar, "capacity": room.capacity}
+
+
+def _context(conference: Conference) -> dict:
+    agenda = published(conference)
+    room = _room(conference, agenda)
+    board = venue_board(conference, agenda, utcnow(), room["id"] if room else None)
+    published_at = {language: format_datetime(agenda.published_at, "medium", tzinfo=conference.tz, locale=language)
+                    for language in LANGUAGES} if agenda else None
+    return {"conference": conference, "board": board, "room": room, "texts": screen_texts(conference, board),
+            "later_shown": LATER_SHOWN, "hm": lambda moment: _hm(moment, conference), "clean": clean,
+            "names": lambda people, language: [person_name(p, language) for p in people],
+            "moved_from": lambda change: _moved_from(change, conference), "published_at": published_at}
+
+
+@bp.get("/<slug>/screen")
+@conference_view()
+def screen(conference: Conference):
+    """The full-screen page; its script fetches the board again every ?refresh= seconds (30 by default)."""
+    refresh = min(parse_id(request.args.get("refresh")) or REFRESH_SECONDS, MAX_REFRESH_SECONDS)
+    return render_template("agenda/screen.html", refresh=refresh, **_context(conference))
+
+
+@bp.get("/<slug>/screen/board")
+@conference_view()
+def screen_board(conference: Conference):
+    """The board alone (an HTML fragment), for the screen's script to swap in; the server's time in a header."""
+    context = _context(conference)
+    response = make_response(render_template("agenda/_screen_board.html", **context))
+    response.headers["X-Screen-Now"] = context["board"].now.isoformat()
+    response.headers["Cache-Control"] = "no-store"  # every screen asks for the present, never for a stored copy
+    return response
