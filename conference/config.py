@@ -112,6 +112,8 @@ def load_config() -> dict:
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
         "PUBLIC_URL": public_url,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Seconds the placement assistant may search in a request (the command takes its own --time-limit).
+        "PLACEMENT_TIME_LIMIT": float(os.environ.get("PLACEMENT_TIME_LIMIT", "10")),
         "DEBUG": debug,
     }
 

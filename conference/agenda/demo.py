@@ -76,6 +76,8 @@ SESSIONS = (
 MOVED = "Reaching children online: chat and messaging helplines"
 RENAMED = "Measuring the impact of helpline services"
 CANCELLED = "Training and supporting helpline counsellors"
+PINNED = "Child helplines internationally: challenges and opportunities"  # the assistant never moves it
+LEFT_FOR_THE_ASSISTANT = 4  # confirmed proposals left to schedule
 
 
 def _speakers(conference: Conference) -> list[Delegate]:
@@ -98,6 +100,7 @@ def seed_agenda(conference: Conference) -> None:
     rooms, tracks, people = conference.rooms, conference.tracks, _speakers(conference)
     if len(rooms) < 4:
         return
+    _venue_for_the_assistant(rooms)
     by_title: dict[str, AgendaSession] = {}
     for day, room, start, end, kind, title_en, title_ar, language, interpretation, track, speakers, moderators, \
             chair in SESSIONS:
@@ -111,6 +114,7 @@ def seed_agenda(conference: Conference) -> None:
             expected_audience=80 if kind in ("talk", "panel") else None,
         )
         by_title[title_en] = create_session(conference, data)
+    by_title[PINNED].pinned = True
     _place_confirmed_proposals(conference)
     db.session.flush()
     # No warnings_seen: a published demo version must be free of clashes (publishing refuses otherwise).
@@ -126,10 +130,21 @@ PROPOSAL_SLOTS = ((1, 2, "13:30"), (1, 3, "13:30"), (0, 2, "15:30"), (0, 3, "15:
                   (0, 3, "11:30"), (1, 3, "09:00"), (1, 1, "12:00"))
 
 
+def _venue_for_the_assistant(rooms: list) -> None:
+    """Interpretation booths in the two large rooms; the workshop rooms open from 08:30 to 17:30."""
+    for room in rooms[:2]:
+        room.interpretation_booths = True
+    for room in rooms[2:4]:
+        room.opens_at, room.closes_at = time(8, 30), time(17, 30)
+
+
 def _place_confirmed_proposals(conference: Conference) -> None:
-    """Put each confirmed proposal into the first free slot that adds no warning (a published demo has no clash)."""
+    """Put each confirmed proposal into the first free slot that adds no warning (a published demo has no clash).
+
+    The last few stay in the "to be scheduled" list, for the placement assistant to place.
+    """
     taken: set[tuple[int, int, str]] = set()
-    for proposal in proposals_to_schedule(conference):
+    for proposal in proposals_to_schedule(conference)[:-LEFT_FOR_THE_ASSISTANT or None]:
         if (proposal.duration_minutes or 30) > 90:
             continue
         session = schedule_proposal(conference, proposal.id, None, None, None)

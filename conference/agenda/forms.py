@@ -81,6 +81,7 @@ class SessionForm(FlaskForm):
         default="",
     )
     expected_audience = IntegerField(_l("Expected audience"), validators=[Optional(), NumberRange(min=0, max=100_000)])
+    pinned = BooleanField(_l("Pinned: the placement assistant never moves it"))
 
     def __init__(self, *args, conference=None, people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +104,7 @@ class SessionForm(FlaskForm):
             chair_id=self.chair_id.data, speaker_ids=list(self.speaker_ids.data or []),
             moderator_ids=list(self.moderator_ids.data or []), language=self.language.data,
             interpretation=self.interpretation.data, expected_audience=self.expected_audience.data,
+            pinned=bool(self.pinned.data),
         )
 
 

@@ -57,6 +57,7 @@ class SessionData:
     language: str = "en"
     interpretation: str = ""
     expected_audience: int | None = None
+    pinned: bool = False
 
 
 def local_moment(conference: Conference, day: date, clock: time) -> datetime:
@@ -159,7 +160,7 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
     session.title_en, session.title_ar = title_en, title_ar
     session.description_en, session.description_ar = description_en, description_ar
     session.kind, session.language, session.interpretation = kind, data.language, data.interpretation
-    session.expected_audience = data.expected_audience
+    session.expected_audience, session.pinned = data.expected_audience, data.pinned
     # The objects, not only the ids: a relationship loaded earlier in the request would otherwise stay stale.
     session.room, session.track, session.chair = room, track, chair
     session.starts_at, session.ends_at, session.duration_minutes = starts_at, ends_at, duration

@@ -1,10 +1,10 @@
 """A conference (one edition of an event), its rooms and its tracks."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -89,7 +89,10 @@ class Room(db.Model):
     """A room of the venue, named in both languages."""
 
     __tablename__ = "rooms"
-    __table_args__ = (UniqueConstraint("conference_id", "name_en"),)
+    __table_args__ = (
+        UniqueConstraint("conference_id", "name_en"),
+        CheckConstraint("opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", name="room_hours_ordered"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
@@ -97,6 +100,11 @@ class Room(db.Model):
     name_ar: Mapped[str] = mapped_column(String(120), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The placement assistant puts interpreted sessions where the interpreters have booths.
+    interpretation_booths: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Local opening hours on every conference day; None: from the start or to the end of the day.
+    opens_at: Mapped[time | None] = mapped_column(Time)
+    closes_at: Mapped[time | None] = mapped_column(Time)
 
     conference: Mapped[Conference] = relationship(back_populates="rooms")
 
