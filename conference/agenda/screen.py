@@ -20,7 +20,7 @@ from .versions import CHANGE_TITLES, published
 
 LANGUAGES = ("en", "ar")
 REFRESH_SECONDS, MAX_REFRESH_SECONDS = 30, 3600
-LATER_SHOWN = 6  # lines of "later today" that fit under the rooms at the lobby's type size
+LATER_SHOWN = 4  # sessions of "later today" (two rows of two) that fit under the rooms at the screen's type size
 
 LABELS = {
     "screen": _l("Venue screen"),
