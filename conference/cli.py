@@ -1,8 +1,9 @@
-"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, export- and import-conference."""
+"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, export- and import-conference,
+place-sessions."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from badges import LAYOUTS
@@ -10,6 +11,7 @@ from badges import LAYOUTS
 from .accounts.models import Role, User
 from .accounts.services import AccountError, create_user, find_user, grant_role, set_password
 from .accounts.verification import confirm_address, send_confirmation_again
+from .agenda.assistant import accept_placement, parse_item, propose_placement
 from .backup import BackupError, export_conference, import_conference
 from .badging.services import badge_query, count_badges, render_batch
 from .events.models import Conference
@@ -170,8 +172,43 @@ def send_confirmation_links_command(slug: str | None) -> None:
     click.echo(f"Confirmation links queued for {len(users)} accounts (deliver them with send-mail).")
 
 
+@click.command("place-sessions")
+@click.argument("slug")
+@click.option("--move-placed", is_flag=True, help="Also move placed sessions that are not pinned.")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), help="Seconds to search (default PLACEMENT_TIME_LIMIT).")
+@click.option("--apply", "apply_all", is_flag=True, help="Accept the whole proposal into the working copy.")
+def place_sessions_command(slug: str, move_placed: bool, time_limit: float | None, apply_all: bool) -> None:
+    """Propose a room and time for the sessions still to be scheduled (the placement assistant, for any size)."""
+    conference = get_conference(slug)
+    if conference is None:
+        raise click.UsageError(f"No conference with slug '{slug}'.")
+    proposal = propose_placement(conference, move_placed, time_limit or current_app.config["PLACEMENT_TIME_LIMIT"])
+    result = proposal.result
+    for item in proposal.items:
+        where = f"{item.room.name_en}, {item.day} {item.start:%H:%M}-{item.end:%H:%M}"
+        if item.is_new:
+            click.echo(f"new   {item.title}: {where}")
+        else:
+            click.echo(f"moves {item.title}: {item.previous_room.name_en}, {item.previous_day} "
+                       f"{item.previous_start:%H:%M} -> {where}")
+    for reason in proposal.left_out:
+        click.echo(f"left out: {reason}")
+    for note in proposal.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"{len(proposal.items)} to place or move, {len(proposal.left_out)} left out; solver {result.status}, "
+               f"objective {result.objective}, {result.seconds:.1f} s, preferences kept "
+               f"{result.preferences_met:.0%}.")
+    if apply_all and proposal.items:
+        outcome = accept_placement(conference, [parse_item(item.token) for item in proposal.items], "place-sessions")
+        db.session.commit()
+        click.echo(f"{outcome.applied} applied to the working copy (publish to show them).")
+        for refusal in outcome.refused:
+            click.echo(f"refused: {refusal}")
+
+
 COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command,
-            export_conference_command, import_conference_command, send_confirmation_links_command]
+            export_conference_command, import_conference_command, send_confirmation_links_command,
+            place_sessions_command]
 
 
 def register(app: Flask) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from datetime import date, time
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.access import conference_view
@@ -15,10 +16,12 @@ from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
+from .assistant import accept_placement, parse_item, preview_grids, propose_placement
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
 from .services import (
     AgendaError,
+    actor_name,
     agenda_warnings,
     create_session,
     delete_session,
@@ -221,3 +224,40 @@ def publish(conference: Conference):
     return render_template("agenda/publish.html", conference=conference, form=form, previous=previous,
                            changes=compare(before, after), warnings=agenda_warnings(conference, sessions),
                            placed=len(after["sessions"]))
+
+
+@bp.get("/<slug>/manage/agenda/placement")
+@conference_view(Role.ORGANIZER)
+def placement(conference: Conference):
+    """The placement assistant's proposal as a preview: what is new, what moves, what was left out and why."""
+    move_placed = request.args.get("move") == "1"
+    proposal = propose_placement(conference, move_placed, current_app.config["PLACEMENT_TIME_LIMIT"])
+    return render_template("agenda/placement.html", conference=conference, proposal=proposal,
+                           move_placed=move_placed, grids=preview_grids(conference, proposal), form=ConfirmForm())
+
+
+@bp.post("/<slug>/manage/agenda/placement/accept")
+@conference_view(Role.ORGANIZER)
+def accept_placement_items(conference: Conference):
+    """Apply all or the chosen items of a proposal to the working copy, each re-checked as a hand edit is."""
+    editor_page = url_for("agenda.editor", slug=conference.slug)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired. Please ask for a new proposal."), "error")
+        return redirect(editor_page)
+    action = request.form.get("action")
+    if action not in ("all", "selected"):
+        flash(_("The proposal was discarded; nothing changed."), "success")
+        return redirect(editor_page)
+    chosen = [item for item in map(parse_item, request.form.getlist("offered" if action == "all" else "item"))
+              if item is not None]
+    if not chosen:
+        flash(_("No item was chosen; nothing changed."), "error")
+        return redirect(editor_page)
+    outcome = accept_placement(conference, chosen, actor_name(current_user))
+    db.session.commit()
+    if outcome.applied:
+        flash(ngettext("%(num)s session placed on the working copy.", "%(num)s sessions placed on the working copy.",
+                       outcome.applied), "success")
+    for refusal in outcome.refused:
+        flash(refusal, "error")
+    return redirect(editor_page)

@@ -27,6 +27,8 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "agenda.delete": ("/doha/manage/agenda/{agenda_session_id}/delete", POST_ONLY),
     "agenda.schedule": ("/doha/manage/agenda/proposals/1/schedule", POST_ONLY),
     "agenda.publish": ("/doha/manage/agenda/publish", ORGANIZER),
+    "agenda.placement": ("/doha/manage/agenda/placement", ORGANIZER),
+    "agenda.accept_placement_items": ("/doha/manage/agenda/placement/accept", POST_ONLY),
     "agenda.screen": ("/doha/screen", PUBLIC),
     "agenda.screen_board": ("/doha/screen/board", PUBLIC),
 }
