@@ -24,7 +24,15 @@ from ..extensions import csrf, limiter, login_manager
 from . import bp
 from .devices import door, door_for_user, hash_device_token
 from .doorlist import door_list, door_list_version, parse_since
-from .services import OFFLINE_VERDICTS, NonceReused, ScanRefused, check_in, scan_time, search_delegates
+from .services import (
+    OFFLINE_VERDICTS,
+    NonceReused,
+    ScanRefused,
+    check_in,
+    live_scan_statements_commit_themselves,
+    scan_time,
+    search_delegates,
+)
 
 
 def _bearer_token() -> str | None:
@@ -139,20 +147,19 @@ def _authenticate(slug: str):
     return conference, user, None
 
 
-def _json_body() -> dict:
-    """The request's JSON object, or abort with 400 (malformed, too deep, not an object)."""
+def _json_body() -> dict | None:
+    """The request's JSON object, or None when it is malformed, too deep or not an object."""
     try:
         data = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError):  # get_json(silent=True) lets a RecursionError through as a 500
-        abort(400)
-    if not isinstance(data, dict):
-        abort(400)
-    return data
+        return None
+    return data if isinstance(data, dict) else None
 
 
-def _scan_request() -> dict:
+def _scan_request(data: dict | None) -> dict:
     """check_in()'s arguments from the JSON body, or abort with 400."""
-    data = _json_body()
+    if data is None:
+        abort(400)
     code, gate, nonce = data.get("code"), data.get("gate") or "", data.get("nonce")
     offline_verdict = data.get("offline_verdict")
     if isinstance(code, int) and not isinstance(code, bool):
@@ -175,8 +182,11 @@ def _scan_request() -> dict:
 def scan_api(slug: str):
     """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict)."""
     _check_scan_rate()
+    data = _json_body()  # read before the first query, refused after authentication
+    if data is not None and data.get("scanned_at") is None:
+        live_scan_statements_commit_themselves()
     conference, staff, device = _authenticate(slug)
-    scan = _scan_request()
+    scan = _scan_request(data)
     try:
         scan["scanned_at"] = scan_time(scan["scanned_at"])
         result = check_in(conference, staff=staff, device=device, **scan)

@@ -1,8 +1,10 @@
 """The scan API over HTTP: the contract, authentication by session or device, bad input, rate limits."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from conference.accounts.models import Role
 from conference.badging.models import RevokedBadge
@@ -196,3 +198,40 @@ def test_search_api_finds_and_admits(scanner, today_conference, make_delegate):
     assert [(r["code"], r["status"]) for r in found] == [(delegate.code, "approved")]
     # "Admit" on a search result sends the human code through the same scan API.
     assert scanner(found[0]["code"]).get_json()["status"] == "ok"
+
+
+def _statements_of(scan_request) -> list[tuple[str, bool | None]]:
+    """(SQL, whether the connection was in autocommit) of each statement a request ran, from a fresh session."""
+    db.session.commit()
+    db.session.remove()  # as in production, where each request starts without a connection
+    ran = []
+
+    def record(connection, _cursor, statement, *_):
+        ran.append((statement.split()[0].upper(), getattr(connection.connection.dbapi_connection, "autocommit", None)))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = scan_request()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return ran
+
+
+def test_live_scans_commit_each_statement_offline_scans_keep_a_transaction(scanner, today_conference, make_delegate):
+    live, queued = make_delegate(today_conference).badge_token, make_delegate(today_conference).badge_token
+    scanned_at = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    live_statements = _statements_of(lambda: scanner(live, nonce="live-1"))
+    if db.engine.dialect.name == "postgresql":
+        # Door and badge lookups, then the admission with its log line as one statement, each committing itself:
+        # no BEGIN and no COMMIT round trips.
+        assert [autocommit for _, autocommit in live_statements] == [True, True, True]
+    else:
+        assert [kind for kind, _ in live_statements] == ["SELECT", "SELECT", "INSERT", "INSERT"]
+    replayed = _statements_of(lambda: scanner(live, nonce="live-1"))
+    offline = _statements_of(lambda: scanner(queued, nonce="queued-1", scanned_at=scanned_at))
+    assert not any(autocommit for _, autocommit in offline)  # a take-over writes three statements: one transaction
+    db.session.remove()
+    assert admitted() == 2
+    assert db.session.scalar(select(func.count(ScanLog.id))) == 2  # a replayed nonce is answered, not logged again
+    assert len(replayed) > len(live_statements) - 1  # the replay collided on the nonce and read the first answer
