@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.actions import ServiceError
 from ..db_locks import lock_conference
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -21,7 +22,7 @@ from .verification import confirm_address, send_welcome
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """An account operation that cannot be done, with a message for the user."""
 
 

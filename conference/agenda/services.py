@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
+from ..core.actions import ServiceError
 from ..core.i18n import localized
 from ..core.text import forbidden_characters, normalize_text
 from ..events.models import Conference, Room, Track
@@ -23,7 +24,7 @@ STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
 MAX_PEOPLE = 40
 
 
-class AgendaError(ValueError):
+class AgendaError(ServiceError):
     """An agenda change that cannot be made, with a message for the organizer."""
 
 

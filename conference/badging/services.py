@@ -14,6 +14,7 @@ from badges import BadgeRecord, RenderResult, render_badges
 from badges.text import is_arabic
 
 from ..accounts.models import User
+from ..core.actions import ServiceError
 from ..core.countries import country_name
 from ..db_locks import lock_conference
 from ..events.models import Conference
@@ -27,7 +28,7 @@ from .models import RevokedBadge
 BATCH = 200
 
 
-class BadgeError(ValueError):
+class BadgeError(ServiceError):
     """A badge that cannot be made, with a message for the organizer."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -27,7 +28,7 @@ def issue_device_token(conference: Conference, name: str, actor: User | None) ->
     """A new gate device and its token, which is shown once and never stored in clear."""
     name = name.strip()[:MAX_GATE]
     if not name:
-        raise CheckInError("name")
+        raise CheckInError(_l("Please give the device a name."))
     token = secrets.token_urlsafe(32)
     device = Device(conference_id=conference.id, name=name, token_hash=hash_device_token(token),
                     created_by_id=actor.id if actor else None)

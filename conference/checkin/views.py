@@ -22,6 +22,7 @@ from flask_login import current_user
 from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
+from ..core.actions import perform
 from ..core.charts import column_chart
 from ..core.i18n import lang, localized, text_direction
 from ..core.security import content_security_policy
@@ -35,7 +36,7 @@ from . import bp
 from .devices import issue_device_token, list_devices, revoke_device
 from .forms import DeviceForm, UndoForm
 from .models import CheckIn, Device
-from .services import CheckInError, undo_check_in
+from .services import undo_check_in
 
 
 def scanner_texts() -> dict:
@@ -167,14 +168,8 @@ def undo_checkin(conference: Conference, checkin_id: int):
     day = checkin.day
     if form.validate_on_submit():
         name = checkin.delegate.name
-        try:
-            undo_check_in(checkin, current_user, form.note.data or "")
-        except CheckInError:
-            db.session.rollback()
-            flash(_("This admission had already been undone."), "info")
-        else:
-            db.session.commit()
-            flash(_("The admission of %(name)s has been undone.", name=name), "success")
+        perform(lambda: undo_check_in(checkin, current_user, form.note.data or ""),
+                _("The admission of %(name)s has been undone.", name=name))
     else:
         flash(" ".join(str(error) for error in form.note.errors) or _("Nothing was changed."), "error")
     return redirect(url_for("checkin.attendance", slug=conference.slug, day=day.isoformat()))
@@ -187,9 +182,10 @@ def devices(conference: Conference):
     form = DeviceForm()
     new_token = new_device = None
     if form.validate_on_submit():
-        new_device, new_token = issue_device_token(conference, form.name.data, current_user)
-        db.session.commit()
-        form = DeviceForm(formdata=None)
+        issued = perform(lambda: issue_device_token(conference, form.name.data, current_user))
+        if issued.ok:
+            new_device, new_token = issued.value
+            form = DeviceForm(formdata=None)
     response = render_template("checkin/devices.html", conference=conference, form=form,
                                devices=list_devices(conference), new_device=new_device, new_token=new_token,
                                revoke_form=ConfirmForm())
@@ -205,9 +201,8 @@ def revoke_device_view(conference: Conference, device_id: int):
     if device is None or device.conference_id != conference.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        revoke_device(device, current_user)
-        db.session.commit()
-        flash(_("The device “%(name)s” can no longer scan.", name=device.name), "success")
+        perform(lambda: revoke_device(device, current_user),
+                _("The device “%(name)s” can no longer scan.", name=device.name))
     return redirect(url_for("checkin.devices", slug=conference.slug))
 
 

@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core.actions import ServiceError
 from ..extensions import db
 from ..types import utcnow
 from .models import Conference, Room, Track
@@ -29,7 +30,7 @@ signals = Namespace()
 conference_saved = signals.signal("conference-saved")
 
 
-class ConferenceError(ValueError):
+class ConferenceError(ServiceError):
     """A conference change that cannot be made, with a message for the user (the field it is about)."""
 
     def __init__(self, message, field: str = "") -> None:

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from ..accounts.models import User
 from ..accounts.services import create_user, find_user, normalize_email
 from ..accounts.verification import address_confirmed, confirmation_link
+from ..core.actions import ServiceError
 from ..core.countries import is_country
 from ..db_locks import lock_conference
 from ..events.models import Conference
@@ -31,7 +32,7 @@ DETAIL_FIELDS = (
 )
 
 
-class RegistrationError(ValueError):
+class RegistrationError(ServiceError):
     """A registration change that cannot be made, with a message for the person."""
 
 
