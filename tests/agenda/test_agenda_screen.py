@@ -266,3 +266,24 @@ def test_the_publish_page_links_a_screen_for_the_lobby_and_each_room(client, ven
     assert 'href="/doha/screen"' in html
     for room in venue["rooms"]:
         assert f'href="/doha/screen?room={room.id}"' in html
+
+
+def test_a_door_screen_before_publication_names_its_room_and_says_so(client, venue, frozen):
+    frozen(0, "09:30")
+    html = client.get(f"/doha/screen?room={venue['rooms'][1].id}").get_data(as_text=True)
+    assert "Al Majlis Room" in html and "The agenda has not been published yet." in html
+
+
+def test_in_the_evening_the_screen_points_to_the_next_day(client, venue, day_one, frozen):
+    frozen(0, "20:00")
+    html = client.get("/doha/screen").get_data(as_text=True)
+    assert "Nothing more today." in html and "The programme continues on" in html
+    assert "يستأنف البرنامج يوم" in html
+
+
+@pytest.mark.parametrize("query", ["room=-1", "room=%C2%B2", "room=99999999999999999999", "room=1&room=2",
+                                   "refresh=-5", "refresh=%00", "refresh=1e309", "room=", "lang=xx"])
+def test_odd_query_strings_never_break_the_screen(client, venue, day_one, frozen, query):
+    frozen(0, "09:30")
+    assert client.get(f"/doha/screen?{query}").status_code in (200, 404)
+    assert client.get(f"/doha/screen/board?{query}").status_code in (200, 404)
