@@ -5,13 +5,16 @@ import functools
 import os
 import re
 import tempfile
+import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from conference import create_app
@@ -48,6 +51,33 @@ def pytest_collection_modifyitems(config, items) -> None:
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@contextmanager
+def new_database(like_url: str, prefix: str = "scratch"):
+    """A brand-new empty database of the kind of `like_url` (a SQLite file, or a PostgreSQL database on the same
+    server, dropped afterwards); yields its URL."""
+    url = make_url(like_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tempfile.mkdtemp()}/{prefix}.db"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(database_url):
+    """A brand-new empty database of the same kind as the test database (for migrations run from scratch)."""
+    with new_database(database_url, "empty") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

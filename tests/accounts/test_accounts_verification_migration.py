@@ -1,34 +1,12 @@
 """Migration 0011 on accounts that already exist: admins and role holders count as confirmed, others do not."""
 from __future__ import annotations
 
-import tempfile
-import uuid
-
-import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from conference import create_app
 from conference.extensions import db
 from tests.conftest import app_config
-
-
-@pytest.fixture
-def empty_database_url(database_url):
-    """A brand-new empty database of the same kind as the test database."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tempfile.mkdtemp()}/migration-0011.db"
-        return
-    name = f"verify_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_existing_admins_and_role_holders_are_confirmed_and_others_not(empty_database_url):

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from conference import create_app
 from conference.backup import BackupError, export_conference, import_conference
 from conference.extensions import db
-from tests.conftest import IN_CI, app_config
+from tests.conftest import IN_CI, app_config, new_database
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -24,21 +23,17 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 def other_database(database_url):
     """An empty database of the OTHER kind: PostgreSQL when the suite runs on SQLite, and the reverse."""
     if make_url(database_url).get_backend_name() == "postgresql":
-        yield f"sqlite:///{tempfile.mkdtemp()}/restore.db"
-        return
-    name = f"restore_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError:
-        if IN_CI:
-            raise
-        pytest.skip("the round trip to PostgreSQL needs the server at 127.0.0.1:5432")
-    yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        other = "sqlite://"
+    else:
+        other = POSTGRES
+        try:
+            create_engine(POSTGRES).connect().close()
+        except OperationalError:
+            if IN_CI:
+                raise
+            pytest.skip("the round trip to PostgreSQL needs the server at 127.0.0.1:5432")
+    with new_database(other, "restore") as url:
+        yield url
 
 
 @pytest.fixture
