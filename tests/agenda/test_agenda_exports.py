@@ -13,6 +13,7 @@ from conference.agenda.services import delete_session
 from conference.agenda.versions import publish_agenda
 from conference.extensions import db
 from tests.conftest import IN_CI, ROOT
+from tests.pdfcheck import assert_clean_pdf
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"
 
@@ -106,6 +107,7 @@ def test_exports_carry_no_email_addresses(client, agenda):
 
 
 def _pdf_text(data: bytes) -> str:
+    assert_clean_pdf(data)
     document = pdfium.PdfDocument(data)
     text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     document.close()

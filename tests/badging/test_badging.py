@@ -13,10 +13,12 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.registration.services import approve_delegate
 from tests.conftest import login, post_form
+from tests.pdfcheck import assert_clean_pdf
 
 
 def decoded_tokens(pdf: bytes) -> list[str]:
-    """Every QR code found on every page, rasterized at about 200 dpi."""
+    """Every QR code found on every page, rasterized at about 200 dpi (after qpdf has read the file cleanly)."""
+    assert_clean_pdf(pdf)
     document = pypdfium2.PdfDocument(pdf)
     tokens = []
     for page in document:

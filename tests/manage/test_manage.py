@@ -14,6 +14,7 @@ from conference.extensions import db
 from conference.registration.models import Category, Delegate, DelegateStatus, Delegation
 from conference.registration.services import new_badge_token
 from tests.conftest import login, password_hash, post_form
+from tests.pdfcheck import assert_clean_pdf
 
 
 @pytest.fixture
@@ -153,6 +154,7 @@ def test_organizer_issues_visa_letter(organizer_client, doha, make_delegate):
     assert delegate.visa_letter_ref
     response = organizer_client.get(f"/doha/manage/delegates/{delegate.id}/visa-letter.pdf")
     assert response.data.startswith(b"%PDF")
+    assert_clean_pdf(response.data)
 
 
 def test_csv_export_has_bom_is_formula_safe_and_filtered(organizer_client, doha):

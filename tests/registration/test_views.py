@@ -11,6 +11,7 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.registration.models import Category, Delegate, DelegateStatus
 from tests.conftest import login, post_form
+from tests.pdfcheck import assert_clean_pdf
 
 
 def form(**overrides) -> dict:
@@ -155,5 +156,6 @@ def test_visa_letter_download(client, doha, make_delegate):
     login(client, db.session.get(User, delegate.user_id))
     response = client.get("/doha/me/visa-letter.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert_clean_pdf(response.data)
     text = pypdfium2.PdfDocument(response.data)[0].get_textpage().get_text_range()
     assert "A1234567" in text and "HAMAD AL HOUSNI" in text and "DOHA-2027-V00001" in text
