@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
+from ..core.actions import ServiceError, perform
 from ..core.i18n import lang
 from ..events.models import Conference
 from ..extensions import db, limiter, login_manager
@@ -33,7 +33,6 @@ from .invitations import (
 )
 from .models import Role
 from .services import (
-    AccountError,
     authenticate,
     change_password,
     end_sessions,
@@ -90,19 +89,13 @@ def signup():
         form.email.data = request.args["email"][:254]  # from an invitation: the address it was sent to
     if form.validate_on_submit():
         next_path = request.args.get("next", "")
-        try:
-            # A new address and a taken one get the same page, and nobody is logged in: the confirmation link
-            # (or, for a taken address, the mail to its owner) leads on from there.
-            sign_up(form.email.data, form.password.data, form.display_name.data, locale=lang(),
-                    next_path=next_path if is_local_path(next_path) else "")
-            db.session.commit()
-        except AccountError as error:
-            db.session.rollback()
-            form.password.errors.append(str(error))
-        except IntegrityError:  # the same address signed up a moment ago: answered as any taken address
-            db.session.rollback()
-            return render_template("accounts/signup_sent.html", email=form.email.data)
-        else:
+        # A new address and a taken one get the same page, and nobody is logged in: the confirmation link
+        # (or, for a taken address, the mail to its owner) leads on from there. The same address signed up a
+        # moment ago (a collision) is answered as any taken address: silently.
+        outcome = perform(lambda: sign_up(form.email.data, form.password.data, form.display_name.data, locale=lang(),
+                                          next_path=next_path if is_local_path(next_path) else ""),
+                          conflict="", field=form.password)
+        if not isinstance(outcome.error, ServiceError):  # signed up, or the collision: the same page
             return render_template("accounts/signup_sent.html", email=form.email.data)
     return render_template("accounts/signup.html", form=form)
 
@@ -127,12 +120,9 @@ def confirm_address_page(token: str):
         # made with this address (its owner would then be proving the address for the stranger's account).
         if not signed_in and authenticate(user.email, form.password.data) is None:
             form.password.errors.append(_("The password is not correct."))
-        else:
-            confirm_address(user)
-            db.session.commit()
+        elif perform(lambda: confirm_address(user), _("Thank you: your e-mail address is confirmed.")).ok:
             if not signed_in:
                 login_user(user)
-            flash(_("Thank you: your e-mail address is confirmed."), "success")
             return redirect(target)
     return render_template("accounts/confirm_address.html", state="confirm", user=user, form=form,
                            signed_in=signed_in)
@@ -149,12 +139,11 @@ def _account_key() -> str:
 def send_confirmation():
     """Mail the confirmation link again to the logged-in user."""
     if ConfirmForm().validate_on_submit():
-        if send_confirmation_again(current_user._get_current_object()) is None:
+        sent = perform(lambda: send_confirmation_again(current_user._get_current_object()),
+                       lambda message: message and _("We have sent the link again to %(email)s. It works for three "
+                                                     "days.", email=current_user.email))
+        if sent.ok and sent.value is None:
             flash(_("Your e-mail address is confirmed already."), "info")
-        else:
-            db.session.commit()
-            flash(_("We have sent the link again to %(email)s. It works for three days.", email=current_user.email),
-                  "success")
     return redirect(safe_next())
 
 
@@ -164,12 +153,17 @@ def logout():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         if current_user.is_authenticated:
-            end_sessions(current_user._get_current_object())
-            db.session.commit()
+            perform(lambda: end_sessions(current_user._get_current_object()))
         logout_user()
         flash(_("You have logged out on every device."), "success")
         return redirect(url_for("events.index"))
     return render_template("accounts/logout.html", form=form)
+
+
+def _mail_reset_link(user) -> None:
+    """Queue the mail with a link to choose a new password."""
+    link = absolute_url("accounts.reset_password", token=password_reset_token(user))
+    queue_mail(user.email, "password_reset", user.locale, user=user, reset_url=link)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -180,9 +174,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None:
-            link = absolute_url("accounts.reset_password", token=password_reset_token(user))
-            queue_mail(user.email, "password_reset", user.locale, user=user, reset_url=link)
-            db.session.commit()
+            perform(lambda: _mail_reset_link(user))
         flash(_("If an account uses this address, we have sent it a link to choose a new password. "
                 "The link works for two hours."), "info")
         return redirect(url_for("accounts.login"))
@@ -196,11 +188,9 @@ def reset_password(token: str):
     if user is None:
         return render_template("accounts/reset_invalid.html")
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        reset_password_with_link(user, form.new.data)
-        db.session.commit()
+    if form.validate_on_submit() and perform(lambda: reset_password_with_link(user, form.new.data),
+                                             _("Your password has been changed."), field=form.new).ok:
         login_user(user)
-        flash(_("Your password has been changed."), "success")
         return redirect(url_for("events.index"))
     return render_template("accounts/password.html", form=form, title=_("Choose a new password"))
 
@@ -210,16 +200,10 @@ def reset_password(token: str):
 def password():
     """Change one's own password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current.data, form.new.data)
-        except AccountError as error:
-            form.current.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # this session stays; all others are logged out
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("events.index"))
+    if form.validate_on_submit() and perform(lambda: change_password(current_user, form.current.data, form.new.data),
+                                             _("Your password has been changed."), field=form.current).ok:
+        login_user(current_user._get_current_object())  # this session stays; all others are logged out
+        return redirect(url_for("events.index"))
     return render_template("accounts/password.html", form=form, title=_("Change password"))
 
 
@@ -230,18 +214,12 @@ def team(conference: Conference):
     form = TeamInvitationForm()
     if not form.is_submitted():
         form.language.data = lang()
-    if form.validate_on_submit():
-        try:
-            invite_team_member(conference, form.email.data, Role(form.role.data), current_user._get_current_object(),
-                               locale=form.language.data)
-        except AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("We have sent %(email)s an invitation to be %(role)s. The role takes effect when they accept it.",
-                    email=form.email.data, role=Role(form.role.data).title), "success")
-            return redirect(url_for("accounts.team", slug=conference.slug))
+    if form.validate_on_submit() and perform(
+            lambda: invite_team_member(conference, form.email.data, Role(form.role.data),
+                                       current_user._get_current_object(), locale=form.language.data),
+            _("We have sent %(email)s an invitation to be %(role)s. The role takes effect when they accept it.",
+              email=form.email.data, role=Role(form.role.data).title), field=form.email).ok:
+        return redirect(url_for("accounts.team", slug=conference.slug))
     return render_template("accounts/team.html", conference=conference, form=form, team=team_of(conference.id),
                            invitations=open_invitations(conference.id), confirm=ConfirmForm())
 
@@ -251,14 +229,8 @@ def team(conference: Conference):
 def cancel_team_invitation(conference: Conference, invitation_id: int):
     """Withdraw an invitation that has not been accepted."""
     if ConfirmForm().validate_on_submit():
-        try:
-            cancel_invitation(conference.id, invitation_id)
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The invitation has been withdrawn: its link no longer works."), "success")
+        perform(lambda: cancel_invitation(conference.id, invitation_id),
+                _("The invitation has been withdrawn: its link no longer works."))
     return redirect(url_for("accounts.team", slug=conference.slug))
 
 
@@ -273,16 +245,10 @@ def invitation(token: str):
     if form.validate_on_submit():
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        try:
-            accept_invitation(found, current_user._get_current_object())
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Welcome to the team: you are now %(role)s of %(conference)s.", role=found.role.title,
-                    conference=conference.name_ar if lang() == "ar" and conference.name_ar else conference.name_en),
-                  "success")
+        if perform(lambda: accept_invitation(found, current_user._get_current_object()),
+                   _("Welcome to the team: you are now %(role)s of %(conference)s.", role=found.role.title,
+                     conference=conference.name_ar if lang() == "ar" and conference.name_ar else conference.name_en)
+                   ).ok:
             return redirect(url_for("events.home", slug=conference.slug))
     return render_template("accounts/invitation.html", invitation=found, conference=conference, form=form)
 
@@ -292,12 +258,5 @@ def invitation(token: str):
 def remove_member(conference: Conference, membership_id: int):
     """Take a role away from someone."""
     if ConfirmForm().validate_on_submit():
-        try:
-            remove_team_member(conference.id, membership_id)
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The role has been removed."), "success")
+        perform(lambda: remove_team_member(conference.id, membership_id), _("The role has been removed."))
     return redirect(url_for("accounts.team", slug=conference.slug))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
@@ -37,23 +37,30 @@ class Outcome(Generic[T]):
     error: Exception | None = None
 
 
-def perform(action: Callable[[], T], success: str | Callable[[T], str] | None = None,
-            conflict: str | None = None) -> Outcome[T]:
+def perform(action: Callable[[], T], success: str | Callable[[T], str | None] | None = None,
+            conflict: str | None = None, field: Any = None) -> Outcome[T]:
     """Run a service action and commit, flashing `success`; on a ServiceError or a collision roll back and say why.
 
     `success` may be a function of the action's result; `conflict` replaces the message for a unique-constraint
-    collision (for example, when naming the collision would reveal something).
+    collision (for example, when naming the collision would reveal something), and an empty `conflict` says
+    nothing, for a page that answers a collision as it answers success. With `field` (a form field), a refusal
+    is written under that field instead of flashed, as a form's own errors are.
     """
     try:
         value = action()
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
-        flash(str(error), error.category)
+        if field is not None:
+            field.errors.append(str(error))
+        else:
+            flash(str(error), error.category)
         return Outcome(False, error=error)
     except IntegrityError as error:
         db.session.rollback()
-        flash(conflict or str(CONCURRENT_CHANGE), "error")
+        message = CONCURRENT_CHANGE if conflict is None else conflict
+        if message:
+            flash(str(message), "error")
         return Outcome(False, error=error)
     message = success(value) if callable(success) else success
     if message:
