@@ -58,4 +58,5 @@ def init_app(app: Flask) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(FORMAT))
         logger.addHandler(handler)
+        logger.propagate = False  # the app's logger ("conference") has Flask's handler: each line would print twice
     logger.setLevel(logging.INFO)

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +50,16 @@ def test_an_error_is_logged_with_the_request_id(app, client, caplog):
     assert response.status_code == 500
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert errors and errors[0].request_id == response.headers["X-Request-ID"]
+
+
+def test_a_server_without_logging_set_up_writes_each_line_once(tmp_path):
+    """As under `flask run` or gunicorn with no logging configuration: one line per request on stderr."""
+    script = (
+        "from conference import create_app\n"
+        "app = create_app({'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite:///%s/log.db'})\n"
+        "app.test_client().get('/healthz')\n" % tmp_path
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2], env=dict(os.environ, APP_ENV="development"))
+    assert result.returncode == 0, result.stderr
+    assert sum("GET /healthz 200" in line for line in result.stderr.splitlines()) == 1
