@@ -136,7 +136,7 @@ class Result:
     assignments: list[Assignment] = field(default_factory=list)
     left_out: list[Reason] = field(default_factory=list)
     notes: list[Reason] = field(default_factory=list)  # what the pre-checks found, not tied to one session
-    status: str = "not_run"  # optimal, feasible, no_solution, not_run
+    status: str = "not_run"  # optimal, feasible, first_fit (the time ran out: session by session), not_run
     objective: int | None = None
     preferences: dict[str, tuple[int, int]] = field(default_factory=dict)  # name → (kept, counted)
     seconds: float = 0.0
@@ -277,15 +277,22 @@ class _Model:
         self.place = 1 + sum(weight * top for weight, _, top in self.penalties)
         objective = sum(weight * var for weight, var, _ in self.penalties) - self.place * sum(self.present.values())
         model.Minimize(objective)
-        self._hint()
 
-    def _hint(self) -> None:
-        """Start from where placed sessions are now (fewer moves, a first solution sooner)."""
+    def hint(self, start_from: dict[str, tuple[int, int]]) -> None:
+        """Start the search from a clash-free placement (a first solution at once, fewer moves)."""
         for session in self.movable:
-            if session.current is None or session.key not in self.starts:
+            key = session.key
+            if key not in self.starts:
                 continue
-            at = session.current.day * DAY_SLOTS + _slots(session.current.start)
-            self.model.AddHint(self.starts[session.key], at)
+            if key not in start_from:
+                self.model.AddHint(self.present[key], 0)
+                continue
+            room_id, at = start_from[key]
+            self.model.AddHint(self.present[key], 1)
+            self.model.AddHint(self.starts[key], at)
+            for (other, option), chosen in self.in_room.items():
+                if other == key:
+                    self.model.AddHint(chosen, int(option == room_id))
 
     def _overlap(self, a: Session, b: Session) -> cp_model.IntVar:
         """A variable that is 1 when both movable sessions are placed and overlap (minimized, so only ≥)."""
@@ -547,6 +554,53 @@ def _time_notes(problem: Problem, movable: list[Session], room_busy) -> list[Rea
     return notes
 
 
+def first_fit(problem: Problem, candidates: dict[str, dict[int, list[int]]]) -> dict[str, tuple[int, int]]:
+    """A clash-free placement made session by session (the solver's starting point, and its fallback).
+
+    Placed sessions try their own slot first; the hardest to place go first; plenaries try the largest rooms,
+    interpreted sessions the rooms with booths, others the smallest room that holds them.
+    """
+    sessions = {s.key: s for s in problem.sessions}
+    rooms = {room.id: room for room in problem.rooms}
+    buffer = _slots(problem.buffer)
+    taken: dict[object, list[tuple[int, int]]] = defaultdict(list)
+
+    def free(owner, start: int, end: int) -> bool:
+        return all(end <= low or high <= start for low, high in taken[owner])
+
+    def room_order(session: Session, room_id: int) -> tuple:
+        size = rooms[room_id].capacity if rooms[room_id].capacity is not None else 10**9
+        if session.kind == "plenary":
+            return (-size,)
+        return (session.interpreted and not rooms[room_id].booths, size)
+
+    def options(key: str):
+        session = sessions[key]
+        if session.current is not None:
+            at = session.current.day * DAY_SLOTS + _slots(session.current.start)
+            if at in set(candidates[key].get(session.current.room, ())):
+                yield session.current.room, at
+        for room_id in sorted(candidates[key], key=lambda r: room_order(session, r)):
+            for start in candidates[key][room_id]:
+                yield room_id, start
+
+    chosen: dict[str, tuple[int, int]] = {}
+    order = sorted(candidates, key=lambda k: (sessions[k].current is None,
+                                             sum(len(v) for v in candidates[k].values()), -sessions[k].duration, k))
+    for key in order:
+        session = sessions[key]
+        length = _slots(session.duration)
+        for room_id, start in options(key):
+            if free(("room", room_id), start, start + length) and all(
+                    free(("person", p), start, start + length + buffer) for p in session.people):
+                chosen[key] = (room_id, start)
+                taken["room", room_id].append((start, start + length))
+                for person in session.people:
+                    taken["person", person].append((start, start + length + buffer))
+                break
+    return chosen
+
+
 def solve(problem: Problem) -> Result:
     """Propose a slot for every movable session; when not all fit, the most that do, with reasons for the rest."""
     began = clock.monotonic()
@@ -556,32 +610,41 @@ def solve(problem: Problem) -> Result:
         result.preferences = preferences_kept(problem, {})
         result.seconds = clock.monotonic() - began
         return result
+    start_from = first_fit(problem, candidates)
     shape = _Model(problem)
     shape.build(candidates)
+    shape.hint(start_from)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, float(problem.time_limit))
+    # The limit covers the whole proposal: what the checks and the model took is taken off the search.
+    solver.parameters.max_time_in_seconds = max(0.01, float(problem.time_limit) - (clock.monotonic() - began))
     solver.parameters.num_workers = max(1, int(problem.workers))
+    # Probing in presolve took most of the time on 150 sessions without finding more; the search does better.
+    solver.parameters.cp_model_probing_level = 0
     status = solver.Solve(shape.model)
-    result.status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "no_solution")
+    result.status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "first_fit")
     short = {r.value("person") for r in notes if r.code == "availability"}
     sessions = {s.key: s for s in problem.sessions}
-    placed: dict[str, Slot] = {}
-    if result.status == "no_solution":
-        for key in candidates:
-            result.left_out.append(_reason("time_limit", key))
+    placed_count = sum(solver.Value(v) for v in shape.present.values()) if result.status != "first_fit" else 0
+    if placed_count < len(start_from):
+        # The time ran out before the solver did as well: the session-by-session placement stands in.
+        result.status, chosen = "first_fit", start_from
     else:
-        placed_count = sum(solver.Value(v) for v in shape.present.values())
         result.objective = round(solver.ObjectiveValue()) + shape.place * placed_count  # the preferences' cost
-        for key, start in shape.starts.items():
-            if not solver.Value(shape.present[key]):
-                person = next((p for p in sessions[key].speakers if p in short), None)
-                result.left_out.append(_reason("availability", key, person=person) if person
-                                       else _reason("crowded", key))
-                continue
-            room = next(r for (k, r), var in shape.in_room.items() if k == key and solver.Value(var))
-            at = solver.Value(start)
-            placed[key] = Slot(at // DAY_SLOTS, (at % DAY_SLOTS) * STEP, room)
-            result.assignments.append(Assignment(key, placed[key], sessions[key].current))
+        chosen = {key: (next(r for (k, r), var in shape.in_room.items() if k == key and solver.Value(var)),
+                        solver.Value(start))
+                  for key, start in shape.starts.items() if solver.Value(shape.present[key])}
+    placed: dict[str, Slot] = {}
+    for key in candidates:
+        if key not in chosen:
+            person = next((p for p in sessions[key].speakers if p in short), None)
+            if person:
+                result.left_out.append(_reason("availability", key, person=person))
+            else:
+                result.left_out.append(_reason("time_limit" if result.status == "first_fit" else "crowded", key))
+            continue
+        room_id, at = chosen[key]
+        placed[key] = Slot(at // DAY_SLOTS, (at % DAY_SLOTS) * STEP, room_id)
+        result.assignments.append(Assignment(key, placed[key], sessions[key].current))
     result.preferences = preferences_kept(problem, placed)
     result.seconds = clock.monotonic() - began
     return result
