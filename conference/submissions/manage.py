@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
+from ..core.actions import perform
 from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
@@ -35,7 +36,6 @@ from .services import (
     DECISIONS,
     ORGANIZER_ACTIONS,
     TRANSITIONS,
-    SubmissionError,
     call_of,
     decide_proposals,
     decision_preview,
@@ -110,16 +110,10 @@ def assign(conference: Conference, proposal_id: int):
     form.reviewer_id.choices = []
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer_id.data)
-        try:
-            if reviewer is None:
-                raise SubmissionError(_("This person is not a reviewer of this conference."))
-            assign_reviewer(item, reviewer, current_user)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if reviewer is None:
+            flash(_("This person is not a reviewer of this conference."), "error")
         else:
-            db.session.commit()
-            flash(_("The reviewer has been assigned."), "success")
+            perform(lambda: assign_reviewer(item, reviewer, current_user), _("The reviewer has been assigned."))
     else:
         flash(_("Please choose a reviewer."), "error")
     return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
@@ -134,14 +128,7 @@ def unassign(conference: Conference, proposal_id: int, assignment_id: int):
     if assignment is None or assignment.proposal_id != item.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            unassign_reviewer(assignment)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The reviewer has been taken off this proposal."), "success")
+        perform(lambda: unassign_reviewer(assignment), _("The reviewer has been taken off this proposal."))
     return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
 
 
@@ -152,14 +139,7 @@ def duration(conference: Conference, proposal_id: int):
     item = _proposal_or_404(conference, proposal_id)
     form = DurationForm()
     if form.validate_on_submit():
-        try:
-            set_duration(item, form.duration_minutes.data, current_user)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The duration has been saved."), "success")
+        perform(lambda: set_duration(item, form.duration_minutes.data, current_user), _("The duration has been saved."))
     else:
         flash(_("A duration is between 5 and 480 minutes."), "error")
     return redirect(url_for("submissions.proposal", slug=conference.slug, proposal_id=item.id))
@@ -171,10 +151,9 @@ def auto_assign(conference: Conference):
     """Assign reviewers automatically to every submitted proposal."""
     form = AutoAssignForm()
     if form.validate_on_submit():
-        made = assign_automatically(conference, current_user, form.per_proposal.data)
-        db.session.commit()
-        flash(_("%(n)s assignments made.", n=made) if made else
-              _("No assignment was needed (or no reviewer without a conflict was free)."), "success")
+        perform(lambda: assign_automatically(conference, current_user, form.per_proposal.data),
+                lambda made: _("%(n)s assignments made.", n=made) if made else
+                _("No assignment was needed (or no reviewer without a conflict was free)."))
     else:
         flash(_("Between 1 and 10 reviewers per proposal."), "error")
     return redirect(url_for("submissions.proposals", slug=conference.slug))
@@ -204,10 +183,9 @@ def decide(conference: Conference):
                                changing=changing, skipped=skipped, to_status=TRANSITIONS[form.action.data].to,
                                label=dict((c.value, c.label) for c in form.action.choices)[form.action.data],
                                reversal=form.action.data not in DECISIONS)
-    done, skipped = decide_proposals(chosen, form.action.data, current_user, form.note.data)
-    db.session.commit()
-    flash(_("%(done)s proposals decided, %(skipped)s skipped. The letters wait in the outbox as drafts: read "
-            "them and release them.", done=done, skipped=skipped), "success")
+    perform(lambda: decide_proposals(chosen, form.action.data, current_user, form.note.data),
+            lambda counts: _("%(done)s proposals decided, %(skipped)s skipped. The letters wait in the outbox as "
+                             "drafts: read them and release them.", done=counts[0], skipped=counts[1]))
     return redirect(url_for("submissions.proposals", slug=conference.slug))
 
 
@@ -215,20 +193,14 @@ def decide(conference: Conference):
 @conference_view(ORGANIZER)
 def call_settings(conference: Conference):
     """The call's texts, the abstract word limit, anonymized review, reviewers per proposal, proposal types."""
-    call = call_of(conference)
+    # The defaults are created on first visit; an organizer who collides with another finds theirs.
+    call = perform(lambda: call_of(conference), conflict="").value or call_of(conference)
     form = CallForm(obj=call)
-    if form.validate_on_submit():
-        try:
-            update_call(conference, {name: form[name].data for name in (
-                "text_en", "text_ar", "abstract_word_limit", "anonymized_review", "reviewers_per_proposal")})
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The call's settings have been saved."), "success")
-            return redirect(url_for("submissions.call_settings", slug=conference.slug))
-    db.session.commit()  # the defaults, created on first visit
+    if form.validate_on_submit() and perform(
+            lambda: update_call(conference, {name: form[name].data for name in (
+                "text_en", "text_ar", "abstract_word_limit", "anonymized_review", "reviewers_per_proposal")}),
+            _("The call's settings have been saved.")).ok:
+        return redirect(url_for("submissions.call_settings", slug=conference.slug))
     types = proposal_types(conference)
     return render_template("submissions/manage/settings.html", conference=conference, form=form, call=call,
                            types=types, type_forms={t.id: ProposalTypeForm(obj=t, prefix=f"t{t.id}") for t in types},
@@ -245,14 +217,8 @@ def save_type(conference: Conference, type_id: int | None):
         abort(404)
     form = ProposalTypeForm(prefix=f"t{type_id}" if type_id else "new")
     if form.validate_on_submit():
-        try:
-            save_proposal_type(conference, existing, form.name_en.data, form.name_ar.data, form.duration_minutes.data)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The proposal type has been saved."), "success")
+        perform(lambda: save_proposal_type(conference, existing, form.name_en.data, form.name_ar.data,
+                                           form.duration_minutes.data), _("The proposal type has been saved."))
     else:
         flash(_("Please give the type a name in English and a duration between 5 and 480 minutes."), "error")
     return redirect(url_for("submissions.call_settings", slug=conference.slug))
@@ -279,16 +245,10 @@ def review_proposal(conference: Conference, proposal_id: int):
         abort(404)  # not assigned to this reviewer: as if it did not exist
     form = ReviewForm(obj=assignment)
     open_for_review = item.status == ProposalStatus.SUBMITTED
-    if form.validate_on_submit():
-        try:
-            score_proposal(item, current_user, form.score.data, form.comment.data)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Your review has been saved. You may change it until the decision is made."), "success")
-            return redirect(url_for("submissions.review", slug=conference.slug))
+    if form.validate_on_submit() and perform(
+            lambda: score_proposal(item, current_user, form.score.data, form.comment.data),
+            _("Your review has been saved. You may change it until the decision is made.")).ok:
+        return redirect(url_for("submissions.review", slug=conference.slug))
     call = call_of(conference)
     return render_template("submissions/manage/review_proposal.html", conference=conference, proposal=item,
                            form=form, assignment=assignment, anonymized=call.anonymized_review,

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
+from ..core.actions import perform
 from ..core.i18n import lang
 from ..events.models import Conference
 from ..extensions import db
@@ -16,7 +16,6 @@ from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
 from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
 from .services import (
-    SubmissionError,
     allowed_actions,
     awaiting_confirmation,
     call_of,
@@ -78,8 +77,8 @@ def _own_proposal(conference: Conference, proposal_id: int, submitter_only: bool
 @conference_view()
 def cfp(conference: Conference):
     """The call: its text, dates, proposal types, tracks and languages, and the way to submit."""
-    call = call_of(conference)
-    db.session.commit()  # the call's defaults, created on first visit
+    # The call's defaults are created on first visit; a visitor who collides with another finds theirs.
+    call = perform(lambda: call_of(conference), conflict="").value or call_of(conference)
     return render_template("submissions/cfp.html", conference=conference, call=call,
                            types=proposal_types(conference), languages=[LANGUAGE_TITLES[c] for c in LANGUAGES])
 
@@ -92,22 +91,21 @@ def new_proposal(conference: Conference):
     form = _proposal_form(conference)
     is_open = conference.cfp_open()
     if is_open and form.validate_on_submit():
-        try:
+        def write() -> Proposal:
             proposal = create_proposal(conference, current_user, form.data_for_service(), locale=lang())
             if request.form.get("submit_now"):
                 change_status(proposal, "submit", current_user)
-        except DuplicateProposal as duplicate:
-            db.session.rollback()
-            flash(str(duplicate), "info")
-            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=duplicate.proposal.id))
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Your proposal has been submitted.") if proposal.status == ProposalStatus.SUBMITTED
-                  else _("Your draft has been saved. You can finish it later."), "success")
-            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
+            return proposal
+
+        written = perform(write, lambda proposal: _("Your proposal has been submitted.")
+                          if proposal.status == ProposalStatus.SUBMITTED
+                          else _("Your draft has been saved. You can finish it later."))
+        # A proposal sent twice (a double click) leads to the one already there.
+        if isinstance(written.error, DuplicateProposal):  # sent twice (a double click): here is the first
+            return redirect(url_for("submissions.my_proposal", slug=conference.slug,
+                                    proposal_id=written.error.proposal.id))
+        if written.ok:
+            return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=written.value.id))
     elif request.method == "POST" and not is_open:
         flash(_("The call for proposals is closed."), "error")
     return render_template("submissions/proposal_form.html", conference=conference, form=form, proposal=None,
@@ -152,17 +150,13 @@ def edit_proposal(conference: Conference, proposal_id: int):
     if request.method == "GET":
         form.co_speakers.data = "\n".join(s.email for s in proposal.speakers if s.role == CO_SPEAKER)
     if is_open and form.validate_on_submit():
-        try:
+        def rewrite() -> None:
             update_proposal(proposal, current_user, form.data_for_service(), locale=lang())
             if request.form.get("submit_now") and proposal.status == ProposalStatus.DRAFT:
                 change_status(proposal, "submit", current_user)
-        except (SubmissionError, IntegrityError) as error:
-            db.session.rollback()
-            flash(str(error) if isinstance(error, SubmissionError) else _("Please try again."), "error")
-        else:
-            db.session.commit()
-            flash(_("Your proposal has been submitted.") if request.form.get("submit_now")
-                  else _("Your changes have been saved."), "success")
+
+        if perform(rewrite, _("Your proposal has been submitted.") if request.form.get("submit_now")
+                   else _("Your changes have been saved."), conflict=_("Please try again.")).ok:
             return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
     elif request.method == "POST" and not is_open:
         flash(_("This proposal can no longer be changed."), "error")
@@ -175,14 +169,7 @@ def _transition_view(conference: Conference, proposal: Proposal, action: str, do
     """Apply a speaker's transition on a valid POST; on GET show its confirmation page."""
     form = form or ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            change_status(proposal, action, current_user)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
+        perform(lambda: change_status(proposal, action, current_user), done)
         return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
     if template is None:
         return redirect(url_for("submissions.my_proposal", slug=conference.slug, proposal_id=proposal.id))
@@ -242,16 +229,9 @@ def invitation(conference: Conference, token: str):
     form = ConsentForm()
     if speaker.user_id == current_user.id:
         return redirect(url_for("submissions.profile", slug=conference.slug))
-    if form.validate_on_submit():
-        try:
-            accept_invitation(speaker, current_user)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Welcome on board. Please complete your speaker profile."), "success")
-            return redirect(url_for("submissions.profile", slug=conference.slug))
+    if form.validate_on_submit() and perform(lambda: accept_invitation(speaker, current_user),
+                                             _("Welcome on board. Please complete your speaker profile.")).ok:
+        return redirect(url_for("submissions.profile", slug=conference.slug))
     return render_template("submissions/invitation.html", conference=conference, speaker=speaker,
                            proposal=speaker.proposal, form=form, next_url=request.path)
 
@@ -270,20 +250,13 @@ def profile(conference: Conference):
     if request.method == "GET" and existing is None:
         form.name.data = current_user.display_name
     if form.validate_on_submit():
-        try:
+        def save() -> None:
             upload = request.files.get(form.photo.name)
             photo = process_photo(upload.read(2 * 1024 * 1024 + 1)) if upload and upload.filename else None
             save_profile(conference, current_user, form.data_for_service(), photo=photo,
                          remove_photo=form.remove_photo.data)
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Please try again."), "error")
-        else:
-            db.session.commit()
-            flash(_("Your speaker profile has been saved."), "success")
+
+        if perform(save, _("Your speaker profile has been saved."), conflict=_("Please try again.")).ok:
             return redirect(url_for("submissions.my_proposals", slug=conference.slug))
     return render_template("submissions/profile.html", conference=conference, form=form, profile=existing)
 
@@ -312,17 +285,11 @@ def availability(conference: Conference):
             starts, ends = item.starts_at.astimezone(conference.tz), item.ends_at.astimezone(conference.tz)
             entry.form.day.data = starts.date().isoformat()
             entry.form.starts.data, entry.form.ends.data = starts.time(), ends.time()
-    elif form.validate_on_submit():
-        try:
-            count = set_availability(conference, current_user, form.ranges_for_service())
-        except SubmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Your availability has been saved.") if count
-                  else _("Saved: you can speak at any time of the conference."), "success")
-            return redirect(url_for("submissions.my_proposals", slug=conference.slug))
+    elif form.validate_on_submit() and perform(
+            lambda: set_availability(conference, current_user, form.ranges_for_service()),
+            lambda count: _("Your availability has been saved.") if count
+            else _("Saved: you can speak at any time of the conference.")).ok:
+        return redirect(url_for("submissions.my_proposals", slug=conference.slug))
     return render_template("submissions/availability.html", conference=conference, form=form)
 
 

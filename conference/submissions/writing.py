@@ -69,6 +69,8 @@ def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: 
 class DuplicateProposal(SubmissionError):
     """The author has this very proposal already (a double click, a form sent again): `proposal` is that one."""
 
+    category = "info"  # nothing went wrong: the author is shown the proposal they sent
+
     def __init__(self, message: object, proposal: Proposal) -> None:
         super().__init__(message)
         self.proposal = proposal
