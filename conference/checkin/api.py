@@ -18,6 +18,7 @@ from limits import parse as parse_limit
 
 from ..accounts.access import has_role
 from ..accounts.models import Role
+from ..core.i18n import select_locale
 from ..core.params import parse_id
 from ..core.text import forbidden_characters
 from ..extensions import csrf, limiter, login_manager
@@ -189,7 +190,7 @@ def scan_api(slug: str):
     scan = _scan_request(data)
     try:
         scan["scanned_at"] = scan_time(scan["scanned_at"])
-        result = check_in(conference, staff=staff, device=device, **scan)
+        result = check_in(conference, staff=staff, device=device, language=select_locale(), **scan)
     except ScanRefused as refusal:
         return jsonify({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)}), 400
     except NonceReused:

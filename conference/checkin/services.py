@@ -1,6 +1,7 @@
 """Check-in at the door: read a scanned code, judge it, admit once per day, log every scan."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -16,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..core.actions import ServiceError
 from ..core.countries import country_name
+from ..core.i18n import lang
 from ..events.models import Conference
 from ..extensions import db
-from ..registration.models import DelegateStatus
+from ..registration.models import Category, DelegateStatus
 from ..registration.services import record_event
 from ..types import utcnow
 from . import queries
@@ -156,23 +159,33 @@ def _clean_nonce(nonce: str | None) -> str | None:
     return nonce
 
 
-def _delegate_json(row) -> dict:
+@functools.lru_cache(maxsize=8)
+def category_titles(language: str) -> dict[Category, str]:
+    """Every category's title in `language`, translated once per process: translating on each scan took longer
+    than the scan's queries."""
+    with force_locale(language):
+        return {category: category.title for category in Category}
+
+
+def _delegate_json(row, language: str | None = None) -> dict:
+    language = language or lang()
     return {
         "name": row.name, "name_ar": row.name_ar, "name_latin": row.name_latin,
-        "country": row.country, "country_name": country_name(row.country),
+        "country": row.country, "country_name": country_name(row.country, language),
         "organization": row.organization, "category": row.category.value,
-        "category_title": row.category.title, "category_colour": row.category.colour, "code": row.code,
+        "category_title": category_titles(language)[row.category], "category_colour": row.category.colour,
+        "code": row.code,
     }
 
 
 def _answer(reason: Verdict | None, row, at: datetime | None = None, first: datetime | None = None,
-            gate: str | None = None) -> dict:
+            gate: str | None = None, language: str | None = None) -> dict:
     """The contract's answer (plus the admission's gate and the category's title and colour)."""
     shown = row is not None and (reason is None or reason in REFUSALS_WITH_DELEGATE)
     return {
         "status": "ok" if reason is None else "error",
         "reason": reason.value if reason else None,
-        "delegate": _delegate_json(row) if shown else None,
+        "delegate": _delegate_json(row, language) if shown else None,
         "checked_in_at": at.isoformat(timespec="seconds") if at else None,
         "first_checked_in_at": first.isoformat(timespec="seconds") if first else None,
         "gate": gate,
@@ -283,11 +296,13 @@ def _take_over(conference_id: int, answer: dict, body: str, delegate_id: int, sc
 
 def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str | None = None,
              staff: User | None = None, device: Device | None = None, now: datetime | None = None,
-             scanned_at: datetime | None = None, offline_verdict: str | None = None) -> ScanResult:
+             scanned_at: datetime | None = None, offline_verdict: str | None = None,
+             language: str | None = None) -> ScanResult:
     """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer.
 
     A scan queued offline carries its own time (`scanned_at`, checked by scan_time()): it decides the admission
-    day, and of two admissions of one badge on one day the earlier scan keeps it.
+    day, and of two admissions of one badge on one day the earlier scan keeps it. The answer's names are in
+    `language` (default: the page's).
     """
     now = now or utcnow()
     conference_id = conference.id
@@ -309,7 +324,7 @@ def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str |
     if verdict == Verdict.ALREADY_CHECKED_IN and scanned_at is not None and scanned_at < row.at:
         verdict = None  # an offline scan earlier than the stored admission: it takes the admission over below
     if verdict is None:
-        answer = _answer(None, row, at=admitted_at, gate=gate)
+        answer = _answer(None, row, at=admitted_at, gate=gate, language=language)
         body = _dump(answer)
         try:
             if row.at is None:
@@ -329,7 +344,7 @@ def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str |
             verdict = Verdict.ALREADY_CHECKED_IN
             _, first, first_gate = _run(queries.ADMISSION, delegate_id=row.id, day=day).first() or (None, None, None)
 
-    answer = _answer(verdict, row, first=first, gate=first_gate)
+    answer = _answer(verdict, row, first=first, gate=first_gate, language=language)
     body = _dump(answer)
     try:
         # Someone of another conference is not recorded against this one (its organizers must not see them).
