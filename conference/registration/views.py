@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import conference_view, login_required_view, signup_rate_limit
 from ..accounts.forms import ConfirmForm
-from ..accounts.services import AccountError
+from ..core.actions import ServiceError, perform
 from ..core.i18n import lang
 from ..core.params import page_number
 from ..events.models import Conference
@@ -18,7 +17,6 @@ from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Category, Delegate, DelegateStatus
 from .services import (
-    RegistrationError,
     cancel_delegate,
     delegation_choices,
     public_participants,
@@ -49,29 +47,21 @@ def register(conference: Conference):
         return redirect(url_for("registration.me", slug=conference.slug))
     form = RegistrationForm(delegations=delegation_choices(conference), conference=conference,
                             needs_account=not current_user.is_authenticated)
-    if form.validate_on_submit():
-        visitor = not current_user.is_authenticated
-        try:
-            if visitor:
-                # Whether or not the address has an account, the visitor sees the same page (and is not logged
-                # in): the new account's password or the mail to the address's owner leads on from there.
-                register_visitor(conference, form.email.data, form.password.data, form.details(), locale=lang())
-            else:
-                register_delegate(conference, current_user._get_current_object(), form.details(), locale=lang())
-            db.session.commit()
-        except (RegistrationError, AccountError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        except IntegrityError:  # the same address registered or signed up a moment ago
-            db.session.rollback()
-            if visitor:
-                return render_template("accounts/registration_sent.html", conference=conference)
-            flash(_("This e-mail address is already registered for this conference."), "error")
-        else:
-            if visitor:
-                return render_template("accounts/registration_sent.html", conference=conference)
-            flash(_("Thank you: your registration has been received."), "success")
-            return redirect(url_for("registration.me", slug=conference.slug))
+    if not form.validate_on_submit():
+        return render_template("registration/register.html", form=form, conference=conference)
+    if not current_user.is_authenticated:
+        # Whether or not the address has an account, the visitor sees the same page (and is not logged in): the
+        # new account's password or the mail to the address's owner leads on from there. The same address
+        # registered or signed up a moment ago (a collision) gets that page too, and no word.
+        outcome = perform(lambda: register_visitor(conference, form.email.data, form.password.data, form.details(),
+                                                   locale=lang()), conflict="")
+        if not isinstance(outcome.error, ServiceError):
+            return render_template("accounts/registration_sent.html", conference=conference)
+    elif perform(lambda: register_delegate(conference, current_user._get_current_object(), form.details(),
+                                           locale=lang()),
+                 _("Thank you: your registration has been received."),
+                 conflict=_("This e-mail address is already registered for this conference.")).ok:
+        return redirect(url_for("registration.me", slug=conference.slug))
     return render_template("registration/register.html", form=form, conference=conference)
 
 
@@ -95,16 +85,10 @@ def edit(conference: Conference):
         flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
     form = DetailsForm(obj=delegate, delegations=delegation_choices(conference), conference=conference)
-    if form.validate_on_submit():
-        try:
-            update_details(delegate, form.details(), current_user, by_organizer=False)
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Your details have been saved."), "success")
-            return redirect(url_for("registration.me", slug=conference.slug))
+    if form.validate_on_submit() and perform(
+            lambda: update_details(delegate, form.details(), current_user, by_organizer=False),
+            _("Your details have been saved.")).ok:
+        return redirect(url_for("registration.me", slug=conference.slug))
     return render_template("registration/edit.html", form=form, conference=conference, delegate=delegate)
 
 
@@ -116,14 +100,7 @@ def cancel(conference: Conference):
     delegate = _own_registration(conference)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            cancel_delegate(delegate, current_user)
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Your registration has been cancelled."), "success")
+        perform(lambda: cancel_delegate(delegate, current_user), _("Your registration has been cancelled."))
         return redirect(url_for("registration.me", slug=conference.slug))
     return render_template("registration/cancel.html", form=form, conference=conference, delegate=delegate)
 
