@@ -8,11 +8,11 @@ from wtforms import SelectChoice
 
 from ..accounts.access import conference_view
 from ..accounts.models import Role
+from ..core.actions import perform
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate, Delegation
 from ..registration.services import (
-    RegistrationError,
     add_delegation_member,
     create_delegation,
     get_delegate,
@@ -47,15 +47,10 @@ def delegations(conference: Conference):
     """Every delegation of the conference, and a form to create one."""
     form = DelegationForm()
     if form.validate_on_submit():
-        try:
-            delegation = create_delegation(conference, form.country.data, form.name.data, form.name_ar.data)
-        except RegistrationError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The delegation has been created."), "success")
-            return redirect(url_for("manage.delegation", slug=conference.slug, delegation_id=delegation.id))
+        created = perform(lambda: create_delegation(conference, form.country.data, form.name.data, form.name_ar.data),
+                          _("The delegation has been created."), field=form.name)
+        if created.ok:
+            return redirect(url_for("manage.delegation", slug=conference.slug, delegation_id=created.value.id))
     return render_template("manage/delegations.html", conference=conference, form=form,
                            delegations=delegations_of(conference))
 
@@ -79,17 +74,8 @@ def delegation_member(conference: Conference, delegation_id: int, role: str):
     form = _member_form(conference, item)
     if form.validate_on_submit():
         chosen = get_delegate(conference, form.delegate_id.data)
-        try:
-            if role == "head":
-                set_delegation_head(item, chosen)
-            else:
-                add_delegation_member(item, chosen)
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The delegation has been updated."), "success")
+        change = set_delegation_head if role == "head" else add_delegation_member
+        perform(lambda: change(item, chosen), _("The delegation has been updated."))
     else:
         flash(_("Please choose a delegate from the list."), "error")
     return redirect(url_for("manage.delegation", slug=conference.slug, delegation_id=item.id))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..accounts.access import conference_view
 from ..accounts.models import Role
+from ..core.actions import perform
 from ..core.charts import bar_chart, column_chart
 from ..core.i18n import fmt_date, fmt_number, lang, text_direction
 from ..core.params import page_number, parse_id
@@ -18,7 +19,6 @@ from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present, delegate_query
 from ..registration.services import (
     ACTIONS,
-    RegistrationError,
     allowed_actions,
     apply_bulk_action,
     delegates_by_ids,
@@ -81,9 +81,8 @@ def bulk(conference: Conference):
         label = next((c.label for c in form.action.choices if c.value == form.action.data), form.action.data)
         return render_template("manage/bulk_confirm.html", conference=conference, form=form, chosen=chosen,
                                label=label)
-    done, skipped = apply_bulk_action(chosen, form.action.data, current_user)
-    db.session.commit()
-    flash(_("%(done)s changed, %(skipped)s left as they were.", done=done, skipped=skipped), "success")
+    perform(lambda: apply_bulk_action(chosen, form.action.data, current_user),
+            lambda counts: _("%(done)s changed, %(skipped)s left as they were.", done=counts[0], skipped=counts[1]))
     return redirect(url_for("manage.delegates", slug=conference.slug))
 
 
@@ -105,14 +104,8 @@ def change_status(conference: Conference, delegate_id: int, action: str):
     if action not in ACTIONS:
         abort(404)
     if form.validate_on_submit():
-        try:
-            ACTIONS[action](item, current_user, form.note.data or "")
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The registration is now “%(status)s”.", status=item.status.title), "success")
+        perform(lambda: ACTIONS[action](item, current_user, form.note.data or ""),
+                lambda _result: _("The registration is now “%(status)s”.", status=item.status.title))
     else:
         flash(" ".join(str(e) for e in form.note.errors), "error")
     return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
@@ -126,16 +119,10 @@ def edit_delegate(conference: Conference, delegate_id: int):
     form = OrganizerDetailsForm(obj=item, delegations=delegation_choices(conference), conference=conference)
     if request.method == "GET":
         form.category.data = item.category.value
-    if form.validate_on_submit():
-        try:
-            update_details(item, form.details(), current_user, by_organizer=True)
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The details have been saved."), "success")
-            return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
+    if form.validate_on_submit() and perform(
+            lambda: update_details(item, form.details(), current_user, by_organizer=True),
+            _("The details have been saved.")).ok:
+        return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
     return render_template("manage/delegate_edit.html", conference=conference, delegate=item, form=form)
 
 
@@ -145,14 +132,8 @@ def issue_letter(conference: Conference, delegate_id: int):
     """Issue the visa invitation letter (the delegate can then download it)."""
     item = _delegate_or_404(conference, delegate_id)
     if NoteForm().validate_on_submit():
-        try:
-            reference = issue_visa_letter(item, current_user)
-        except RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Visa letter %(ref)s issued.", ref=reference), "success")
+        perform(lambda: issue_visa_letter(item, current_user),
+                lambda reference: _("Visa letter %(ref)s issued.", ref=reference))
     return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
 
 
