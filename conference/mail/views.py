@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..accounts.access import admin_required, conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
+from ..core.actions import perform
 from ..core.params import page_number
 from ..events.models import Conference
 from ..extensions import db
@@ -48,9 +49,8 @@ def outbox(conference: Conference):
 def release_all(conference: Conference):
     """Release every draft (decision letters the organizers have read) so they are sent."""
     if ConfirmForm().validate_on_submit():
-        released = release_drafts(conference.id)
-        db.session.commit()
-        flash(_("%(n)s messages released for sending.", n=released), "success")
+        perform(lambda: release_drafts(conference.id),
+                lambda released: _("%(n)s messages released for sending.", n=released))
     return redirect(url_for("mail.outbox", slug=conference.slug))
 
 
@@ -60,10 +60,9 @@ def release_message(conference: Conference, message_id: int):
     """Release one draft so it is sent."""
     item = _message_or_404(conference, message_id)
     if ConfirmForm().validate_on_submit():
-        if release(item):
-            db.session.commit()
-            flash(_("The message has been released for sending."), "success")
-        else:
+        released = perform(lambda: release(item),
+                           lambda done: _("The message has been released for sending.") if done else None)
+        if released.ok and not released.value:
             flash(_("This message is not a draft."), "error")
     return redirect(url_for("mail.message", slug=conference.slug, message_id=item.id))
 
@@ -81,9 +80,9 @@ def message(conference: Conference, message_id: int):
 def retry_message(conference: Conference, message_id: int):
     """Queue a failed message again for the mail worker."""
     item = _message_or_404(conference, message_id)
-    if ConfirmForm().validate_on_submit() and requeue(item):
-        db.session.commit()
-        flash(_("The message is queued and will be sent again within a minute."), "success")
+    if ConfirmForm().validate_on_submit():
+        perform(lambda: requeue(item),
+                lambda done: _("The message is queued and will be sent again within a minute.") if done else None)
     return redirect(url_for("mail.message", slug=conference.slug, message_id=item.id))
 
 
