@@ -13,14 +13,14 @@ from badges import LAYOUTS, qr_svg
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
+from ..core.actions import perform
 from ..events.models import Conference
-from ..extensions import db
 from ..registration.models import Category, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present
 from ..registration.services import delegation_choices, get_delegate, registration_of
 from . import bp
 from .forms import LayoutForm
-from .services import BadgeError, badge_query, count_badges, mark_printed, reissue_badge, render_batch, render_one
+from .services import badge_query, count_badges, mark_printed, reissue_badge, render_batch, render_one
 
 
 def _layout() -> str:
@@ -72,9 +72,8 @@ def mark_batch_printed(conference: Conference):
     """Record that the badges matching the filters have been printed."""
     filters = DelegateFilters.from_args(request.args)
     if ConfirmForm().validate_on_submit():
-        marked = mark_printed(badge_query(conference, filters))
-        db.session.commit()
-        flash(_("%(n)s badges marked as printed.", n=marked), "success")
+        perform(lambda: mark_printed(badge_query(conference, filters)),
+                lambda marked: _("%(n)s badges marked as printed.", n=marked))
     return redirect(url_for("badging.badges", slug=conference.slug, **filters.as_args()))
 
 
@@ -96,15 +95,9 @@ def reissue(conference: Conference, delegate_id: int):
     """Make a new badge (new QR code); the old badge stops admitting anyone."""
     delegate = get_delegate(conference, delegate_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            reissue_badge(delegate, current_user)
-        except BadgeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("A new badge (number %(n)s) has been issued; the old one no longer admits.",
-                    n=delegate.badge_issue), "success")
+        perform(lambda: reissue_badge(delegate, current_user),
+                lambda _result: _("A new badge (number %(n)s) has been issued; the old one no longer admits.",
+                                  n=delegate.badge_issue))
     return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=delegate.id))
 
 
