@@ -1,18 +1,18 @@
 """Public conference pages and the conference settings form."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.access import admin_required, conference_view
 from ..accounts.models import Role
-from ..extensions import db
+from ..core.actions import perform
 from ..types import utcnow
 from . import bp
 from .forms import ConferenceForm
 from .models import Conference
-from .services import LOCAL_TIME_FIELDS, ConferenceError, list_conferences, save_conference, to_local
+from .services import LOCAL_TIME_FIELDS, list_conferences, save_conference, to_local
 
 # Public pages of a conference, each shown once its area is installed.
 PUBLIC_LINKS = (
@@ -52,15 +52,10 @@ def _save(form: ConferenceForm, conference: Conference | None):
     """Validate and store the form; answer with a redirect, or None to show it again."""
     if not form.validate_on_submit():
         return None
-    try:
-        saved = save_conference(conference, form.data)
-    except ConferenceError as error:
-        db.session.rollback()
-        form[error.field].errors.append(str(error))
-        return None
-    db.session.commit()
-    flash(_("The conference has been saved."), "success")
-    return redirect(url_for("events.home", slug=saved.slug))
+    # The conference's refusals are about its address (ConferenceError.field is "slug"), written under it.
+    saved = perform(lambda: save_conference(conference, form.data), _("The conference has been saved."),
+                    field=form.slug)
+    return redirect(url_for("events.home", slug=saved.value.slug)) if saved.ok else None
 
 
 @bp.route("/admin/conferences/new", methods=["GET", "POST"])
