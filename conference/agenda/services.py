@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -14,6 +15,7 @@ from ..core.actions import ServiceError
 from ..core.i18n import localized
 from ..core.text import forbidden_characters, normalize_text
 from ..events.models import Conference, Room, Track
+from ..events.services import room_in_use, track_in_use
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import registration_of
@@ -409,3 +411,21 @@ def people_choices(conference: Conference) -> list[Delegate]:
 def actor_name(user: User | None) -> str:
     """How an organizer is named in the version history."""
     return (user.display_name or user.email) if user else ""
+
+
+def _sessions_using(column, item_id: int) -> str | None:
+    """How many sessions of the working copy refer to a room or track, as a sentence (None: none do)."""
+    count = db.session.scalar(select(func.count()).select_from(AgendaSession).where(column == item_id))
+    return ngettext("%(num)s session of the agenda", "%(num)s sessions of the agenda", count) if count else None
+
+
+@room_in_use.connect
+def _sessions_in_room(room: Room, **_extra) -> str | None:
+    """Events asks before deleting a room: the working copy's sessions held in it (placed or not)."""
+    return _sessions_using(AgendaSession.room_id, room.id)
+
+
+@track_in_use.connect
+def _sessions_in_track(track: Track, **_extra) -> str | None:
+    """Events asks before deleting a track: the working copy's sessions in it."""
+    return _sessions_using(AgendaSession.track_id, track.id)

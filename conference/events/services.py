@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from blinker import Namespace
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -94,17 +96,123 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
     return conference
 
 
-def add_room(conference: Conference, name_en: str, name_ar: str, capacity: int | None = None) -> Room:
-    """Add a room at the end of the conference's room list."""
+# Sent with a room (or track) as sender before it is deleted: the areas that refer to rooms and tracks (the
+# agenda's working copy, the proposals) answer with a sentence saying how many of theirs use it, or None.
+room_in_use = signals.signal("room-in-use")
+track_in_use = signals.signal("track-in-use")
+
+ROOM_FIELDS = ("name_en", "name_ar", "capacity", "interpretation_booths", "opens_at", "closes_at")
+TRACK_FIELDS = ("name_en", "name_ar", "colour")
+
+
+def _refuse_taken_names(siblings: list, item, data: dict, message_en, message_ar) -> None:
+    """Refuse a name (either language, any letter case) that another room or track of the conference has."""
+    others = [other for other in siblings if other is not item]
+    if any(other.name_en.casefold() == data["name_en"].casefold() for other in others):
+        raise ConferenceError(message_en, "name_en")
+    if data.get("name_ar") and any(other.name_ar == data["name_ar"] for other in others):
+        raise ConferenceError(message_ar, "name_ar")
+
+
+def _check_room(conference: Conference, room: Room | None, data: dict) -> None:
+    _refuse_taken_names(conference.rooms, room, data, _l("This conference already has a room with this name."),
+                        _l("This conference already has a room with this Arabic name."))
+    if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+        raise ConferenceError(_l("The room must close after it opens."), "closes_at")
+
+
+def add_room(conference: Conference, name_en: str, name_ar: str, capacity: int | None = None,
+             **details) -> Room:
+    """Add a room at the end of the conference's room list (details: booths and opening hours)."""
+    _check_room(conference, None, {"name_en": name_en, "name_ar": name_ar, **details})
     room = Room(conference=conference, name_en=name_en, name_ar=name_ar, capacity=capacity,
-                position=len(conference.rooms))
+                position=max((r.position for r in conference.rooms), default=-1) + 1, **details)
     db.session.add(room)
     return room
 
 
+def update_room(room: Room, data: dict) -> Room:
+    """Change a room's names, capacity, interpretation booths and opening hours."""
+    _check_room(room.conference, room, data)
+    for field in ROOM_FIELDS:
+        setattr(room, field, data[field])
+    db.session.flush()
+    return room
+
+
+def _move(items: list, item, step: int) -> None:
+    """Swap `item` with its neighbour `step` places away (-1 up, +1 down) and number the list 0, 1, 2…"""
+    ordered = sorted(items, key=lambda other: (other.position, other.id or 0))
+    index = ordered.index(item)
+    target = index + step
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, other in enumerate(ordered):  # also mends duplicate positions left by older data
+        other.position = position
+
+
+def move_room(room: Room, step: int) -> None:
+    """Move a room one place up (-1) or down (+1) in the display order; at either end nothing moves."""
+    _move(room.conference.rooms, room, step)
+    db.session.flush()
+
+
+def _uses(signal, item) -> list[str]:
+    """The sentences of the areas that still use `item` (their answers to `signal`)."""
+    return [str(answer) for _receiver, answer in signal.send(item) if answer]
+
+
+def delete_room(room: Room) -> None:
+    """Delete a room that no session of the agenda's working copy uses."""
+    uses = _uses(room_in_use, room)
+    if uses:
+        raise ConferenceError(_l("The room “%(name)s” is used by %(uses)s. Move them to another room first.",
+                                 name=room.name_en, uses=format_list(uses, locale=get_locale())))
+    conference = room.conference
+    conference.rooms.remove(room)  # delete-orphan: the row goes at the flush
+    for position, other in enumerate(sorted(conference.rooms, key=lambda r: (r.position, r.id))):
+        other.position = position
+    db.session.flush()
+
+
+def _check_track(conference: Conference, track: Track | None, data: dict) -> None:
+    _refuse_taken_names(conference.tracks, track, data, _l("This conference already has a track with this name."),
+                        _l("This conference already has a track with this Arabic name."))
+
+
 def add_track(conference: Conference, name_en: str, name_ar: str, colour: str = "#0b6e6e") -> Track:
     """Add a track at the end of the conference's track list."""
-    track = Track(conference=conference, name_en=name_en, name_ar=name_ar, colour=colour,
-                  position=len(conference.tracks))
+    _check_track(conference, None, {"name_en": name_en, "name_ar": name_ar})
+    track = Track(conference=conference, name_en=name_en, name_ar=name_ar, colour=colour.lower(),
+                  position=max((t.position for t in conference.tracks), default=-1) + 1)
     db.session.add(track)
     return track
+
+
+def update_track(track: Track, data: dict) -> Track:
+    """Change a track's names and colour."""
+    _check_track(track.conference, track, data)
+    for field in TRACK_FIELDS:
+        setattr(track, field, data[field])
+    track.colour = track.colour.lower()
+    db.session.flush()
+    return track
+
+
+def move_track(track: Track, step: int) -> None:
+    """Move a track one place up (-1) or down (+1) in the display order; at either end nothing moves."""
+    _move(track.conference.tracks, track, step)
+    db.session.flush()
+
+
+def delete_track(track: Track) -> None:
+    """Delete a track that no session of the agenda's working copy and no proposal uses."""
+    uses = _uses(track_in_use, track)
+    if uses:
+        raise ConferenceError(_l("The track “%(name)s” is used by %(uses)s. Choose another track for them first.",
+                                 name=track.name_en, uses=format_list(uses, locale=get_locale())))
+    conference = track.conference
+    conference.tracks.remove(track)
+    for position, other in enumerate(sorted(conference.tracks, key=lambda t: (t.position, t.id))):
+        other.position = position
+    db.session.flush()

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.access import has_role
 from ..accounts.models import Membership, Role, User
 from ..db_locks import lock_conference
-from ..events.models import Conference
+from ..events.models import Conference, Track
+from ..events.services import track_in_use
 from ..extensions import db
 from ..mail.models import MailState
 from ..mail.services import absolute_url, queue_mail
@@ -408,3 +410,10 @@ def set_duration(proposal: Proposal, minutes: int, actor: User) -> None:
     if not 5 <= minutes <= 480:
         raise SubmissionError(_l("A duration is between 5 and 480 minutes."))
     proposal.duration_minutes = minutes
+
+
+@track_in_use.connect
+def _proposals_in_track(track: Track, **_extra) -> str | None:
+    """Events asks before deleting a track: how many proposals (in any state) are filed under it."""
+    count = db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.track_id == track.id))
+    return ngettext("%(num)s proposal", "%(num)s proposals", count) if count else None
