@@ -86,7 +86,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 PAGE_MODULES = (
     "core.views", "accounts.views", "mail.views", "registration.views", "manage.views", "badging.views",
     "checkin.views", "checkin.api", "events.views", "submissions.bidi", "submissions.views", "agenda.views",
-    "agenda.editor", "agenda.screen",
+    "agenda.editor", "agenda.screen", "events.venue",
 )
 BLUEPRINT_ORDER = ("core", "accounts", "mail", "registration", "manage", "badging", "checkin", "events",
                    "submissions", "agenda")

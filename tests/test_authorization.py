@@ -11,10 +11,11 @@ from conference.mail.services import queue_mail
 from tests.access import ADMIN, LOGGED_IN, ORGANIZER, OWN_REGISTRATION, POST_ONLY, PUBLIC, STAFF, VISITORS, expect
 from tests.agenda import matrix as agenda_matrix
 from tests.conftest import login
+from tests.events import matrix as events_matrix
 from tests.submissions import matrix as submissions_matrix
 
 # Areas that keep their rows beside their own tests: each module has ROUTES and samples(people, conference).
-AREA_MATRICES = (submissions_matrix, agenda_matrix)
+AREA_MATRICES = (submissions_matrix, agenda_matrix, events_matrix)
 
 # endpoint -> (path to GET, expected status per visitor)
 ROUTES: dict[str, tuple[str, dict[str, int]]] = {

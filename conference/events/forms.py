@@ -1,4 +1,4 @@
-"""The conference settings form."""
+"""The conference settings form, and the forms of its rooms and tracks."""
 from __future__ import annotations
 
 from zoneinfo import available_timezones
@@ -14,12 +14,15 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
+from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..core.countries import country_choices
 from ..core.i18n import lang
 from ..core.text import CleanText, multiline_filter, strip_filter, text_field
+from .services import ROOM_FIELDS, TRACK_FIELDS
 
 TIMEZONES = sorted(available_timezones())
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -101,3 +104,43 @@ class ConferenceForm(FlaskForm):
         opens = self.cfp_opens_at.data
         if opens and field.data and field.data <= opens:
             raise ValidationError(_l("The call for proposals must close after it opens."))
+
+
+MAX_ROOM_CAPACITY = 100_000
+
+
+class RoomForm(FlaskForm):
+    """A room of the venue: names, places, interpretation booths and local opening hours."""
+
+    name_en = text_field(_l("Name in English"), required=True, max_length=120)
+    name_ar = text_field(_l("Name in Arabic"), max_length=120)
+    capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=1, max=MAX_ROOM_CAPACITY)],
+                            description=_l("Leave empty when it does not matter."))
+    interpretation_booths = BooleanField(_l("Has interpretation booths"),
+                                         description=_l("Interpreted sessions are placed in rooms with booths."))
+    opens_at = TimeField(_l("Opens at (local time)"), validators=[Optional()],
+                         description=_l("Empty: from the start of the day."))
+    closes_at = TimeField(_l("Closes at (local time)"), validators=[Optional()],
+                          description=_l("Empty: to the end of the day."))
+
+    def validate_closes_at(self, field) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The room must close after it opens."))
+
+    def room_data(self) -> dict:
+        """The fields the room services take."""
+        return {name: self[name].data for name in ROOM_FIELDS}
+
+
+class TrackForm(FlaskForm):
+    """A track of the programme: names in both languages and the colour shown beside them."""
+
+    name_en = text_field(_l("Name in English"), required=True, max_length=120)
+    name_ar = text_field(_l("Name in Arabic"), max_length=120)
+    colour = ColorField(_l("Colour"), default="#0b6e6e", filters=[strip_filter],
+                        validators=[DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$",
+                                                           message=_l("Give a colour as #rrggbb."))])
+
+    def track_data(self) -> dict:
+        """The fields the track services take."""
+        return {name: self[name].data for name in TRACK_FIELDS}
