@@ -18,7 +18,7 @@ from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present, delegate_query
 from ..registration.services import (
-    ACTIONS,
+    TRANSITIONS,
     allowed_actions,
     apply_bulk_action,
     delegates_by_ids,
@@ -27,6 +27,9 @@ from ..registration.services import (
     issue_visa_letter,
     update_details,
     waitlist_position,
+)
+from ..registration.services import (
+    change_status as change_registration_status,
 )
 from . import bp
 from .exports import delegate_header, delegate_rows
@@ -101,10 +104,10 @@ def change_status(conference: Conference, delegate_id: int, action: str):
     """Approve, reject, waitlist, promote or cancel one delegate."""
     item = _delegate_or_404(conference, delegate_id)
     form = NoteForm()
-    if action not in ACTIONS:
+    if action not in TRANSITIONS:
         abort(404)
     if form.validate_on_submit():
-        perform(lambda: ACTIONS[action](item, current_user, form.note.data or ""),
+        perform(lambda: change_registration_status(item, action, current_user, form.note.data or ""),
                 lambda _result: _("The registration is now “%(status)s”.", status=item.status.title))
     else:
         flash(" ".join(str(e) for e in form.note.errors), "error")

@@ -38,20 +38,26 @@ class RegistrationError(ServiceError):
 
 @dataclass(frozen=True)
 class Transition:
-    """A change of status: from which states, to which, and the e-mail that tells the delegate."""
+    """A change of status: from which states, to which, the e-mail that tells the delegate, and its place rules."""
 
     allowed_from: frozenset[DelegateStatus]
     to: DelegateStatus
     mail: str
     needs_confirmed_address: bool = False
+    needs_free_place: bool = False  # only while the conference has a place free
+    refills: bool = False  # a place it frees goes to the waiting list
 
 
+# The registration workflow: every status change, by organizers, delegates or the system, is one of these.
 TRANSITIONS = {
     "approve": Transition(frozenset({S.PENDING}), S.APPROVED, "registration_approved", needs_confirmed_address=True),
-    "reject": Transition(frozenset({S.PENDING, S.WAITLISTED}), S.REJECTED, "registration_rejected"),
+    "reject": Transition(frozenset({S.PENDING, S.WAITLISTED}), S.REJECTED, "registration_rejected", refills=True),
+    # Moving someone to the list by hand frees no place for another.
     "waitlist": Transition(frozenset({S.PENDING}), S.WAITLISTED, "registration_waitlisted"),
-    "cancel": Transition(frozenset({S.PENDING, S.APPROVED, S.WAITLISTED}), S.CANCELLED, "registration_cancelled"),
-    "promote": Transition(frozenset({S.WAITLISTED}), S.APPROVED, "registration_promoted", needs_confirmed_address=True),
+    "cancel": Transition(frozenset({S.PENDING, S.APPROVED, S.WAITLISTED}), S.CANCELLED, "registration_cancelled",
+                         refills=True),
+    "promote": Transition(frozenset({S.WAITLISTED}), S.APPROVED, "registration_promoted", needs_confirmed_address=True,
+                          needs_free_place=True),
 }
 
 
@@ -243,7 +249,8 @@ def register_delegate(conference: Conference, user: User, data: dict, locale: st
 
 
 def _change_status(delegate: Delegate, action: str, actor: User | None, note: str = "") -> None:
-    """Apply one transition: check it is allowed, audit it, tell the delegate, refill freed places."""
+    """Apply one transition (caller holds the conference lock): check its rules, audit it, tell the delegate,
+    refill a freed place."""
     transition = TRANSITIONS[action]
     if delegate.status not in transition.allowed_from:
         raise RegistrationError(_l("This registration cannot be changed from “%(status)s”.",
@@ -251,6 +258,8 @@ def _change_status(delegate: Delegate, action: str, actor: User | None, note: st
     if transition.needs_confirmed_address and not address_is_confirmed(delegate):
         raise RegistrationError(_l("%(name)s has not confirmed their e-mail address yet: the registration can be "
                                    "approved once they have.", name=delegate.name))
+    if transition.needs_free_place and free_places(db.session.get(Conference, delegate.conference_id)) == 0:
+        raise RegistrationError(_l("The conference is full: free a place first."))
     old = delegate.status
     delegate.status = transition.to
     if transition.to == S.WAITLISTED:
@@ -258,8 +267,7 @@ def _change_status(delegate: Delegate, action: str, actor: User | None, note: st
     record_event(delegate, "status", actor, note, old=old)
     db.session.flush()
     _notify(delegate, transition.mail)
-    # A cancelled or rejected registration frees its place; moving someone to the list by hand does not.
-    if old in HOLDS_PLACE and transition.to in (S.REJECTED, S.CANCELLED):
+    if transition.refills and old in HOLDS_PLACE:
         promote_from_waitlist(db.session.get(Conference, delegate.conference_id))
 
 
@@ -270,33 +278,13 @@ def _locked(delegate: Delegate) -> Delegate:
     return delegate
 
 
-def approve_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
-    """pending → approved."""
-    _change_status(_locked(delegate), "approve", actor, note)
-
-
-def reject_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
-    """pending or waitlisted → rejected; a freed place goes to the waiting list."""
-    _change_status(_locked(delegate), "reject", actor, note)
-
-
-def waitlist_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
-    """pending → waitlisted, by an organizer."""
-    _change_status(_locked(delegate), "waitlist", actor, note)
-
-
-def cancel_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
-    """→ cancelled, by the delegate or an organizer; a freed place goes to the waiting list."""
-    _change_status(_locked(delegate), "cancel", actor, note)
-
-
-def promote_delegate(delegate: Delegate, actor: User | None, note: str = "") -> None:
-    """waitlisted → approved, by an organizer, while places are free."""
-    _locked(delegate)
-    conference = db.session.get(Conference, delegate.conference_id)
-    if free_places(conference) == 0:
-        raise RegistrationError(_l("The conference is full: free a place first."))
-    _change_status(delegate, "promote", actor, note)
+def change_status(delegate: Delegate, action: str, actor: User | None, note: str = "") -> None:
+    """Apply TRANSITIONS[action] to a registration, under the conference lock so that it sees the latest state;
+    RegistrationError when its rules refuse it."""
+    if action not in TRANSITIONS:
+        raise RegistrationError(_l("This registration cannot be changed from “%(status)s”.",
+                                   status=delegate.status.title))
+    _change_status(_locked(delegate), action, actor, note)
 
 
 def fill_free_places(conference: Conference) -> list[Delegate]:
@@ -349,17 +337,12 @@ def _on_conference_saved(conference: Conference, **_extra) -> None:
     fill_free_places(conference)  # a larger capacity lets the waiting list in
 
 
-ACTIONS = {"approve": approve_delegate, "reject": reject_delegate, "waitlist": waitlist_delegate,
-           "cancel": cancel_delegate, "promote": promote_delegate}
-
-
 def bulk_change(delegates: list[Delegate], action: str, actor: User) -> tuple[int, int]:
     """Apply one action to many delegates; those it does not apply to are skipped. Returns (done, skipped)."""
-    change = ACTIONS[action]
     done = 0
     for delegate in delegates:
         try:
-            change(delegate, actor)
+            change_status(delegate, action, actor)
         except RegistrationError:
             continue
         done += 1

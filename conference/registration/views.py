@@ -17,7 +17,7 @@ from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Category, Delegate, DelegateStatus
 from .services import (
-    cancel_delegate,
+    change_status,
     delegation_choices,
     public_participants,
     register_delegate,
@@ -100,7 +100,7 @@ def cancel(conference: Conference):
     delegate = _own_registration(conference)
     form = ConfirmForm()
     if form.validate_on_submit():
-        perform(lambda: cancel_delegate(delegate, current_user), _("Your registration has been cancelled."))
+        perform(lambda: change_status(delegate, "cancel", current_user), _("Your registration has been cancelled."))
         return redirect(url_for("registration.me", slug=conference.slug))
     return render_template("registration/cancel.html", form=form, conference=conference, delegate=delegate)
 

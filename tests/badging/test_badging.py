@@ -11,7 +11,7 @@ from conference.badging.models import RevokedBadge
 from conference.badging.services import reissue_badge
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
-from conference.registration.services import approve_delegate
+from conference.registration.services import change_status
 from tests.conftest import login, post_form
 from tests.pdfcheck import assert_clean_pdf
 
@@ -108,7 +108,7 @@ def test_ebadge_on_me_page_after_approval(client, doha, delegates, make_user):
     login(client, db.session.get(User, pending.user_id))
     assert "<svg" not in client.get("/doha/me").get_data(as_text=True)
     assert client.get("/doha/me/badge.pdf").status_code == 404
-    approve_delegate(pending, make_user("boss@example.org"))
+    change_status(pending, "approve", make_user("boss@example.org"))
     db.session.commit()
     page = client.get("/doha/me?lang=en").get_data(as_text=True)
     assert "<svg" in page and "My e-badge" in page

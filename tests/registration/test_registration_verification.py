@@ -14,10 +14,8 @@ from conference.registration.services import (
     TRANSITIONS,
     RegistrationError,
     allowed_actions,
-    approve_delegate,
     bulk_change,
-    cancel_delegate,
-    promote_delegate,
+    change_status,
     register_delegate,
     register_speaker,
     register_visitor,
@@ -59,14 +57,14 @@ def test_approving_and_promoting_need_a_confirmed_address():
 
 def test_approving_an_unconfirmed_registration_is_refused(unconfirmed, organizer):
     with pytest.raises(RegistrationError, match="has not confirmed their e-mail address"):
-        approve_delegate(unconfirmed, organizer)
+        change_status(unconfirmed, "approve", organizer)
     assert reload(unconfirmed).status == S.PENDING
 
 
 def test_promoting_an_unconfirmed_registration_is_refused(doha, make_delegate, organizer):
     waiting = make_delegate(doha, status="waitlisted", verified=False)
     with pytest.raises(RegistrationError, match="has not confirmed"):
-        promote_delegate(waiting, organizer)
+        change_status(waiting, "promote", organizer)
 
 
 def test_the_pages_offer_no_approval_until_confirmed(unconfirmed):
@@ -77,9 +75,7 @@ def test_the_pages_offer_no_approval_until_confirmed(unconfirmed):
 
 @pytest.mark.parametrize("action", ["reject", "waitlist", "cancel"])
 def test_other_transitions_do_not_wait(unconfirmed, organizer, action):
-    from conference.registration.services import ACTIONS
-
-    ACTIONS[action](unconfirmed, organizer)
+    change_status(unconfirmed, action, organizer)
     assert reload(unconfirmed).status != S.PENDING
 
 
@@ -91,7 +87,7 @@ def test_bulk_approval_skips_unconfirmed_registrations(doha, make_delegate, unco
 
 def test_confirming_then_lets_the_organizer_approve(unconfirmed, organizer):
     confirm_address(unconfirmed.user)
-    approve_delegate(unconfirmed, organizer)
+    change_status(unconfirmed, "approve", organizer)
     assert reload(unconfirmed).status == S.APPROVED
 
 
@@ -127,7 +123,7 @@ def test_a_freed_place_goes_to_the_first_confirmed_waiter(doha, make_delegate, o
     holder = make_delegate(doha, status="approved")
     unconfirmed = make_delegate(doha, status="waitlisted", verified=False)
     confirmed = make_delegate(doha, status="waitlisted")
-    cancel_delegate(holder, organizer)
+    change_status(holder, "cancel", organizer)
     assert reload(unconfirmed).status == S.WAITLISTED and reload(confirmed).status == S.APPROVED
 
 

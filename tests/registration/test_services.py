@@ -12,17 +12,13 @@ from conference.mail.models import OutboxMessage
 from conference.registration.models import Category, Delegate, DelegateStatus
 from conference.registration.services import (
     RegistrationError,
-    approve_delegate,
     bulk_change,
-    cancel_delegate,
+    change_status,
     create_delegation,
     issue_visa_letter,
-    promote_delegate,
     register_delegate,
-    reject_delegate,
     set_delegation_head,
     update_details,
-    waitlist_delegate,
     waitlist_position,
 )
 from tests.conftest import quick_user
@@ -129,12 +125,12 @@ def test_capacity_waitlists_with_position_and_promotes_on_cancel(register, doha)
     assert (third.status, fourth.status) == (S.WAITLISTED, S.WAITLISTED)
     assert (waitlist_position(third), waitlist_position(fourth)) == (1, 2)
     assert mails_to(third)[0].template == "registration_waitlisted"
-    cancel_delegate(first, first.user)
+    change_status(first, "cancel", first.user)
     db.session.commit()
     assert third.status == S.APPROVED and fourth.status == S.WAITLISTED
     assert waitlist_position(fourth) == 1
     assert [m.template for m in mails_to(third)] == ["registration_waitlisted", "registration_promoted"]
-    reject_delegate(second, None, "not eligible")
+    change_status(second, "reject", None, "not eligible")
     db.session.commit()
     assert fourth.status == S.APPROVED
 
@@ -143,13 +139,13 @@ def test_each_transition_is_checked_and_audited(register, make_user):
     organizer = make_user("boss@example.org")
     delegate = register()
     with pytest.raises(RegistrationError):
-        promote_delegate(delegate, organizer)
-    approve_delegate(delegate, organizer, "welcome")
+        change_status(delegate, "promote", organizer)
+    change_status(delegate, "approve", organizer, "welcome")
     with pytest.raises(RegistrationError):
-        approve_delegate(delegate, organizer)
+        change_status(delegate, "approve", organizer)
     with pytest.raises(RegistrationError):
-        waitlist_delegate(delegate, organizer)
-    cancel_delegate(delegate, organizer)
+        change_status(delegate, "waitlist", organizer)
+    change_status(delegate, "cancel", organizer)
     db.session.commit()
     entries = [(e.event, e.from_status, e.to_status, e.actor_id, e.note) for e in delegate.audit]
     assert entries[1:] == [("status", "pending", "approved", organizer.id, "welcome"),
@@ -161,9 +157,9 @@ def test_each_transition_is_checked_and_audited(register, make_user):
 def test_manual_waitlist_and_promotion(register, make_user):
     organizer = make_user("boss@example.org")
     delegate = register()
-    waitlist_delegate(delegate, organizer)
+    change_status(delegate, "waitlist", organizer)
     assert waitlist_position(delegate) == 1
-    promote_delegate(delegate, organizer)
+    change_status(delegate, "promote", organizer)
     assert delegate.status == S.APPROVED
 
 
@@ -173,14 +169,14 @@ def test_promotion_refused_when_full(register, doha, make_user):
     register()
     waiting = register()
     with pytest.raises(RegistrationError, match="full"):
-        promote_delegate(waiting, make_user("boss@example.org"))
+        change_status(waiting, "promote", make_user("boss@example.org"))
 
 
 def test_bulk_change_skips_what_does_not_apply(register, make_user):
     organizer = make_user("boss@example.org")
     pending = [register(), register()]
     approved = register()
-    approve_delegate(approved, organizer)
+    change_status(approved, "approve", organizer)
     assert bulk_change([*pending, approved], "approve", organizer) == (2, 1)
 
 
@@ -189,7 +185,7 @@ def test_update_details_rules(register, make_user):
     update_details(delegate, {"organization": "UNICEF", "category": "vip"}, delegate.user, by_organizer=False)
     assert delegate.organization == "UNICEF" and delegate.category == Category.DELEGATE
     organizer = make_user("boss@example.org")
-    approve_delegate(delegate, organizer)
+    change_status(delegate, "approve", organizer)
     with pytest.raises(RegistrationError):
         update_details(delegate, {"organization": "X"}, delegate.user, by_organizer=False)
     update_details(delegate, {"organization": "WHO", "category": "vip"}, organizer, by_organizer=True)
@@ -202,12 +198,12 @@ def test_visa_letter_rules(register, make_user):
                         passport_number="A1234567", passport_expiry=date(2035, 1, 1))
     with pytest.raises(RegistrationError):
         issue_visa_letter(delegate, organizer)
-    approve_delegate(delegate, organizer)
+    change_status(delegate, "approve", organizer)
     reference = issue_visa_letter(delegate, organizer)
     assert reference.startswith("DOHA-") and issue_visa_letter(delegate, organizer) == reference
     assert delegate.audit[-1].event == "visa_letter"
     no_visa = register()
-    approve_delegate(no_visa, organizer)
+    change_status(no_visa, "approve", organizer)
     with pytest.raises(RegistrationError):
         issue_visa_letter(no_visa, organizer)
 
@@ -229,7 +225,7 @@ def test_delegations(register, doha):
 def test_newcomers_do_not_overtake_the_waiting_list(register, doha, make_user):
     organizer = make_user("boss@example.org")
     first = register()
-    waitlist_delegate(first, organizer)
+    change_status(first, "waitlist", organizer)
     db.session.commit()
     assert register().status == S.WAITLISTED
 
