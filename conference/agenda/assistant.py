@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..core.i18n import localized
 from ..core.requestlog import ID_FILTER
 from ..events.models import Conference, Room
@@ -21,12 +22,13 @@ from ..registration.models import Delegate
 from ..submissions.models import Proposal, SpeakerAvailability
 from . import placement
 from .grid import DAY_END, DAY_START, day_grid
-from .models import SPEAKER, AgendaSession, SessionKind
+from .history import NOT_PLACED, from_to, record_change, where
+from .models import SPEAKER, AgendaSession, ChangeAction, SessionKind
 from .services import (
     AgendaError,
-    _kind_of,
     agenda_warnings,
     isolate,
+    kind_of,
     local_moment,
     place_session,
     proposals_to_schedule,
@@ -109,7 +111,7 @@ def placement_problem(conference: Conference, move_placed: bool = False,
         speakers = list(dict.fromkeys(speakers))
         items.append(placement.Session(
             key=key, duration=max(proposal.duration_minutes or 30, 5), people=tuple(speakers),
-            speakers=tuple(speakers), track=proposal.track_id, kind=_kind_of(proposal).value,
+            speakers=tuple(speakers), track=proposal.track_id, kind=kind_of(proposal).value,
             interpreted=proposal.language == "both"))
     rooms = [placement.Room(id=room.id, capacity=room.capacity, booths=room.interpretation_booths,
                             opens=_minutes(room.opens_at) if room.opens_at else None,
@@ -202,6 +204,10 @@ class Item:
     previous_room: Room | None = None
     previous_day: date | None = None
     previous_start: time | None = None
+    # The same places as instants, for the page's clock format (the page language's digits, as the editor grid).
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    previous_starts_at: datetime | None = None
 
     @property
     def is_new(self) -> bool:
@@ -244,13 +250,17 @@ def propose_placement(conference: Conference, move_placed: bool = False, time_li
         end_minute = assignment.slot.start + durations[assignment.key]
         end = time(end_minute // 60, end_minute % 60) if end_minute < 24 * 60 else time(0)
         before = assignment.previous
+        starts_at = local_moment(conference, day, start)
+        previous_day = conference.days[before.day] if before else None
+        previous_start = time(before.start // 60, before.start % 60) if before else None
         items.append(Item(
             key=assignment.key, title=subjects.title(assignment.key),
             kind=str(SessionKind(kinds[assignment.key]).title),
             room=rooms[assignment.slot.room], day=day, start=start, end=end,
             previous_room=rooms.get(before.room) if before else None,
-            previous_day=conference.days[before.day] if before else None,
-            previous_start=time(before.start // 60, before.start % 60) if before else None))
+            previous_day=previous_day, previous_start=previous_start, starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=durations[assignment.key]),
+            previous_starts_at=local_moment(conference, previous_day, previous_start) if before else None))
     items.sort(key=lambda i: (i.day, i.start, i.room.position, i.key))
     return PlacementProposal(items=items, left_out=[explain(r, subjects, conference) for r in result.left_out],
                     notes=[explain(r, subjects, conference) for r in result.notes], result=result,
@@ -305,11 +315,12 @@ def _clashes(conference: Conference) -> set[tuple[str, tuple[int, ...]]]:
     return {(w.kind, w.session_ids) for w in agenda_warnings(conference, working_sessions(conference))}
 
 
-def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: str = "") -> Outcome:
+def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: str = "",
+                     actor: User | None = None) -> Outcome:
     """Apply the accepted items to the working copy through the hand edit's functions; refuse stale or clashing ones.
 
     Sessions that move are first taken off the grid, so that two of them may swap places; an item refused later
-    puts its session back where it was.
+    puts its session back where it was. Each item applied is one row of the agenda's history, as the assistant's.
     """
     outcome = Outcome()
     before = _clashes(conference)
@@ -330,11 +341,12 @@ def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: s
             ready.append((item, session))
         else:
             ready.append((item, None))
+    was = {id(session): where(conference, session) for _, session in moving}
     for _, session in moving:
-        unplace_session(conference, session)
+        unplace_session(conference, session, record=False)
     put_back = []
     for item, session in ready:
-        refusal = _apply(conference, item, session, before)
+        refusal = _apply(conference, item, session, before, was.get(id(session), NOT_PLACED), actor)
         if refusal is None:
             outcome.applied += 1
             audit.info("placement accepted by %s in %s: %s to room %s, %s %s", actor_name or "-", conference.slug,
@@ -345,19 +357,20 @@ def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: s
                 put_back.append((item, session))
     for item, session in put_back:
         room_id, day, start = item.previous
-        place_session(conference, session, room_id, day, start)
+        place_session(conference, session, room_id, day, start, record=False)  # back where it was: no change
     return outcome
 
 
 def _apply(conference: Conference, item: Chosen, session: AgendaSession | None,
-           before: set[tuple[str, tuple[int, ...]]]) -> str | None:
-    """Apply one item inside a savepoint; the refusal's message when it fails a check or adds a clash."""
+           before: set[tuple[str, tuple[int, ...]]], was: str, actor: User | None) -> str | None:
+    """Apply one item inside a savepoint and record it; the refusal's message when it fails a check or adds a clash."""
     savepoint = db.session.begin_nested()
     try:
         if session is None:
-            session = schedule_proposal(conference, int(item.key[1:]), item.room_id, item.day, item.start)
+            session = schedule_proposal(conference, int(item.key[1:]), item.room_id, item.day, item.start,
+                                        record=False)
         else:
-            place_session(conference, session, item.room_id, item.day, item.start)
+            place_session(conference, session, item.room_id, item.day, item.start, record=False)
     except AgendaError as error:
         savepoint.rollback()
         return str(error)
@@ -368,8 +381,8 @@ def _apply(conference: Conference, item: Chosen, session: AgendaSession | None,
         savepoint.rollback()
         return str(_l("“%(session)s” was not placed: %(warning)s", session=isolate(title), warning=added[0].message))
     savepoint.commit()
+    record_change(conference, ChangeAction.ASSISTANT, session, actor, from_to(was, where(conference, session)))
     return None
-
 
 
 @dataclass(frozen=True)

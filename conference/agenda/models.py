@@ -175,3 +175,54 @@ class AgendaFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChangeAction(str, enum.Enum):
+    """What an organizer (or the assistant, or publishing) did to the working copy."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    PLACED = "placed"
+    MOVED = "moved"
+    UNPLACED = "unplaced"
+    DELETED = "deleted"
+    SCHEDULED = "scheduled"  # a session made from a confirmed proposal
+    ASSISTANT = "assistant"  # placed or moved by accepting the placement assistant's proposal
+    PUBLISHED = "published"
+
+    @property
+    def title(self) -> str:
+        return str(ACTION_TITLES[self])
+
+
+ACTION_TITLES = {
+    ChangeAction.CREATED: _l("Added"),
+    ChangeAction.EDITED: _l("Edited"),
+    ChangeAction.PLACED: _l("Placed on the grid"),
+    ChangeAction.MOVED: _l("Moved"),
+    ChangeAction.UNPLACED: _l("Taken off the grid"),
+    ChangeAction.DELETED: _l("Deleted"),
+    ChangeAction.SCHEDULED: _l("Scheduled from a proposal"),
+    ChangeAction.ASSISTANT: _l("Placed by the assistant"),
+    ChangeAction.PUBLISHED: _l("Published"),
+}
+
+
+class AgendaChange(db.Model):
+    """One change to the agenda's working copy, or a publication: who, when, what, from where to where.
+
+    The session's uid and title are copied, so the entry still says what it was about once the session is gone.
+    """
+
+    __tablename__ = "agenda_changes"
+    __table_args__ = (Index("ix_agenda_changes_conference_at", "conference_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="SET NULL"), index=True)
+    session_uid: Mapped[str | None] = mapped_column(String(36))
+    session_title: Mapped[str] = mapped_column(String(250), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[ChangeAction] = mapped_column(string_enum(ChangeAction, "agenda_change_action"))
+    summary: Mapped[str] = mapped_column(String(500), default="")

@@ -20,7 +20,17 @@ from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import registration_of
 from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus, SpeakerAvailability
-from .models import INTERPRETATION, LANGUAGES, MODERATOR, SPEAKER, AgendaSession, SessionKind, SessionPerson
+from .history import NOT_PLACED, from_to, record_change, where
+from .models import (
+    INTERPRETATION,
+    LANGUAGES,
+    MODERATOR,
+    SPEAKER,
+    AgendaSession,
+    ChangeAction,
+    SessionKind,
+    SessionPerson,
+)
 
 STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
 MAX_PEOPLE = 40
@@ -182,28 +192,29 @@ def _merge_people(session: AgendaSession, wanted: list[tuple[int, str]]) -> list
     return rows
 
 
-def create_session(conference: Conference, data: SessionData) -> AgendaSession:
+def create_session(conference: Conference, data: SessionData, actor: User | None = None) -> AgendaSession:
     """Add a session to the working copy (placed when it has a day, times and a room)."""
     session = AgendaSession(conference_id=conference.id, duration_minutes=data.duration_minutes or 30)
     _apply(conference, session, data)
     db.session.add(session)
     db.session.flush()
+    record_change(conference, ChangeAction.CREATED, session, actor, where(conference, session))
     return session
 
 
-def update_session(conference: Conference, session: AgendaSession, data: SessionData) -> AgendaSession:
+def update_session(conference: Conference, session: AgendaSession, data: SessionData,
+                   actor: User | None = None) -> AgendaSession:
     """Change a session of the working copy."""
     if session.conference_id != conference.id:
         raise AgendaError(_l("This session does not belong to this conference."))
+    before = where(conference, session)
     _apply(conference, session, data)
     db.session.flush()
+    record_change(conference, ChangeAction.EDITED, session, actor, from_to(before, where(conference, session)))
     return session
 
 
-def place_session(conference: Conference, session: AgendaSession, room_id: int, day: date, start: time) -> None:
-    """Put an unplaced (or placed) session into a room at a time, keeping its duration."""
-    if session.conference_id != conference.id:
-        raise AgendaError(_l("This session does not belong to this conference."))
+def _place(conference: Conference, session: AgendaSession, room_id: int, day: date, start: time) -> None:
     room = _own(Room, conference, room_id, _l("This room does not belong to this conference."))
     if day not in conference.days:
         raise AgendaError(_l("The session must be on one of the conference's days."))
@@ -214,20 +225,40 @@ def place_session(conference: Conference, session: AgendaSession, room_id: int, 
     db.session.flush()
 
 
-def unplace_session(conference: Conference, session: AgendaSession) -> None:
-    """Take a session off the grid, back to the "to be scheduled" list."""
+def place_session(conference: Conference, session: AgendaSession, room_id: int, day: date, start: time,
+                  actor: User | None = None, record: bool = True) -> None:
+    """Put an unplaced (or placed) session into a room at a time, keeping its duration.
+
+    `record=False` leaves the history to the caller (the placement assistant records its own action).
+    """
     if session.conference_id != conference.id:
         raise AgendaError(_l("This session does not belong to this conference."))
+    before, was_placed = where(conference, session), session.placed
+    _place(conference, session, room_id, day, start)
+    if record:
+        record_change(conference, ChangeAction.MOVED if was_placed else ChangeAction.PLACED, session, actor,
+                      from_to(before, where(conference, session)))
+
+
+def unplace_session(conference: Conference, session: AgendaSession, actor: User | None = None,
+                    record: bool = True) -> None:
+    """Take a session off the grid, back to the "to be scheduled" list (recorded only when it was on the grid)."""
+    if session.conference_id != conference.id:
+        raise AgendaError(_l("This session does not belong to this conference."))
+    before = where(conference, session)
     if session.starts_at is not None:
         session.duration_minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
     session.starts_at = session.ends_at = None
     db.session.flush()
+    if record and before != NOT_PLACED:  # taking off what was not on the grid changes nothing
+        record_change(conference, ChangeAction.UNPLACED, session, actor, from_to(before, NOT_PLACED))
 
 
-def delete_session(conference: Conference, session: AgendaSession) -> None:
+def delete_session(conference: Conference, session: AgendaSession, actor: User | None = None) -> None:
     """Remove a session from the working copy (once published, the next version lists it as cancelled)."""
     if session.conference_id != conference.id:
         raise AgendaError(_l("This session does not belong to this conference."))
+    record_change(conference, ChangeAction.DELETED, session, actor, where(conference, session))
     db.session.delete(session)
     db.session.flush()
 
@@ -352,8 +383,11 @@ def warnings_by_session(warnings: list[AgendaWarning]) -> dict[int, list[AgendaW
 
 
 def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | None, day: date | None,
-                      start: time | None) -> AgendaSession:
-    """Create the agenda session of a confirmed proposal (placed when a slot is given), linked to it."""
+                      start: time | None, actor: User | None = None, record: bool = True) -> AgendaSession:
+    """Create the agenda session of a confirmed proposal (placed when a slot is given), linked to it.
+
+    `record=False` leaves the history to the caller (the placement assistant records its own action).
+    """
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.conference_id != conference.id or proposal.status != ProposalStatus.CONFIRMED:
         raise AgendaError(_l("Only confirmed proposals of this conference can be scheduled."))
@@ -363,7 +397,7 @@ def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | N
     language = proposal.language if proposal.language in LANGUAGES else "en"
     arabic = any("\u0600" <= ch <= "\u06ff" for ch in proposal.title)
     session = AgendaSession(
-        conference_id=conference.id, proposal_id=proposal.id, kind=_kind_of(proposal),
+        conference_id=conference.id, proposal_id=proposal.id, kind=kind_of(proposal),
         title_ar=proposal.title[:250] if arabic else "", title_en="" if arabic else proposal.title[:250],
         description_ar=proposal.abstract if arabic else "", description_en="" if arabic else proposal.abstract,
         duration_minutes=max(proposal.duration_minutes or 30, STEP_MINUTES), track_id=proposal.track_id,
@@ -374,12 +408,14 @@ def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | N
     db.session.add(session)
     db.session.flush()
     if room_id is not None and day is not None and start is not None:
-        place_session(conference, session, room_id, day, start)
+        _place(conference, session, room_id, day, start)
+    if record:
+        record_change(conference, ChangeAction.SCHEDULED, session, actor, where(conference, session))
     return session
 
 
-def _kind_of(proposal) -> SessionKind:
-    """The session kind matching a proposal's type name (a talk when nothing matches)."""
+def kind_of(proposal: Proposal) -> SessionKind:
+    """The session kind a proposal becomes, by its type's English name (a talk when nothing matches)."""
     name = (proposal.proposal_type.name_en if proposal.proposal_type else "").lower()
     for kind in (SessionKind.WORKSHOP, SessionKind.PANEL, SessionKind.PLENARY):
         if kind.value in name:

@@ -17,7 +17,8 @@ from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..registration.models import Delegate
 from ..types import utcnow
-from .models import MODERATOR, SPEAKER, AgendaSession, AgendaVersion, Star
+from .history import record_change
+from .models import MODERATOR, SPEAKER, AgendaSession, AgendaVersion, ChangeAction, Star
 from .services import AgendaError, agenda_warnings, working_sessions
 
 
@@ -196,6 +197,8 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
     except IntegrityError:
         raise AgendaError(_l("Another organizer has just published. Please reload and try again.")) from None
     conference.agenda_published = True
+    record_change(conference, ChangeAction.PUBLISHED, None, actor,
+                  f"#{number}" + (f" · {version.note}" if version.note else ""))  # the version's number and note
     if previous is not None:
         notify_changes(conference, compare(annotate(previous), annotate(snapshot)), version)
     return version
