@@ -12,15 +12,17 @@ from flask_login import current_user
 from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
-from ..core.params import parse_id
+from ..core.actions import perform
+from ..core.i18n import zone_label
+from ..core.params import page_number, parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .assistant import accept_placement, parse_item, preview_grids, propose_placement
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
+from .history import entries, history_query, recent_changes
 from .services import (
-    AgendaError,
     actor_name,
     agenda_warnings,
     create_session,
@@ -65,7 +67,21 @@ def editor(conference: Conference):
         flagged=warnings_by_session(warnings), unplaced=[s for s in sessions if not s.placed],
         proposals=proposals_to_schedule(conference), place_form=PlaceForm(conference=conference),
         version=latest_version(conference), form=ConfirmForm(), session_count=sum(1 for s in sessions if s.placed),
+        recent=recent_changes(conference),
     )
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@bp.get("/<slug>/manage/agenda/history")
+@conference_view(Role.ORGANIZER)
+def history(conference: Conference):
+    """Every change of the working copy and every publication, newest first: who, when, what, from where to where."""
+    page = db.paginate(history_query(conference), page=page_number(request.args), per_page=HISTORY_PAGE_SIZE,
+                       error_out=False)
+    return render_template("agenda/history.html", conference=conference, page=page,
+                           rows=entries(conference, page.items), zone=zone_label(conference))
 
 
 def _prefill(form: SessionForm, conference: Conference) -> None:
@@ -91,15 +107,10 @@ def new_session(conference: Conference):
     if request.method == "GET":
         _prefill(form, conference)
     if form.validate_on_submit():
-        try:
-            session = create_session(conference, form.session_data())
-        except AgendaError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The session has been saved."), "success")
-            return redirect(_back_to(conference, session))
+        saved = perform(lambda: create_session(conference, form.session_data(), current_user),
+                        _("The session has been saved."))
+        if saved.ok:
+            return redirect(_back_to(conference, saved.value))
     return render_template("agenda/session_form.html", conference=conference, form=form, session=None, warnings=[])
 
 
@@ -124,14 +135,8 @@ def edit_session(conference: Conference, session_id: int):
         form.speaker_ids.data = [p.delegate_id for p in session.people if p.role == "speaker"]
         form.moderator_ids.data = [p.delegate_id for p in session.people if p.role == "moderator"]
     if form.validate_on_submit():
-        try:
-            update_session(conference, session, form.session_data())
-        except AgendaError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The session has been saved."), "success")
+        if perform(lambda: update_session(conference, session, form.session_data(), current_user),
+                   _("The session has been saved.")).ok:
             return redirect(_back_to(conference, session))
     warnings = warnings_by_session(agenda_warnings(conference, working_sessions(conference))).get(session.id, [])
     return render_template("agenda/session_form.html", conference=conference, form=form, session=session,
@@ -147,14 +152,9 @@ def place(conference: Conference, session_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a room, a day and a start time."), "error")
         return redirect(url_for("agenda.editor", slug=conference.slug))
-    try:
-        place_session(conference, session, form.room_id.data, form.day.data, form.start.data)
-    except AgendaError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not perform(lambda: place_session(conference, session, form.room_id.data, form.day.data, form.start.data,
+                                         current_user), _("The session is on the grid.")).ok:
         return redirect(url_for("agenda.editor", slug=conference.slug, day=form.day.data.isoformat()))
-    db.session.commit()
-    flash(_("The session is on the grid."), "success")
     return redirect(_back_to(conference, session))
 
 
@@ -166,15 +166,11 @@ def schedule(conference: Conference, proposal_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a room, a day and a start time."), "error")
         return redirect(url_for("agenda.editor", slug=conference.slug))
-    try:
-        session = schedule_proposal(conference, proposal_id, form.room_id.data, form.day.data, form.start.data)
-    except AgendaError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    scheduled = perform(lambda: schedule_proposal(conference, proposal_id, form.room_id.data, form.day.data,
+                                                  form.start.data, current_user), _("The proposal is on the agenda."))
+    if not scheduled.ok:
         return redirect(url_for("agenda.editor", slug=conference.slug))
-    db.session.commit()
-    flash(_("The proposal is on the agenda."), "success")
-    return redirect(_back_to(conference, session))
+    return redirect(_back_to(conference, scheduled.value))
 
 
 @bp.post("/<slug>/manage/agenda/<int:session_id>/unplace")
@@ -183,9 +179,8 @@ def unplace(conference: Conference, session_id: int):
     """Take a session off the grid (it goes back to the list)."""
     session = _session_or_404(conference, session_id)
     if ConfirmForm().validate_on_submit():
-        unplace_session(conference, session)
-        db.session.commit()
-        flash(_("The session is back in the list of sessions to schedule."), "success")
+        perform(lambda: unplace_session(conference, session, current_user),
+                _("The session is back in the list of sessions to schedule."))
     return redirect(url_for("agenda.editor", slug=conference.slug))
 
 
@@ -195,9 +190,7 @@ def delete(conference: Conference, session_id: int):
     """Delete a session of the working copy (a published one shows as cancelled in the next version)."""
     session = _session_or_404(conference, session_id)
     if ConfirmForm().validate_on_submit():
-        delete_session(conference, session)
-        db.session.commit()
-        flash(_("The session has been deleted."), "success")
+        perform(lambda: delete_session(conference, session, current_user), _("The session has been deleted."))
     return redirect(url_for("agenda.editor", slug=conference.slug))
 
 
@@ -207,15 +200,9 @@ def publish(conference: Conference):
     """Show what will change and the open warnings, then publish the next version."""
     form = PublishForm()
     if form.validate_on_submit():
-        try:
-            version = publish_agenda(conference, current_user, form.note.data or "",
-                                     warnings_seen=bool(form.confirm_warnings.data))
-        except AgendaError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Version %(n)s of the agenda is published.", n=version.number), "success")
+        if perform(lambda: publish_agenda(conference, current_user, form.note.data or "",
+                                          warnings_seen=bool(form.confirm_warnings.data)),
+                   lambda version: _("Version %(n)s of the agenda is published.", n=version.number)).ok:
             return redirect(url_for("agenda.editor", slug=conference.slug))
     sessions = working_sessions(conference)
     previous = latest_version(conference)
@@ -253,11 +240,11 @@ def accept_placement_items(conference: Conference):
     if not chosen:
         flash(_("No item was chosen; nothing changed."), "error")
         return redirect(editor_page)
-    outcome = accept_placement(conference, chosen, actor_name(current_user))
-    db.session.commit()
-    if outcome.applied:
-        flash(ngettext("%(num)s session placed on the working copy.", "%(num)s sessions placed on the working copy.",
-                       outcome.applied), "success")
-    for refusal in outcome.refused:
-        flash(refusal, "error")
+    accepted = perform(lambda: accept_placement(conference, chosen, actor_name(current_user), current_user))
+    if accepted.ok:
+        if accepted.value.applied:
+            flash(ngettext("%(num)s session placed on the working copy.",
+                           "%(num)s sessions placed on the working copy.", accepted.value.applied), "success")
+        for refusal in accepted.value.refused:
+            flash(refusal, "error")
     return redirect(editor_page)

@@ -12,9 +12,9 @@ from markupsafe import Markup
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
+from ..core.actions import perform
 from ..core.i18n import fmt_time, lang, zone_label
 from ..events.models import Conference
-from ..extensions import db
 from ..types import utcnow
 from . import bp
 from .exports import agenda_ics, person_name, pick, schedule_json, schedule_xml
@@ -22,7 +22,7 @@ from .grid import day_grid
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
 from .programme import programme_pdf as render_programme
-from .services import AgendaError, isolate
+from .services import isolate
 from .versions import Published, changelog, published
 
 
@@ -194,18 +194,17 @@ def star(conference: Conference, session_id: int):
     wants_json = request.accept_mimetypes.best == "application/json"
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        starred = set_star(conference, current_user, published(conference), session_id,
-                           request.form.get("starred") == "1")
-    except AgendaError as error:
-        db.session.rollback()
+    agenda = published(conference)
+    if agenda is None or session_id not in agenda.by_id:  # set_star's refusal, answered here as not found
         if wants_json:
-            return jsonify({"status": "error", "message": str(error)}), 404
+            return jsonify({"status": "error", "message": _("This session is not on the published agenda.")}), 404
         abort(404)
-    db.session.commit()
+    wanted = request.form.get("starred") == "1"
+    # A double click collides on the one star a person may have on a session: the other click made it, as asked.
+    perform(lambda: set_star(conference, current_user, agenda, session_id, wanted), conflict="")
     if wants_json:
-        return jsonify({"status": "ok", "starred": starred})
-    flash(_("Added to your agenda.") if starred else _("Removed from your agenda."), "success")
+        return jsonify({"status": "ok", "starred": wanted})
+    flash(_("Added to your agenda.") if wanted else _("Removed from your agenda."), "success")
     return redirect(_safe_next(url_for("agenda.session", slug=conference.slug, session_id=session_id)))
 
 
@@ -216,8 +215,9 @@ def my_agenda(conference: Conference):
     """The sessions I starred, with overlaps, and my private calendar address."""
     version = published(conference)
     rows = my_sessions(version, starred_ids(conference, current_user))
-    token = feed_token(conference, current_user)
-    db.session.commit()
+    # The feed's address is made on the first visit; a visit colliding with another finds theirs.
+    token = perform(lambda: feed_token(conference, current_user), conflict="").value or feed_token(
+        conference, current_user)
     feed_url = url_for("agenda.feed", slug=conference.slug, token=token, _external=True)
     return render_template("agenda/my_agenda.html", conference=conference, agenda=version, rows=rows,
                            feed_url=feed_url, zone=zone_label(conference), form=ConfirmForm(),
@@ -231,9 +231,8 @@ def reset_feed_token(conference: Conference):
     """Give the calendar feed a new secret address; the old one stops working."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    reset_feed(conference, current_user)
-    db.session.commit()
-    flash(_("Your calendar address has been replaced. Subscribe again with the new one."), "success")
+    perform(lambda: reset_feed(conference, current_user),
+            _("Your calendar address has been replaced. Subscribe again with the new one."))
     return redirect(url_for("agenda.my_agenda", slug=conference.slug))
 
 

@@ -29,6 +29,7 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "agenda.publish": ("/doha/manage/agenda/publish", ORGANIZER),
     "agenda.placement": ("/doha/manage/agenda/placement", ORGANIZER),
     "agenda.accept_placement_items": ("/doha/manage/agenda/placement/accept", POST_ONLY),
+    "agenda.history": ("/doha/manage/agenda/history", ORGANIZER),
     "agenda.screen": ("/doha/screen", PUBLIC),
     "agenda.screen_board": ("/doha/screen/board", PUBLIC),
 }
