@@ -81,7 +81,9 @@ def _door_conference(row) -> DoorConference | None:
 def door(slug: str, device_token: str | None = None) -> tuple[DoorConference | None, DoorDevice | None]:
     """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
     token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
-    row = db.session.execute(queries.CONFERENCE_AND_DEVICE, {"slug": slug, "token_hash": token_hash}).mappings().first()
+    # On the session's connection: a Core statement needs none of the ORM's result handling.
+    row = db.session.connection().execute(queries.CONFERENCE_AND_DEVICE,
+                                          {"slug": slug, "token_hash": token_hash}).mappings().first()
     if row is None:
         return None, None
     device = DoorDevice(*(row[column.key] for column in queries.DOOR_DEVICE)) if row["device_id"] else None
