@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.i18n import localized
+from ..core.params import parse_id
 from ..core.requestlog import ID_FILTER
 from ..events.models import Conference, Room
 from ..extensions import db
@@ -279,16 +280,16 @@ class Chosen:
 
 
 def parse_item(value: str) -> Chosen | None:
-    """An item token from the form (None when it cannot be read)."""
+    """An item token from the form (None when it cannot be read: ids are checked as every id from a form is)."""
     parts = (value or "").split("|")
     try:
-        key, room, day, start = parts[0], int(parts[1]), date.fromisoformat(parts[2]), time.fromisoformat(parts[3])
-        if len(key) < 2 or key[0] not in "sp" or not key[1:].isdigit():
+        key, room, day, start = parts[0], parse_id(parts[1]), date.fromisoformat(parts[2]), time.fromisoformat(parts[3])
+        if len(key) < 2 or key[0] not in "sp" or parse_id(key[1:]) is None or room is None:
             return None
         if parts[4:] == ["-"]:
             previous = None
-        elif len(parts) == 7:
-            previous = (int(parts[4]), date.fromisoformat(parts[5]), time.fromisoformat(parts[6]))
+        elif len(parts) == 7 and parse_id(parts[4]) is not None:
+            previous = (parse_id(parts[4]), date.fromisoformat(parts[5]), time.fromisoformat(parts[6]))
         else:
             return None
     except (IndexError, ValueError):
@@ -319,10 +320,13 @@ def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: s
                      actor: User | None = None) -> Outcome:
     """Apply the accepted items to the working copy through the hand edit's functions; refuse stale or clashing ones.
 
-    Sessions that move are first taken off the grid, so that two of them may swap places; an item refused later
-    puts its session back where it was. Each item applied is one row of the agenda's history, as the assistant's.
+    Sessions that move are first taken off the grid, so that two of them may swap places. When a move is refused,
+    another accepted item may have taken the place it was to return to: then nothing is changed at all (the
+    organizer is told why, and proposes again). Each item applied is one row of the agenda's history, as the
+    assistant's.
     """
     outcome = Outcome()
+    everything = db.session.begin_nested()
     before = _clashes(conference)
     moving: list[tuple[Chosen, AgendaSession]] = []
     ready: list[tuple[Chosen, AgendaSession | None]] = []
@@ -344,20 +348,24 @@ def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: s
     was = {id(session): where(conference, session) for _, session in moving}
     for _, session in moving:
         unplace_session(conference, session, record=False)
-    put_back = []
+    applied, moves_refused = [], False
     for item, session in ready:
         refusal = _apply(conference, item, session, before, was.get(id(session), NOT_PLACED), actor)
         if refusal is None:
-            outcome.applied += 1
-            audit.info("placement accepted by %s in %s: %s to room %s, %s %s", actor_name or "-", conference.slug,
-                       item.key, item.room_id, item.day.isoformat(), item.start.strftime("%H:%M"))
+            applied.append(item)
         else:
             outcome.refused.append(refusal)
-            if session is not None and item.previous is not None:
-                put_back.append((item, session))
-    for item, session in put_back:
-        room_id, day, start = item.previous
-        place_session(conference, session, room_id, day, start, record=False)  # back where it was: no change
+            moves_refused = moves_refused or (session is not None and item.previous is not None)
+    if moves_refused:
+        everything.rollback()
+        outcome.refused.insert(0, str(_l("A session that was to move could not move, so nothing was changed: "
+                                         "propose a placement again.")))
+        return outcome
+    everything.commit()
+    outcome.applied = len(applied)
+    for item in applied:
+        audit.info("placement accepted by %s in %s: %s to room %s, %s %s", actor_name or "-", conference.slug,
+                   item.key, item.room_id, item.day.isoformat(), item.start.strftime("%H:%M"))
     return outcome
 
 

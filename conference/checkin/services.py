@@ -74,7 +74,11 @@ class NonceReused(ValueError):
 class CheckInError(ServiceError):
     """A check-in change that cannot be made, with a message for the organizer."""
 
-    category = "info"  # the one refusal (an admission undone twice) means it is done already
+
+class AlreadyUndone(CheckInError):
+    """An admission undone twice (two organizers at once): what was asked is done already."""
+
+    category = "info"
 
 
 class _AdmissionKept(Exception):
@@ -368,7 +372,7 @@ def undo_check_in(checkin: CheckIn, actor: User, note: str = "") -> None:
     delegate, delegate_id, gate = checkin.delegate, checkin.delegate_id, checkin.gate
     # Delete first: of two organizers undoing the same admission at once, only one deletes a row and audits it.
     if db.session.execute(delete(CheckIn).where(CheckIn.id == checkin.id)).rowcount != 1:
-        raise CheckInError(_l("This admission had already been undone."))
+        raise AlreadyUndone(_l("This admission had already been undone."))
     db.session.expunge(checkin)
     record_event(delegate, "checkin_undone", actor, f"{admitted}. {note}".strip(" ."))
     db.session.add(ScanLog(conference_id=conference.id, status=ScanStatus.UNDONE, reason=None,

@@ -77,7 +77,9 @@ def _in_line():
 def allowed_actions(delegate: Delegate) -> list[str]:
     """The status changes that apply to the delegate now, in the order pages offer them."""
     return [action for action, transition in TRANSITIONS.items() if delegate.status in transition.allowed_from
-            and (not transition.needs_confirmed_address or address_is_confirmed(delegate))]
+            and (not transition.needs_confirmed_address or address_is_confirmed(delegate))
+            and (not transition.needs_free_place
+                 or free_places(db.session.get(Conference, delegate.conference_id)) != 0)]
 
 
 def new_badge_token() -> str:

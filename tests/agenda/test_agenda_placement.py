@@ -208,3 +208,25 @@ def test_when_the_time_runs_out_first_the_session_by_session_placement_stands_in
     assert starts[1] - starts[0] >= 12 and starts[2] - starts[1] >= 12  # the person's three hours, one after another
     result = placement.solve(problem)
     assert len(result.assignments) == 6 and result.status in ("optimal", "feasible", "first_fit")
+
+
+def test_a_refused_move_whose_place_was_taken_changes_nothing(venue, speakers, add_session):
+    conference = venue["conference"]
+    a = add_session("A", room=0, start="09:00", end="10:00")
+    b = add_session("B", room=1, start="09:00", end="10:00")
+    day = conference.days[0].isoformat()
+    a_to_b = parse_item(f"s{a.id}|{venue['rooms'][1].id}|{day}|09:00|{venue['rooms'][0].id}|{day}|09:00")
+    # B's move is refused (a day outside the conference), after A took B's place.
+    b_away = parse_item(f"s{b.id}|{venue['rooms'][0].id}|2001-01-01|09:00|{venue['rooms'][1].id}|{day}|09:00")
+    outcome = accept_placement(conference, [a_to_b, b_away], "Organizer")
+    db.session.commit()
+    assert outcome.applied == 0 and "nothing was changed" in outcome.refused[0]
+    assert (a.room_id, b.room_id) == (venue["rooms"][0].id, venue["rooms"][1].id)
+    assert warnings_now(conference) == []
+
+
+def test_items_with_ids_that_are_not_plain_numbers_are_unreadable():
+    assert parse_item("s²|1|2026-05-23|09:00|-") is None
+    assert parse_item("s99999999999999999999|1|2026-05-23|09:00|-") is None
+    assert parse_item("s1|99999999999999999999|2026-05-23|09:00|-") is None
+    assert parse_item("s1|1|2026-05-23|09:00|²|2026-05-23|09:00") is None

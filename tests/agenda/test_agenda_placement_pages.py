@@ -143,3 +143,11 @@ def test_the_preview_has_no_serious_accessibility_violations(app, live_server, p
 def test_the_preview_is_valid_html(app, preview_pages, tmp_path):
     paths, who = preview_pages
     assert vnu_errors(app, paths, who, tmp_path) == []
+
+
+@pytest.mark.parametrize("item", ["s²|1|2026-05-23|09:00|-", "s99999999999999999999|1|2026-05-23|09:00|-",
+                                  "s1|99999999999999999999|2026-05-23|09:00|-"])
+def test_a_forged_item_is_ignored_not_a_server_error(client, to_place, people, item):
+    login(client, people["organizer"])
+    response = post_form(client, "/doha/manage/agenda/placement/accept", {"action": "selected", "item": item})
+    assert response.status_code in (302, 303)

@@ -71,10 +71,12 @@ def test_a_change_that_needs_a_free_place_is_refused_while_full(doha, make_user,
     waiting = make_delegate(doha, name="Waiting Delegate", status="waitlisted")
     doha.capacity = 1
     db.session.commit()
+    assert action not in allowed_actions(waiting)  # the page does not offer it
     with pytest.raises(RegistrationError, match="full"):
         change_status(waiting, action, organizer)
     db.session.rollback()
     doha.capacity = 2
     db.session.commit()
+    assert action in allowed_actions(waiting)
     change_status(waiting, action, organizer)
     assert waiting.status == TRANSITIONS[action].to
