@@ -62,6 +62,7 @@
   };
 
   synchronise(screen.getAttribute("data-now"));
+  lastSuccess = Date.now();  // the board in the page is the server's at data-now: a stale mark shows that time
   tick();
   setInterval(tick, 1000);
   setTimeout(refresh, every);
