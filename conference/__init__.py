@@ -34,13 +34,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntConverter
 
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .checkin.entrance import ScanEntrance
+
+    app.wsgi_app = ScanEntrance(app, app.wsgi_app)  # the door's scans, without the request machinery of pages
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy the client's address and scheme come from its X-Forwarded-* headers;
         # without this every visitor shares the proxy's address (and its login rate limit).
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    _init_extensions(app)
-    _register_blueprints(app)
     from . import cli
     from .accounts.access import has_role
     from .core.countries import country_name

@@ -1,7 +1,9 @@
 """The door's JSON API: scans, search and the door list, for staff sessions and gate devices.
 
-Every scan of every door comes through scan_api, so its path is kept short: one rate-limit hit, one query for
-the conference with the session's user and door role (or the device), then the check-in service.
+Every scan of every door comes through here, so its path is kept short: one rate-limit hit, one query for the
+conference with the session's user and door role (or the device), then the check-in service. The functions a
+scan needs take their inputs as arguments and refuse with Refused, so that checkin.entrance answers scans with
+them outside Flask's request context, and scan_api (the rest) within it.
 """
 from __future__ import annotations
 
@@ -36,10 +38,22 @@ from .services import (
 )
 
 
-def _bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+class Refused(Exception):
+    """A scan or search answered with an HTTP error (400, 401, 403, 404, 429) rather than a verdict."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, else None."""
+    scheme, _, token = (authorization or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _bearer_token() -> str | None:
+    return bearer_token(request.headers.get("Authorization"))
 
 
 def scanner_key() -> str:
@@ -84,20 +98,20 @@ class ScanCounter:
         return count <= limit.amount
 
 
-def _check_scan_rate() -> None:
-    """429 past the scan limit, counted once per scan.
+def check_scan_rate(key: str) -> None:
+    """Refused(429) past the scan limit, counted once per scan.
 
     Flask-Limiter's middleware and decorator would each work out the route's limits, twice per scan; the scan API
     counts itself instead (see _scan_api_counts_itself), in the limiter's storage or, for memory://, in a
     ScanCounter of the application.
     """
-    limit, key = _parsed_limit(_scan_rate_limit()), scanner_key()
+    limit = _parsed_limit(_scan_rate_limit())
     if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         allowed = current_app.extensions.setdefault("door_scan_counter", ScanCounter()).hit(limit, key)
     else:
         allowed = limiter.limiter.hit(limit, "scan", key)
     if not allowed:
-        abort(429)
+        raise Refused(429)
 
 
 @limiter.request_filter
@@ -106,61 +120,79 @@ def _scan_api_counts_itself() -> bool:
     return request.endpoint == "checkin.scan_api"
 
 
-def _authenticate(slug: str):
-    """(conference, staff user, device) of a scan or search, or abort with 400, 401, 403 or 404.
+def device_door(slug: str, token: str):
+    """(conference, device) of a bearer token's scan, or Refused with 404, 401 or 403."""
+    conference, device = door(slug, token)
+    if conference is None:
+        raise Refused(404)
+    if device is None:
+        raise Refused(401)
+    if device.revoked_at is not None or device.conference_id != conference.id:
+        raise Refused(403)
+    return conference, device
 
-    One query loads the conference with the device or the session's user and their door role; the user is then
-    handed to Flask-Login, so nothing loads it again in this request.
+
+def session_user_number(session_id) -> int | None:
+    """The user number in a session's id ("number:generation:fingerprint"), else None."""
+    return parse_id(session_id.partition(":")[0]) if isinstance(session_id, str) else None
+
+
+def staff_door(slug: str, session_id: str):
+    """(conference, user) of a session's scan, or Refused with 404, 401 or 403; the caller checks CSRF.
+
+    One query loads the conference with the session's user and their door role.
     """
+    conference, user, may_scan = door_for_user(slug, session_user_number(session_id))
+    if conference is None:
+        raise Refused(404)
+    # The same test as the session loader (accounts.access.load_user): the stored id must still match.
+    if user is None or user.get_id() != session_id:
+        raise Refused(401)
+    if not may_scan:
+        raise Refused(403)
+    return conference, user
+
+
+def _authenticate(slug: str):
+    """(conference, staff user, device) of a scan or search, or abort with 400, 401, 403 or 404."""
     token = _bearer_token()
-    if token is not None:
-        conference, device = door(slug, token)
-        if conference is None:
-            abort(404)
-        if device is None:
-            abort(401)
-        if device.revoked_at is not None or device.conference_id != conference.id:
-            abort(403)
-        return conference, None, device
     session_id = session.get("_user_id")
-    user_number = parse_id(session_id.partition(":")[0]) if isinstance(session_id, str) else None
-    if user_number is None:
-        # No session user (perhaps a remember-me cookie): Flask-Login's own path.
-        conference = door(slug)[0]
-        if conference is None:
-            abort(404)
-        if not current_user.is_authenticated:
-            abort(401)
-        if not has_role(current_user, conference, Role.STAFF, Role.ORGANIZER):
-            abort(403)
-        user = current_user._get_current_object()
-    else:
-        conference, user, may_scan = door_for_user(slug, user_number)
-        if conference is None:
-            abort(404)
-        # The same test as the session loader (accounts.access.load_user): the stored id must still match.
-        if user is None or user.get_id() != session_id:
-            abort(401)
-        login_manager._update_request_context_with_user(user)
-        if not may_scan:
-            abort(403)
-    csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
-    return conference, user, None
-
-
-def _json_body() -> dict | None:
-    """The request's JSON object, or None when it is malformed, too deep or not an object."""
     try:
-        data = json.loads(request.get_data(cache=False))
+        if token is not None:
+            conference, device = device_door(slug, token)
+            return conference, None, device
+        if session_user_number(session_id) is not None:
+            conference, user = staff_door(slug, session_id)
+            login_manager._update_request_context_with_user(user)  # nothing loads the user again
+            csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
+            return conference, user, None
+    except Refused as refused:
+        abort(refused.code)
+    # No session user (perhaps a remember-me cookie): Flask-Login's own path.
+    conference = door(slug)[0]
+    if conference is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not has_role(current_user, conference, Role.STAFF, Role.ORGANIZER):
+        abort(403)
+    csrf.protect()
+    return conference, current_user._get_current_object(), None
+
+
+def parse_json_object(body: bytes) -> dict | None:
+    """A request body's JSON object, or None when it is malformed, too deep or not an object."""
+    try:
+        data = json.loads(body)
     except (ValueError, RecursionError):  # get_json(silent=True) lets a RecursionError through as a 500
         return None
     return data if isinstance(data, dict) else None
 
 
 def _scan_request(data: dict | None) -> dict:
-    """check_in()'s arguments from the JSON body, or abort with 400."""
+    """check_in()'s arguments from the JSON body, or Refused(400)."""
     if data is None:
-        abort(400)
+        raise Refused(400)
     code, gate, nonce = data.get("code"), data.get("gate") or "", data.get("nonce")
     offline_verdict = data.get("offline_verdict")
     if isinstance(code, int) and not isinstance(code, bool):
@@ -171,31 +203,50 @@ def _scan_request(data: dict | None) -> dict:
     if not isinstance(code, str) or not code.strip() or not isinstance(gate, str) \
             or not (nonce is None or isinstance(nonce, str)) \
             or not (offline_verdict is None or offline_verdict in OFFLINE_VERDICTS):
-        abort(400)
+        raise Refused(400)
     if forbidden_characters(gate):  # as in every form: no control or bidi-override characters in a gate name
-        abort(400)
+        raise Refused(400)
     return {"code": code, "gate": gate, "nonce": nonce, "offline_verdict": offline_verdict,
             "scanned_at": data.get("scanned_at")}
+
+
+def answer_scan(conference, staff, device, data: dict | None, language: str) -> tuple[int, str]:
+    """(HTTP status, JSON body) for an authenticated scan: the verdict, or why the scan was not judged."""
+    scan = _scan_request(data)
+    try:
+        scan["scanned_at"] = scan_time(scan["scanned_at"])
+        result = check_in(conference, staff=staff, device=device, language=language, **scan)
+    except ScanRefused as refusal:
+        return 400, json.dumps({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)},
+                               ensure_ascii=False)
+    except NonceReused:
+        raise Refused(400) from None
+    return 200, result.body
+
+
+def commit_live_scans_themselves(data: dict | None) -> None:
+    """Before the first query: a live scan's statements commit themselves (see the service)."""
+    if data is not None and data.get("scanned_at") is None:
+        live_scan_statements_commit_themselves()
 
 
 @bp.post("/api/v1/<slug>/checkin")
 @csrf.exempt
 def scan_api(slug: str):
-    """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict)."""
-    _check_scan_rate()
-    data = _json_body()  # read before the first query, refused after authentication
-    if data is not None and data.get("scanned_at") is None:
-        live_scan_statements_commit_themselves()
-    conference, staff, device = _authenticate(slug)
-    scan = _scan_request(data)
+    """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict).
+
+    Scans by a device's token or a session's user are answered by checkin.entrance before Flask sees them; this
+    view answers the rest (a remember-me cookie without a session, no credentials) the same way.
+    """
     try:
-        scan["scanned_at"] = scan_time(scan["scanned_at"])
-        result = check_in(conference, staff=staff, device=device, language=select_locale(), **scan)
-    except ScanRefused as refusal:
-        return jsonify({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)}), 400
-    except NonceReused:
-        abort(400)
-    return Response(result.body, mimetype="application/json")
+        check_scan_rate(scanner_key())
+        data = parse_json_object(request.get_data(cache=False))  # read before the first query, refused after login
+        commit_live_scans_themselves(data)
+        conference, staff, device = _authenticate(slug)
+        status, body = answer_scan(conference, staff, device, data, select_locale())
+    except Refused as refused:
+        abort(refused.code)
+    return Response(body, status=status, mimetype="application/json")
 
 
 @bp.get("/api/v1/<slug>/checkin/search")

@@ -1,6 +1,8 @@
 """Error pages in both languages, and JSON errors under /api/."""
 from __future__ import annotations
 
+import json
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -34,6 +36,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+CSRF_MESSAGE = _l("This form has expired or was not sent from this site. Please reload the page and try again.")
+
+
+def error_json(code: int, message: str | None = None) -> str:
+    """An API error's JSON body, in the current language."""
+    return json.dumps({"status": "error", "error": code, "message": message or str(MESSAGES.get(code, MESSAGES[500]))},
+                      ensure_ascii=False)
+
+
 def render_error(code: int, message: str | None = None):
     """Answer with a translated error page or a JSON body, by path."""
     text = message or str(MESSAGES.get(code, MESSAGES[500]))
@@ -54,9 +65,7 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     """A form posted without a valid CSRF token (often an expired page)."""
-    return render_error(
-        400, str(_l("This form has expired or was not sent from this site. Please reload the page and try again."))
-    )
+    return render_error(400, str(CSRF_MESSAGE))
 
 
 def handle_unexpected(error: Exception):

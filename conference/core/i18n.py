@@ -15,17 +15,21 @@ from ..extensions import babel
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
+def choose_language(languages, chosen: str | None, accept_languages) -> str:
+    """A language of `languages`: the one chosen (?lang= or the session's), else the browser's preference."""
+    if chosen in languages:
+        return chosen
+    return accept_languages.best_match(languages) or languages[0]
+
+
 def select_locale() -> str:
     """The page language: ?lang=, then the session, then the browser's preference."""
     languages = current_app.config["LANGUAGES"]
     forced = getattr(g, "forced_lang", None)
     if forced in languages:
         return forced
-    chosen = session.get("lang") if has_request_context() else None
-    if chosen in languages:
-        return chosen
     if has_request_context():
-        return request.accept_languages.best_match(languages) or languages[0]
+        return choose_language(languages, session.get("lang"), request.accept_languages)
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -6,7 +6,7 @@ import re
 import secrets
 import time
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, has_app_context, request
 from flask.logging import default_handler
 
 logger = logging.getLogger("conference.requests")
@@ -15,8 +15,19 @@ INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def request_id() -> str:
-    """This request's id ('-' outside a request)."""
-    return g.get("request_id", "-") if has_request_context() else "-"
+    """This request's id ('-' outside a request; the scan API's own entrance keeps it in its application context)."""
+    return g.get("request_id", "-") if has_app_context() else "-"
+
+
+def new_request_id(incoming: str | None) -> str:
+    """The id from the proxy in front when it looks like one, else a new one."""
+    return incoming if incoming and INCOMING_ID.fullmatch(incoming) else secrets.token_hex(8)
+
+
+def log_request(method: str, path: str, status: int, started: float | None) -> None:
+    """Write a request's line."""
+    elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
+    logger.info("%s %s %s %d %.1fms", request_id(), method, path, status, elapsed_ms)
 
 
 class RequestIdFilter(logging.Filter):
@@ -29,17 +40,14 @@ class RequestIdFilter(logging.Filter):
 
 def _start_request() -> None:
     """Name the request and start its clock."""
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if INCOMING_ID.fullmatch(incoming) else secrets.token_hex(8)
+    g.request_id = new_request_id(request.headers.get("X-Request-ID"))
     g.request_started = time.perf_counter()
 
 
 def _log_request(response: Response) -> Response:
     """Write the request's line and return its id in the response."""
-    started = g.get("request_started")
-    elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
     response.headers["X-Request-ID"] = request_id()
-    logger.info("%s %s %s %d %.1fms", request_id(), request.method, request.path, response.status_code, elapsed_ms)
+    log_request(request.method, request.path, response.status_code, g.get("request_started"))
     return response
 
 
