@@ -23,7 +23,7 @@ from ..accounts.models import Role
 from ..core.i18n import select_locale
 from ..core.params import parse_id
 from ..core.text import forbidden_characters
-from ..extensions import csrf, limiter, login_manager
+from ..extensions import csrf, limiter
 from . import bp
 from .devices import door, door_for_user, hash_device_token
 from .doorlist import door_list, door_list_version, parse_since
@@ -142,15 +142,15 @@ def staff_door(slug: str, session_id: str):
 
     One query loads the conference with the session's user and their door role.
     """
-    conference, user, may_scan = door_for_user(slug, session_user_number(session_id))
+    conference, staff, may_scan = door_for_user(slug, session_user_number(session_id))
     if conference is None:
         raise Refused(404)
     # The same test as the session loader (accounts.access.load_user): the stored id must still match.
-    if user is None or user.get_id() != session_id:
+    if staff is None or staff.session_id != session_id:
         raise Refused(401)
     if not may_scan:
         raise Refused(403)
-    return conference, user
+    return conference, staff
 
 
 def _authenticate(slug: str):
@@ -163,7 +163,6 @@ def _authenticate(slug: str):
             return conference, None, device
         if session_user_number(session_id) is not None:
             conference, user = staff_door(slug, session_id)
-            login_manager._update_request_context_with_user(user)  # nothing loads the user again
             csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
             return conference, user, None
     except Refused as refused:

@@ -90,12 +90,25 @@ def door(slug: str, device_token: str | None = None) -> tuple[DoorConference | N
     return _door_conference(row), device
 
 
-def door_for_user(slug: str, user_id: int) -> tuple[DoorConference | None, User | None, bool]:
+@dataclass(frozen=True)
+class DoorStaff:
+    """The staff member of a scan: enough to check their session and to record the scan."""
+
+    id: int
+    session_id: str  # as User.get_id(): it changes when they log out or change their password
+
+
+def door_for_user(slug: str, user_id: int) -> tuple[DoorConference | None, DoorStaff | None, bool]:
     """The conference of a scan, the session's user and whether they may work its door, in one query."""
-    row = db.session.execute(queries.CONFERENCE_AND_STAFF, {"slug": slug, "user_id": user_id}).first()
+    row = db.session.connection().execute(queries.CONFERENCE_AND_STAFF,
+                                          {"slug": slug, "user_id": user_id}).mappings().first()
     if row is None:
         return None, None, False
-    return _door_conference(row._mapping), row[0], bool(row.may_scan)
+    staff = None
+    if row["user_id"] is not None:
+        staff = DoorStaff(row["user_id"], User.session_id_of(row["user_id"], row["session_generation"],
+                                                             row["password_hash"]))
+    return _door_conference(row), staff, bool(row["may_scan"])
 
 
 def list_devices(conference: Conference) -> list[Device]:

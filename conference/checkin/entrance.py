@@ -41,6 +41,28 @@ from .api import (
 from .devices import hash_device_token
 
 PREFIX, SUFFIX = "/api/v1/", "/checkin"
+# A door's browser sends the same session cookie and CSRF token with every scan: what was verified is remembered
+# this long, so a scan does not check two signatures again. Nothing is trusted longer than that: logging out and
+# changing the password end a session on the server at once (the user's session id is compared on every scan).
+VERIFIED_FOR = 60.0  # seconds
+VERIFIED_MAX = 4096  # entries kept (the oldest are forgotten)
+
+
+class Verified:
+    """Values verified recently, each for VERIFIED_FOR seconds, in this process."""
+
+    def __init__(self) -> None:
+        self.entries: dict = {}
+
+    def get(self, key):
+        """The value stored under `key` while it is fresh, else None."""
+        entry = self.entries.get(key)
+        return entry[1] if entry and entry[0] > time.monotonic() else None
+
+    def put(self, key, value) -> None:
+        if len(self.entries) >= VERIFIED_MAX:
+            self.entries.clear()  # simpler than an LRU, and rare: a venue has tens of door browsers
+        self.entries[key] = (time.monotonic() + VERIFIED_FOR, value)
 
 
 class CsrfRefused(Refused):
@@ -55,6 +77,7 @@ class ScanEntrance:
 
     def __init__(self, app: Flask, wsgi_app) -> None:
         self.app, self.wsgi_app = app, wsgi_app
+        self.sessions, self.csrf_tokens = Verified(), Verified()
 
     def __call__(self, environ, start_response):
         slug = _scan_slug(environ)
@@ -94,7 +117,7 @@ class ScanEntrance:
             else:
                 conference, staff = staff_door(slug, session["_user_id"])
                 device = None
-                _check_csrf(request, session)
+                self._check_csrf(request, session)
             status, body = answer_scan(conference, staff, device, data, language)
         except CsrfRefused:
             status, body = 400, error_json(400, str(CSRF_MESSAGE))
@@ -108,17 +131,43 @@ class ScanEntrance:
         return status, body.encode()
 
     def _session(self, request: Request) -> dict:
-        """The session cookie's content, read and verified as Flask's session interface does ({} when none)."""
+        """The session cookie's content, read and verified as Flask's session interface does ({} when none).
+
+        The entrance only reads it (never changes or sends it back), so a verified cookie's content is shared.
+        """
         interface = self.app.session_interface
-        serializer = interface.get_signing_serializer(self.app)
         value = request.cookies.get(interface.get_cookie_name(self.app))
-        if serializer is None or not value:
+        if not value:
+            return {}
+        known = self.sessions.get(value)
+        if known is not None:
+            return known
+        serializer = interface.get_signing_serializer(self.app)
+        if serializer is None:
             return {}
         try:
             data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
         except BadData:
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        self.sessions.put(value, data)
+        return data
+
+    def _check_csrf(self, request: Request, session: dict) -> None:
+        """The CSRF header checked against the session (CsrfRefused); a pair checked lately is not checked again."""
+        config = current_app.config
+        token = next((request.headers[name] for name in config["WTF_CSRF_HEADERS"] if request.headers.get(name)),
+                     None)
+        field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if not token or field not in session:
+            raise CsrfRefused()
+        if self.csrf_tokens.get((token, session[field])) is None:
+            _check_csrf_token(token, str(session[field]))
+            self.csrf_tokens.put((token, session[field]), True)
+        if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            if not request.referrer or not same_origin(request.referrer, f"https://{request.host}/"):
+                raise CsrfRefused()
 
     @contextmanager
     def _app_context(self) -> Iterator[None]:
@@ -139,21 +188,14 @@ def _scan_slug(environ) -> str | None:
     return slug if slug and "/" not in slug else None
 
 
-def _check_csrf(request: Request, session: dict) -> None:
-    """Flask-WTF's check of a request's CSRF header against the session (CsrfRefused when it fails)."""
+def _check_csrf_token(token: str, expected: str) -> None:
+    """Flask-WTF's check of a signed CSRF token against the session's value (CsrfRefused when it fails)."""
     config = current_app.config
-    token = next((request.headers[name] for name in config["WTF_CSRF_HEADERS"] if request.headers.get(name)), None)
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if not token or field not in session:
-        raise CsrfRefused()
     serializer = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
                                         salt="wtf-csrf-token")
     try:
-        expected = serializer.loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+        signed = serializer.loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
     except BadData:
         raise CsrfRefused() from None
-    if not isinstance(expected, str) or not hmac.compare_digest(str(session[field]), expected):
+    if not isinstance(signed, str) or not hmac.compare_digest(expected, signed):
         raise CsrfRefused()
-    if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
-        if not request.referrer or not same_origin(request.referrer, f"https://{request.host}/"):
-            raise CsrfRefused()

@@ -96,11 +96,12 @@ DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "confe
 _ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
                                    Membership.conference_id == conferences.c.id,
                                    Membership.role.in_([Role.STAFF, Role.ORGANIZER]))
-CONFERENCE_AND_STAFF = (select(User, *DOOR_CONFERENCE, or_(User.is_admin, _ACTIVE_DOOR_ROLE).label("may_scan"))
+CONFERENCE_AND_STAFF = (select(User.id.label("user_id"), User.session_generation, User.password_hash, *DOOR_CONFERENCE,
+                               or_(User.is_admin, _ACTIVE_DOOR_ROLE).label("may_scan"))
                         .select_from(conferences).outerjoin(User, User.id == bindparam("user_id"))
                         .where(conferences.c.slug == bindparam("slug")))
-"""The conference of a scan (the columns the door needs), the session's user (or None) and whether that user may
-work its door."""
+"""The conference of a scan (the columns the door needs), the columns of the session's user that make its session
+id (user_id is NULL for no such user) and whether that user may work its door."""
 
 CONFERENCE_AND_DEVICE = (select(*DOOR_CONFERENCE, *DOOR_DEVICE)
                          .select_from(conferences.outerjoin(devices, devices.c.token_hash == bindparam("token_hash")))

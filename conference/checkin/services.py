@@ -25,7 +25,7 @@ from ..registration.models import Category, DelegateStatus
 from ..registration.services import record_event
 from ..types import utcnow
 from . import queries
-from .models import CheckIn, Device, ScanLog, ScanStatus, Verdict
+from .models import CheckIn, ScanLog, ScanStatus, Verdict
 
 # Both Arabic-Indic digit sets (Arabic ٠-٩ and Persian/Urdu ۰-۹) read as ASCII digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
@@ -87,6 +87,12 @@ class _AdmissionKept(Exception):
 
 class ScanRefused(ValueError):
     """A scan the server will not judge (a queued scan's time is unusable), with a message for the door."""
+
+
+class Scanner(Protocol):
+    """Who scanned: a staff member or a device (the door's light DoorStaff/DoorDevice, or the ORM rows)."""
+
+    id: int
 
 
 class ConferenceDays(Protocol):
@@ -299,7 +305,7 @@ def _take_over(conference_id: int, answer: dict, body: str, delegate_id: int, sc
 
 
 def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str | None = None,
-             staff: User | None = None, device: Device | None = None, now: datetime | None = None,
+             staff: Scanner | None = None, device: Scanner | None = None, now: datetime | None = None,
              scanned_at: datetime | None = None, offline_verdict: str | None = None,
              language: str | None = None) -> ScanResult:
     """Judge one scan, admit when it is valid, log it, and commit; a repeated nonce gets the first answer.

@@ -13,7 +13,7 @@ from conference.accounts.models import Role
 from conference.checkin.devices import issue_device_token
 from conference.checkin.models import CheckIn
 from conference.extensions import db
-from tests.conftest import login
+from tests.conftest import login, post_form
 
 
 @contextmanager
@@ -124,3 +124,18 @@ def test_an_unexpected_failure_is_a_logged_json_500(client, device_token, badge,
     assert response.status_code == 500 and response.get_json()["status"] == "error"
     assert any("scan failed" in r.getMessage() and r.request_id == response.headers["X-Request-ID"]
                for r in caplog.records)
+
+
+def test_a_remembered_session_still_ends_at_log_out(app, scanner, badge, today_conference, make_delegate):
+    client = scanner.client
+    assert scanner(badge, nonce="before").status_code == 200  # the cookie is now verified and remembered
+    cookie = client.get_cookie("session").value
+    post_form(client, "/logout", {})
+    copied = app.test_client()
+    copied.set_cookie("session", cookie)
+    g.pop("_login_user", None)
+    other = make_delegate(today_conference, name="Second Badge").badge_token
+    response = copied.post("/api/v1/door/checkin", json={"code": other, "nonce": "after"},
+                           headers={"X-CSRFToken": scanner.csrf})
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 1
