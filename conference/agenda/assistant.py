@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..core.i18n import localized
 from ..core.params import parse_id
 from ..core.requestlog import ID_FILTER
+from ..core.text import isolate
 from ..events.models import Conference, Room
 from ..extensions import db
 from ..registration.models import Delegate
@@ -28,7 +29,6 @@ from .models import SPEAKER, AgendaSession, ChangeAction, SessionKind
 from .services import (
     AgendaError,
     agenda_warnings,
-    isolate,
     kind_of,
     local_moment,
     place_session,

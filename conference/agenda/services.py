@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..core.actions import ServiceError
 from ..core.i18n import localized
-from ..core.text import forbidden_characters, normalize_text
+from ..core.text import forbidden_characters, isolate, normalize_text
 from ..events.models import Conference, Room, Track
 from ..events.services import room_in_use, track_in_use
 from ..extensions import db
@@ -293,11 +293,6 @@ def _clashes(sessions: list[AgendaSession], gap: timedelta = timedelta(0)):
             if second.starts_at >= first.ends_at + gap:
                 break
             yield first, second
-
-
-def isolate(value: object) -> str:
-    """A name or title set inside a sentence as a bidi isolate (FSI … PDI), so neither script scrambles the other."""
-    return f"\u2068{value}\u2069"
 
 
 def _title(session: AgendaSession) -> str:

@@ -14,6 +14,7 @@ from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..core.actions import perform
 from ..core.i18n import fmt_time, lang, zone_label
+from ..core.text import isolate
 from ..events.models import Conference
 from ..types import utcnow
 from . import bp
@@ -22,7 +23,6 @@ from .grid import day_grid
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
 from .programme import programme_pdf as render_programme
-from .services import isolate
 from .versions import Published, changelog, published
 
 

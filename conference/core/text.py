@@ -58,3 +58,12 @@ def text_field(label, required: bool = False, max_length: int = 200, description
     checks = [DataRequired()] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=max_length), CleanText()], filters=[strip_filter],
                        description=description, default="")
+
+
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate(value: object) -> str:
+    """`value` as a bidi isolate (U+2068 … U+2069) inside plain text (e-mails, flash messages, refusals), so that a
+    name or title in one script keeps its order in a sentence of the other."""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"

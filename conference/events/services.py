@@ -140,15 +140,30 @@ def update_room(room: Room, data: dict) -> Room:
     return room
 
 
+def _in_order(items: list) -> list:
+    return sorted(items, key=lambda other: (other.position, other.id or 0))
+
+
+def _number(ordered: list) -> None:
+    """Positions 0, 1, 2… in this order (this also mends duplicate positions left by older data)."""
+    for position, other in enumerate(ordered):
+        other.position = position
+
+
 def _move(items: list, item, step: int) -> None:
-    """Swap `item` with its neighbour `step` places away (-1 up, +1 down) and number the list 0, 1, 2…"""
-    ordered = sorted(items, key=lambda other: (other.position, other.id or 0))
+    """Swap `item` with its neighbour `step` places away (-1 up, +1 down) and number the list again."""
+    ordered = _in_order(items)
     index = ordered.index(item)
     target = index + step
     if 0 <= target < len(ordered):
         ordered[index], ordered[target] = ordered[target], ordered[index]
-    for position, other in enumerate(ordered):  # also mends duplicate positions left by older data
-        other.position = position
+    _number(ordered)
+
+
+def _remove(items: list, item) -> None:
+    """Take `item` out of a conference's rooms or tracks (delete-orphan: its row goes at the flush), closing the gap."""
+    items.remove(item)
+    _number(_in_order(items))
 
 
 def move_room(room: Room, step: int) -> None:
@@ -168,10 +183,7 @@ def delete_room(room: Room) -> None:
     if uses:
         raise ConferenceError(_l("The room “%(name)s” is used by %(uses)s. Move them to another room first.",
                                  name=room.name_en, uses=format_list(uses, locale=get_locale())))
-    conference = room.conference
-    conference.rooms.remove(room)  # delete-orphan: the row goes at the flush
-    for position, other in enumerate(sorted(conference.rooms, key=lambda r: (r.position, r.id))):
-        other.position = position
+    _remove(room.conference.rooms, room)
     db.session.flush()
 
 
@@ -211,8 +223,5 @@ def delete_track(track: Track) -> None:
     if uses:
         raise ConferenceError(_l("The track “%(name)s” is used by %(uses)s. Choose another track for them first.",
                                  name=track.name_en, uses=format_list(uses, locale=get_locale())))
-    conference = track.conference
-    conference.tracks.remove(track)
-    for position, other in enumerate(sorted(conference.tracks, key=lambda t: (t.position, t.id))):
-        other.position = position
+    _remove(track.conference.tracks, track)
     db.session.flush()

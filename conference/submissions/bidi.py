@@ -3,14 +3,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ..core.text import isolate
 from . import bp
-
-FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
-
-
-def isolate(value: object) -> str:
-    """`value` between U+2068 and U+2069, for plain text (e-mails, flash messages)."""
-    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
 
 @bp.app_template_filter("isolate")

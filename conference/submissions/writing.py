@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.services import normalize_email
+from ..core.text import isolate
 from ..db_locks import lock_conference
 from ..events.models import Conference, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
-from .bidi import isolate
 from .errors import SubmissionError
 from .models import CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker
 from .profiles import profile_of
