@@ -15,9 +15,13 @@ _nonces = count(1)
 
 @pytest.fixture
 def today_conference(make_conference):
-    """A conference running today and tomorrow at the venue (Asia/Qatar), admitting only on its days."""
+    """A conference running from yesterday to tomorrow at the venue (Asia/Qatar), admitting only on its days.
+
+    It began yesterday so that a scan queued a few minutes ago, just before midnight at the venue, is still on one
+    of its days.
+    """
     today = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=3))).date()
-    return make_conference("door", start_date=today, end_date=today + timedelta(days=1))
+    return make_conference("door", start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
 
 
 @pytest.fixture
