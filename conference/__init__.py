@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from .core import i18n, requestlog, security  # see create_app on why here
+    from .core.database import ping_idle_connections
 
     requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
     i18n.init_app(app)  # so that even a CSRF refusal is shown in the chosen language
@@ -68,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
     with app.app_context():
+        ping_idle_connections(db.engine, app.config["DB_PING_AFTER_IDLE"])
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 

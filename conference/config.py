@@ -85,7 +85,9 @@ def load_config() -> dict:
         # None: check_config supplies the installation's generated secret (production requires one).
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Pooled connections idle longer than this are checked before use (core.database).
+        "DB_PING_AFTER_IDLE": float(os.environ.get("DB_PING_AFTER_IDLE", "5")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

@@ -102,7 +102,7 @@ def app_config(database_url: str, **extra) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         # Concurrency tests run dozens of threads, each with its own connection.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 60, "pool_timeout": 60},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 60, "pool_timeout": 60},
     }
     config.update(extra)
     return config
