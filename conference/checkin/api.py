@@ -31,6 +31,8 @@ from .services import (
     OFFLINE_VERDICTS,
     NonceReused,
     ScanRefused,
+    SeenBadge,
+    SoughtBadge,
     check_in,
     live_scan_statements_commit_themselves,
     scan_time,
@@ -120,16 +122,16 @@ def _scan_api_counts_itself() -> bool:
     return request.endpoint == "checkin.scan_api"
 
 
-def device_door(slug: str, token: str):
-    """(conference, device) of a bearer token's scan, or Refused with 404, 401 or 403."""
-    conference, device = door(slug, token)
+def device_door(slug: str, token: str, sought: SoughtBadge | None = None):
+    """(conference, device, the sought badge as seen) of a bearer token's scan, or Refused with 404, 401 or 403."""
+    conference, device, seen = door(slug, token, sought)
     if conference is None:
         raise Refused(404)
     if device is None:
         raise Refused(401)
     if device.revoked_at is not None or device.conference_id != conference.id:
         raise Refused(403)
-    return conference, device
+    return conference, device, seen
 
 
 def session_user_number(session_id) -> int | None:
@@ -137,12 +139,13 @@ def session_user_number(session_id) -> int | None:
     return parse_id(session_id.partition(":")[0]) if isinstance(session_id, str) else None
 
 
-def staff_door(slug: str, session_id: str):
-    """(conference, user) of a session's scan, or Refused with 404, 401 or 403; the caller checks CSRF.
+def staff_door(slug: str, session_id: str, sought: SoughtBadge | None = None):
+    """(conference, user, the sought badge as seen) of a session's scan, or Refused with 404, 401 or 403; the
+    caller checks CSRF.
 
-    One query loads the conference with the session's user and their door role.
+    One query loads the conference with the session's user and their door role (and the badge sought).
     """
-    conference, staff, may_scan = door_for_user(slug, session_user_number(session_id))
+    conference, staff, may_scan, seen = door_for_user(slug, session_user_number(session_id), sought)
     if conference is None:
         raise Refused(404)
     # The same test as the session loader (accounts.access.load_user): the stored id must still match.
@@ -150,7 +153,7 @@ def staff_door(slug: str, session_id: str):
         raise Refused(401)
     if not may_scan:
         raise Refused(403)
-    return conference, staff
+    return conference, staff, seen
 
 
 def _authenticate(slug: str):
@@ -159,10 +162,10 @@ def _authenticate(slug: str):
     session_id = session.get("_user_id")
     try:
         if token is not None:
-            conference, device = device_door(slug, token)
+            conference, device, _ = device_door(slug, token)
             return conference, None, device
         if session_user_number(session_id) is not None:
-            conference, user = staff_door(slug, session_id)
+            conference, user, _ = staff_door(slug, session_id)
             csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
             return conference, user, None
     except Refused as refused:
@@ -209,12 +212,13 @@ def _scan_request(data: dict | None) -> dict:
             "scanned_at": data.get("scanned_at")}
 
 
-def answer_scan(conference, staff, device, data: dict | None, language: str) -> tuple[int, str]:
+def answer_scan(conference, staff, device, data: dict | None, language: str,
+                seen: SeenBadge | None = None) -> tuple[int, str]:
     """(HTTP status, JSON body) for an authenticated scan: the verdict, or why the scan was not judged."""
     scan = _scan_request(data)
     try:
         scan["scanned_at"] = scan_time(scan["scanned_at"])
-        result = check_in(conference, staff=staff, device=device, language=language, **scan)
+        result = check_in(conference, staff=staff, device=device, language=language, seen=seen, **scan)
     except ScanRefused as refusal:
         return 400, json.dumps({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)},
                                ensure_ascii=False)

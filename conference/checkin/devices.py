@@ -16,7 +16,7 @@ from ..extensions import db
 from ..types import utcnow
 from . import queries
 from .models import Device
-from .services import MAX_GATE, CheckInError
+from .services import MAX_GATE, CheckInError, SeenBadge, SoughtBadge
 
 
 def hash_device_token(token: str) -> str:
@@ -74,20 +74,44 @@ class DoorDevice:
     revoked_at: datetime | None
 
 
+# Each conference's venue time zone as this process last read it: a live scan's badge is read with its door for the
+# scan's day in that zone. Should the zone have changed meanwhile, check_in() judges another day and reads it again.
+_venue_zones: dict[str, ZoneInfo] = {}
+
+
+def venue_zone(slug: str) -> ZoneInfo:
+    """The time zone of a conference's venue as last read here (UTC before the first scan)."""
+    return _venue_zones.get(slug) or ZoneInfo("UTC")
+
+
 def _door_conference(row) -> DoorConference | None:
-    return DoorConference(*(row[column.key] for column in queries.DOOR_CONFERENCE)) if row else None
-
-
-def door(slug: str, device_token: str | None = None) -> tuple[DoorConference | None, DoorDevice | None]:
-    """The conference of a scan and, for a bearer token, the device that owns it, in one query."""
-    token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
-    # On the session's connection: a Core statement needs none of the ORM's result handling.
-    row = db.session.connection().execute(queries.CONFERENCE_AND_DEVICE,
-                                          {"slug": slug, "token_hash": token_hash}).mappings().first()
     if row is None:
-        return None, None
+        return None
+    conference = DoorConference(*(row[column.key] for column in queries.DOOR_CONFERENCE))
+    _venue_zones[conference.slug] = conference.tz
+    return conference
+
+
+def _read_door(statements: dict, door_statement, values: dict, sought: SoughtBadge | None):
+    """The door's row, with the sought badge's columns when there is one; and that badge as seen."""
+    # On the session's connection: a Core statement needs none of the ORM's result handling.
+    if sought is None:
+        return db.session.connection().execute(door_statement, values).first(), None
+    row = db.session.connection().execute(statements[sought.kind],
+                                          dict(values, value=sought.value, day=sought.day)).first()
+    return row, SeenBadge(sought, row) if row is not None else None
+
+
+def door(slug: str, device_token: str | None = None, sought: SoughtBadge | None = None):
+    """(conference or None, device or None, the sought badge as seen) of a bearer token's scan, in one query."""
+    token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
+    row, seen = _read_door(queries.DEVICE_AND_BADGE, queries.CONFERENCE_AND_DEVICE,
+                           {"slug": slug, "token_hash": token_hash}, sought)
+    if row is None:
+        return None, None, None
+    row = row._mapping
     device = DoorDevice(*(row[column.key] for column in queries.DOOR_DEVICE)) if row["device_id"] else None
-    return _door_conference(row), device
+    return _door_conference(row), device, seen
 
 
 @dataclass(frozen=True)
@@ -98,17 +122,19 @@ class DoorStaff:
     session_id: str  # as User.get_id(): it changes when they log out or change their password
 
 
-def door_for_user(slug: str, user_id: int) -> tuple[DoorConference | None, DoorStaff | None, bool]:
-    """The conference of a scan, the session's user and whether they may work its door, in one query."""
-    row = db.session.connection().execute(queries.CONFERENCE_AND_STAFF,
-                                          {"slug": slug, "user_id": user_id}).mappings().first()
+def door_for_user(slug: str, user_id: int | None, sought: SoughtBadge | None = None):
+    """(conference or None, the session's user or None, whether they may work its door, the sought badge as seen),
+    in one query."""
+    row, seen = _read_door(queries.STAFF_AND_BADGE, queries.CONFERENCE_AND_STAFF,
+                           {"slug": slug, "user_id": user_id}, sought)
     if row is None:
-        return None, None, False
+        return None, None, False, None
+    row = row._mapping
     staff = None
     if row["user_id"] is not None:
         staff = DoorStaff(row["user_id"], User.session_id_of(row["user_id"], row["session_generation"],
                                                              row["password_hash"]))
-    return _door_conference(row), staff, bool(row["may_scan"])
+    return _door_conference(row), staff, bool(row["may_scan"]), seen
 
 
 def list_devices(conference: Conference) -> list[Device]:

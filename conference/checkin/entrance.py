@@ -38,7 +38,8 @@ from .api import (
     session_user_number,
     staff_door,
 )
-from .devices import hash_device_token
+from .devices import hash_device_token, venue_zone
+from .services import sought_badge
 
 PREFIX, SUFFIX = "/api/v1/", "/checkin"
 # A door's browser sends the same session cookie and CSRF token with every scan: what was verified is remembered
@@ -111,14 +112,15 @@ class ScanEntrance:
             check_scan_rate("device:" + hash_device_token(token) if token else f"user:{session['_user_id']}")
             data = parse_json_object(request.get_data(cache=False))
             commit_live_scans_themselves(data)
+            sought = sought_badge(data, venue_zone(slug))  # read with the door: one round trip fewer
             if token is not None:
-                conference, device = device_door(slug, token)
+                conference, device, seen = device_door(slug, token, sought)
                 staff = None
             else:
-                conference, staff = staff_door(slug, session["_user_id"])
+                conference, staff, seen = staff_door(slug, session["_user_id"], sought)
                 device = None
                 self._check_csrf(request, session)
-            status, body = answer_scan(conference, staff, device, data, language)
+            status, body = answer_scan(conference, staff, device, data, language, seen)
         except CsrfRefused:
             status, body = 400, error_json(400, str(CSRF_MESSAGE))
         except Refused as refused:

@@ -5,7 +5,7 @@ and object loading. Each has a name that says what it reads or writes; SQLAlchem
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 
 from ..accounts.models import Membership, Role, User
 from ..badging.models import RevokedBadge
@@ -89,8 +89,9 @@ DISPLACED_SCANS = scans.update().where(scans.c.checkin_id == bindparam("displace
 """The log lines that held an admission now held by an earlier scan: recorded as the repeat they turned out to be."""
 
 conferences, devices = Conference.__table__, Device.__table__
-DOOR_CONFERENCE = [conferences.c[name] for name in ("id", "slug", "timezone", "start_date", "end_date",
-                                                     "admit_only_on_conference_days")]
+# Labelled: a door statement may also carry the scanned badge's delegate columns (SHOWN), whose names they share.
+DOOR_CONFERENCE = [conferences.c[name].label(f"door_{name}") for name in (
+    "id", "slug", "timezone", "start_date", "end_date", "admit_only_on_conference_days")]
 DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "conference_id", "name", "revoked_at")]
 
 _ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
@@ -107,3 +108,23 @@ CONFERENCE_AND_DEVICE = (select(*DOOR_CONFERENCE, *DOOR_DEVICE)
                          .select_from(conferences.outerjoin(devices, devices.c.token_hash == bindparam("token_hash")))
                          .where(conferences.c.slug == bindparam("slug")))
 """The conference of a scan (the columns the door needs) and the device whose token has the hash `token_hash`."""
+
+_SCANNED = {
+    "token": delegates.c.badge_token == bindparam("value"),
+    "code": and_(delegates.c.conference_id == conferences.c.id, delegates.c.code == bindparam("value")),
+}
+
+
+def _with_badge(door: Select, kind: str) -> Select:
+    """A door statement that also reads the scanned badge (as BADGE_BY_TOKEN or BADGE_BY_CODE): one round trip."""
+    return (door.add_columns(*SHOWN, checkins.c.at, checkins.c.gate)
+            .outerjoin(delegates, _SCANNED[kind])
+            .outerjoin(checkins, and_(checkins.c.delegate_id == delegates.c.id, checkins.c.day == bindparam("day"))))
+
+
+STAFF_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_STAFF, kind) for kind in _SCANNED}
+"""CONFERENCE_AND_STAFF with the badge scanned (by "token" or by "code", `value`) and its admission on `day`;
+the delegate's columns are NULL when there is no such badge."""
+
+DEVICE_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_DEVICE, kind) for kind in _SCANNED}
+"""CONFERENCE_AND_DEVICE with the badge scanned, as STAFF_AND_BADGE."""

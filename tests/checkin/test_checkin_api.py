@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, func, select
 
 from conference.accounts.models import Role
 from conference.badging.models import RevokedBadge
+from conference.checkin import devices
 from conference.checkin.devices import issue_device_token, revoke_device
 from conference.checkin.models import CheckIn, ScanLog
 from conference.extensions import db
@@ -219,19 +221,40 @@ def _statements_of(scan_request) -> list[tuple[str, bool | None]]:
 
 
 def test_live_scans_commit_each_statement_offline_scans_keep_a_transaction(scanner, today_conference, make_delegate):
-    live, queued = make_delegate(today_conference).badge_token, make_delegate(today_conference).badge_token
+    first, live, queued = (make_delegate(today_conference).badge_token for _ in range(3))
     scanned_at = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    scanner(first)  # the process now knows the venue's time zone, which the door's query needs to read the badge
     live_statements = _statements_of(lambda: scanner(live, nonce="live-1"))
     if db.engine.dialect.name == "postgresql":
-        # Door and badge lookups, then the admission with its log line as one statement, each committing itself:
+        # The door with the badge, then the admission with its log line as one statement, each committing itself:
         # no BEGIN and no COMMIT round trips.
-        assert [autocommit for _, autocommit in live_statements] == [True, True, True]
+        assert [autocommit for _, autocommit in live_statements] == [True, True]
     else:
-        assert [kind for kind, _ in live_statements] == ["SELECT", "SELECT", "INSERT", "INSERT"]
+        assert [kind for kind, _ in live_statements] == ["SELECT", "INSERT", "INSERT"]
     replayed = _statements_of(lambda: scanner(live, nonce="live-1"))
     offline = _statements_of(lambda: scanner(queued, nonce="queued-1", scanned_at=scanned_at))
     assert not any(autocommit for _, autocommit in offline)  # a take-over writes three statements: one transaction
     db.session.remove()
-    assert admitted() == 2
-    assert db.session.scalar(select(func.count(ScanLog.id))) == 2  # a replayed nonce is answered, not logged again
+    assert admitted() == 3
+    assert db.session.scalar(select(func.count(ScanLog.id))) == 3  # a replayed nonce is answered, not logged again
     assert len(replayed) > len(live_statements) - 1  # the replay collided on the nonce and read the first answer
+
+
+@pytest.mark.parametrize("code_of", [lambda d: d.badge_token, lambda d: d.code], ids=["token", "human-code"])
+def test_the_badge_is_read_again_when_the_venue_zone_was_guessed_wrong(scanner, today_conference, make_delegate,
+                                                                       monkeypatch, code_of):
+    """The door's query reads the badge's admission for the day in the zone last seen; that day is not judged."""
+    assert scanner(make_delegate(today_conference).badge_token).get_json()["status"] == "ok"
+    assert devices.venue_zone("door") == ZoneInfo("Asia/Qatar")  # learnt from the door's query
+    venue_day = today_conference.local_date(datetime.now(timezone.utc))
+    # UTC+14 and UTC-11 are a day apart or more: in one of them it is another day than at the venue.
+    elsewhere = next(ZoneInfo(zone) for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
+                     if datetime.now(ZoneInfo(zone)).date() != venue_day)
+    delegate = make_delegate(today_conference)
+    db.session.add(CheckIn(conference_id=today_conference.id, delegate_id=delegate.id,
+                           day=datetime.now(elsewhere).date(), gate="Main entrance"))
+    db.session.commit()
+    monkeypatch.setitem(devices._venue_zones, "door", elsewhere)
+    answer = scanner(code_of(delegate)).get_json()
+    assert (answer["status"], answer["reason"]) == ("ok", None)  # admitted on that other day, not on this one
+    assert db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.delegate_id == delegate.id)) == 2

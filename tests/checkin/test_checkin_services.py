@@ -196,11 +196,11 @@ def test_device_tokens_are_stored_hashed_and_revocable(today_conference, make_de
     device, token = issue_device_token(today_conference, "Turnstile 1", None)
     db.session.commit()
     assert token not in device.token_hash and len(device.token_hash) == 64
-    found, found_device = door("door", token)
+    found, found_device, _ = door("door", token)
     assert (found.id, found.timezone, found_device.id, found_device.name) == (
         today_conference.id, "Asia/Qatar", device.id, "Turnstile 1")
     assert door("door", "not-a-token")[1] is None and door("door", "not-a-token")[0].id == today_conference.id
-    assert door("nowhere", token) == (None, None)
+    assert door("nowhere", token) == (None, None, None)
     delegate = make_delegate(today_conference)
     result = check_in(today_conference, delegate.badge_token, "", device=device)
     assert result.answer["gate"] == "Turnstile 1"
