@@ -94,9 +94,10 @@ DOOR_CONFERENCE = [conferences.c[name].label(f"door_{name}") for name in (
     "id", "slug", "timezone", "start_date", "end_date", "admit_only_on_conference_days")]
 DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "conference_id", "name", "revoked_at")]
 
+# The roles as plain parameters: an IN list would be expanded into the statement at every execution.
 _ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
                                    Membership.conference_id == conferences.c.id,
-                                   Membership.role.in_([Role.STAFF, Role.ORGANIZER]))
+                                   or_(Membership.role == Role.STAFF, Membership.role == Role.ORGANIZER))
 CONFERENCE_AND_STAFF = (select(User.id.label("user_id"), User.session_generation, User.password_hash, *DOOR_CONFERENCE,
                                or_(User.is_admin, _ACTIVE_DOOR_ROLE).label("may_scan"))
                         .select_from(conferences).outerjoin(User, User.id == bindparam("user_id"))
