@@ -4,11 +4,12 @@ SQLAlchemy's pool_pre_ping sends a `SELECT 1` before every use of a pooled conne
 every request: on PostgreSQL that was a quarter of the door's round trips per scan. A connection used a moment
 ago is as alive as one just pinged, so the ping is kept for connections idle longer than DB_PING_AFTER_IDLE
 seconds (the ones a database restart or an idle timeout may have closed). A connection that died within that
-window fails its request once; SQLAlchemy then discards every connection of the pool, and the next request
-connects anew.
+window fails the request using it; SQLAlchemy then discards every connection of the pool, and the next requests
+connect anew.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -17,6 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
 _IDLE_SINCE = "idle_since"
+# Time that goes on while the machine sleeps (a venue laptop closed overnight): the monotonic clock stops then,
+# and a connection idle all night would look fresh.
+_clock = functools.partial(time.clock_gettime, time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") \
+    else time.monotonic
 
 
 def ping_idle_connections(engine: Engine, after: float) -> None:
@@ -28,12 +33,11 @@ def ping_idle_connections(engine: Engine, after: float) -> None:
 
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection, record) -> None:
-        if record is not None:  # None: the connection was invalidated and is being closed
-            record.info[_IDLE_SINCE] = time.monotonic()
+        record.info[_IDLE_SINCE] = _clock()
 
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection, record, _proxy) -> None:
-        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) <= after:
+        if _clock() - record.info.get(_IDLE_SINCE, 0.0) <= after:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

@@ -240,11 +240,21 @@ def test_live_scans_commit_each_statement_offline_scans_keep_a_transaction(scann
     assert len(replayed) > len(live_statements) - 1  # the replay collided on the nonce and read the first answer
 
 
+@pytest.mark.parametrize("by", ["staff", "device"])
 @pytest.mark.parametrize("code_of", [lambda d: d.badge_token, lambda d: d.code], ids=["token", "human-code"])
-def test_the_badge_is_read_again_when_the_venue_zone_was_guessed_wrong(scanner, today_conference, make_delegate,
-                                                                       monkeypatch, code_of):
+def test_the_badge_is_read_again_when_the_venue_zone_was_guessed_wrong(app, scanner, today_conference, make_delegate,
+                                                                       monkeypatch, code_of, by):
     """The door's query reads the badge's admission for the day in the zone last seen; that day is not judged."""
-    assert scanner(make_delegate(today_conference).badge_token).get_json()["status"] == "ok"
+    _, token = issue_device_token(today_conference, "Gate", None)
+    db.session.commit()
+
+    def scan(code):
+        if by == "staff":
+            return scanner(code).get_json()
+        return app.test_client().post("/api/v1/door/checkin", json={"code": code},
+                                      headers={"Authorization": f"Bearer {token}"}).get_json()
+
+    assert scan(make_delegate(today_conference).badge_token)["status"] == "ok"
     assert devices.venue_zone("door") == ZoneInfo("Asia/Qatar")  # learnt from the door's query
     venue_day = today_conference.local_date(datetime.now(timezone.utc))
     # UTC+14 and UTC-11 are a day apart or more: in one of them it is another day than at the venue.
@@ -255,6 +265,6 @@ def test_the_badge_is_read_again_when_the_venue_zone_was_guessed_wrong(scanner, 
                            day=datetime.now(elsewhere).date(), gate="Main entrance"))
     db.session.commit()
     monkeypatch.setitem(devices._venue_zones, "door", elsewhere)
-    answer = scanner(code_of(delegate)).get_json()
+    answer = scan(code_of(delegate))
     assert (answer["status"], answer["reason"]) == ("ok", None)  # admitted on that other day, not on this one
     assert db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.delegate_id == delegate.id)) == 2
