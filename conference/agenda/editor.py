@@ -37,7 +37,7 @@ from .services import (
     warnings_by_session,
     working_sessions,
 )
-from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda
+from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda, renamed_places
 
 
 def chosen_day(conference: Conference) -> date:
@@ -209,7 +209,8 @@ def publish(conference: Conference):
     before = annotate(json.loads(previous.content)) if previous else None
     after = annotate(build_snapshot(conference, sessions, before))
     return render_template("agenda/publish.html", conference=conference, form=form, previous=previous,
-                           changes=compare(before, after), warnings=agenda_warnings(conference, sessions),
+                           changes=compare(before, after), renamed=renamed_places(before, after),
+                           warnings=agenda_warnings(conference, sessions),
                            placed=len(after["sessions"]))
 
 

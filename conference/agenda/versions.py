@@ -109,6 +109,35 @@ def compare(before: dict | None, after: dict) -> list[Change]:
     return sorted(changes, key=lambda c: (c.session["starts_at"], order[c.kind], c.session["id"]))
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A room or track that kept its id but changed its name between two versions."""
+
+    kind: str  # room, track
+    before: dict
+    after: dict
+
+    @property
+    def title(self) -> str:
+        return str(RENAMED_TITLES[self.kind])
+
+
+RENAMED_TITLES = {"room": _l("Room renamed"), "track": _l("Track renamed")}
+
+
+def renamed_places(before: dict | None, after: dict) -> list[Renamed]:
+    """Rooms and tracks whose English or Arabic name differs between two versions (compare() lists sessions)."""
+    if before is None:
+        return []
+    renamed = []
+    for kind, key in (("room", "rooms"), ("track", "tracks")):
+        old = {item["id"]: item for item in before.get(key, [])}
+        renamed += [Renamed(kind, old[item["id"]], item) for item in after.get(key, [])
+                    if item["id"] in old and (old[item["id"]]["name_en"], old[item["id"]]["name_ar"])
+                    != (item["name_en"], item["name_ar"])]
+    return renamed
+
+
 class Published:
     """A version's snapshot read once, with lookups the pages and exports share."""
 

@@ -190,3 +190,23 @@ def test_a_negative_change_over_buffer_is_refused(organizer_client, venue):
     assert response.status_code == 200
     db.session.refresh(venue["conference"])
     assert venue["conference"].changeover_minutes == 0
+
+
+def test_the_publish_page_lists_renamed_rooms_and_tracks(organizer_client, venue, add_session, speakers):
+    _published(venue, add_session, speakers)
+    venue["rooms"][1].name_en = "Majlis Hall"
+    venue["tracks"][0].name_ar = "حماية الأطفال"
+    db.session.commit()
+    page = organizer_client.get("/doha/manage/agenda/publish?lang=en").get_data(as_text=True)
+    assert "Nothing changed on the grid" not in page
+    assert "Room renamed" in page and "<bdi>Al Majlis Room</bdi> is now <bdi>Majlis Hall</bdi>" in page
+    assert "Track renamed" in page  # its English name is unchanged, so both sides read the same in English
+    arabic = organizer_client.get("/doha/manage/agenda/publish?lang=ar").get_data(as_text=True)
+    assert "مسار أُعيدت تسميته" in arabic  # "Track renamed"
+    assert "<bdi>حماية الطفل</bdi>" in arabic and "<bdi>حماية الأطفال</bdi>" in arabic
+
+
+def test_the_publish_page_says_when_nothing_changed(organizer_client, venue, add_session, speakers):
+    _published(venue, add_session, speakers)
+    page = organizer_client.get("/doha/manage/agenda/publish?lang=en").get_data(as_text=True)
+    assert "Nothing changed on the grid" in page and "renamed" not in page
