@@ -58,13 +58,16 @@ def _bearer_token() -> str | None:
     return bearer_token(request.headers.get("Authorization"))
 
 
-def scanner_key() -> str:
+def scan_rate_key(token: str | None, session_id: str | None, address: str | None = None) -> str:
     """Rate-limit key: the device (by its token's hash, no database needed), else the user, else the address."""
-    token = _bearer_token()
     if token:
         return "device:" + hash_device_token(token)
-    user_id = session.get("_user_id")
-    return f"user:{user_id}" if user_id else "ip:" + (get_remote_address() or "")
+    return f"user:{session_id}" if session_id else "ip:" + (address or "")
+
+
+def scanner_key() -> str:
+    """This request's rate-limit key (scan_rate_key)."""
+    return scan_rate_key(_bearer_token(), session.get("_user_id"), get_remote_address())
 
 
 def _scan_rate_limit() -> str:

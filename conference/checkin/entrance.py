@@ -35,10 +35,11 @@ from .api import (
     commit_live_scans_themselves,
     device_door,
     parse_json_object,
+    scan_rate_key,
     session_user_number,
     staff_door,
 )
-from .devices import hash_device_token, venue_zone
+from .devices import venue_zone
 from .services import sought_badge
 
 PREFIX, SUFFIX = "/api/v1/", "/checkin"
@@ -109,7 +110,7 @@ class ScanEntrance:
     def _answer(self, request: Request, slug: str, token: str | None, session: dict, language: str):
         """(status, JSON body as bytes) of one scan, errors included."""
         try:
-            check_scan_rate("device:" + hash_device_token(token) if token else f"user:{session['_user_id']}")
+            check_scan_rate(scan_rate_key(token, session.get("_user_id")))
             data = parse_json_object(request.get_data(cache=False))
             commit_live_scans_themselves(data)
             sought = sought_badge(data, venue_zone(slug))  # read with the door: one round trip fewer

@@ -18,18 +18,20 @@ delegates, checkins, scans, revoked = Delegate.__table__, CheckIn.__table__, Sca
 SHOWN = [delegates.c[name] for name in ("id", "conference_id", "status", "name", "name_ar", "name_latin",
                                         "country", "organization", "category", "code")]
 
-DELEGATES_AND_ADMISSIONS = delegates.outerjoin(
-    checkins, and_(checkins.c.delegate_id == delegates.c.id, checkins.c.day == bindparam("day")))
+_ADMITTED_ON_DAY = and_(checkins.c.delegate_id == delegates.c.id, checkins.c.day == bindparam("day"))
+_TOKEN_IS_VALUE = delegates.c.badge_token == bindparam("value")
+_CODE_IS_VALUE = delegates.c.code == bindparam("value")
+
+DELEGATES_AND_ADMISSIONS = delegates.outerjoin(checkins, _ADMITTED_ON_DAY)
 """Delegates joined to their admission on `day` (if any)."""
 
 DELEGATE_WITH_ADMISSION = select(*SHOWN, checkins.c.at, checkins.c.gate).select_from(DELEGATES_AND_ADMISSIONS)
 """A delegate's shown columns with their admission on `day` (at and gate are NULL when not admitted)."""
 
-BADGE_BY_TOKEN = DELEGATE_WITH_ADMISSION.where(delegates.c.badge_token == bindparam("value"))
+BADGE_BY_TOKEN = DELEGATE_WITH_ADMISSION.where(_TOKEN_IS_VALUE)
 """The delegate whose current badge token is `value`, with the admission on `day`."""
 
-BADGE_BY_CODE = DELEGATE_WITH_ADMISSION.where(delegates.c.conference_id == bindparam("conference_id"),
-                                              delegates.c.code == bindparam("value"))
+BADGE_BY_CODE = DELEGATE_WITH_ADMISSION.where(delegates.c.conference_id == bindparam("conference_id"), _CODE_IS_VALUE)
 """The delegate of `conference_id` whose human code is `value`, with the admission on `day`."""
 
 BADGE_BY_REVOKED_TOKEN = (select(*SHOWN).select_from(revoked.join(delegates, revoked.c.delegate_id == delegates.c.id))
@@ -111,8 +113,8 @@ CONFERENCE_AND_DEVICE = (select(*DOOR_CONFERENCE, *DOOR_DEVICE)
 """The conference of a scan (the columns the door needs) and the device whose token has the hash `token_hash`."""
 
 _SCANNED = {
-    "token": delegates.c.badge_token == bindparam("value"),
-    "code": and_(delegates.c.conference_id == conferences.c.id, delegates.c.code == bindparam("value")),
+    "token": _TOKEN_IS_VALUE,
+    "code": and_(delegates.c.conference_id == conferences.c.id, _CODE_IS_VALUE),
 }
 
 
@@ -120,7 +122,7 @@ def _with_badge(door: Select, kind: str) -> Select:
     """A door statement that also reads the scanned badge (as BADGE_BY_TOKEN or BADGE_BY_CODE): one round trip."""
     return (door.add_columns(*SHOWN, checkins.c.at, checkins.c.gate)
             .outerjoin(delegates, _SCANNED[kind])
-            .outerjoin(checkins, and_(checkins.c.delegate_id == delegates.c.id, checkins.c.day == bindparam("day"))))
+            .outerjoin(checkins, _ADMITTED_ON_DAY))
 
 
 STAFF_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_STAFF, kind) for kind in _SCANNED}

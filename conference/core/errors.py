@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -49,7 +49,7 @@ def render_error(code: int, message: str | None = None):
     """Answer with a translated error page or a JSON body, by path."""
     text = message or str(MESSAGES.get(code, MESSAGES[500]))
     if _wants_json():
-        return jsonify({"status": "error", "error": code, "message": text}), code
+        return current_app.response_class(error_json(code, text), status=code, mimetype="application/json")
     title = TITLES.get(code, TITLES[500])
     try:
         return render_template("core/error.html", code=code, title=title, message=text), code

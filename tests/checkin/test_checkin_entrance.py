@@ -113,6 +113,13 @@ def test_a_body_over_the_limit_is_413(app, client, device_token):
     assert response.status_code == 413 and response.get_json()["error"] == 413
 
 
+@pytest.mark.parametrize("authorization", ["Bearer ", "Bearer  ", "bearer"])
+def test_an_empty_bearer_token_is_401(client, today_conference, badge, authorization):
+    """It used to be a 500: the rate limit looked for a session user that a token's scan does not read."""
+    response = client.post("/api/v1/door/checkin", json={"code": badge}, headers={"Authorization": authorization})
+    assert response.status_code == 401 and response.get_json()["error"] == 401
+
+
 def test_an_unexpected_failure_is_a_logged_json_500(client, device_token, badge, monkeypatch, caplog):
     def broken(*_args, **_kwargs):
         raise RuntimeError("database on fire")

@@ -79,29 +79,32 @@ def _backend_pid(engine) -> int:
         return connection.execute(text("SELECT pg_backend_pid()")).scalar()
 
 
-def _terminate(database_url: str, pid: int) -> None:
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    admin.dispose()
+@pytest.fixture
+def closed_by_the_server(make_engine, database_url):
+    """An engine (pinged after `after` s idle) whose pooled connection PostgreSQL has closed, and that backend's id."""
+
+    def close(after: float):
+        engine = make_engine(after)
+        if engine.dialect.name != "postgresql":
+            pytest.skip("closing a connection from the server's side needs PostgreSQL")
+        pid = _backend_pid(engine)
+        admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        return engine, pid
+
+    return close
 
 
-def test_postgresql_a_connection_the_server_closed_is_replaced_when_idle(make_engine, database_url):
-    engine = make_engine(ALWAYS)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("closing a connection from the server's side needs PostgreSQL")
-    pid = _backend_pid(engine)
-    _terminate(database_url, pid)
+def test_postgresql_a_connection_the_server_closed_is_replaced_when_idle(closed_by_the_server):
+    engine, pid = closed_by_the_server(ALWAYS)
     assert _backend_pid(engine) != pid  # the ping found it dead; the pool connected anew
 
 
-def test_postgresql_within_the_idle_window_a_dead_connection_fails_once(make_engine, database_url):
+def test_postgresql_within_the_idle_window_a_dead_connection_fails_once(closed_by_the_server):
     """The cost of skipping the ping: one request fails, and the pool then starts over."""
-    engine = make_engine(NEVER)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("closing a connection from the server's side needs PostgreSQL")
-    pid = _backend_pid(engine)
-    _terminate(database_url, pid)
+    engine, pid = closed_by_the_server(NEVER)
     with pytest.raises(DBAPIError) as failure:
         select_one(engine)
     assert failure.value.connection_invalidated
