@@ -104,6 +104,8 @@ def load_config() -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10 per minute"),
         "SCAN_RATE_LIMIT": os.environ.get("SCAN_RATE_LIMIT", "600 per minute"),
+        # A scanner page's door token: short, so that a copied token is soon worthless; the page renews it.
+        "DOOR_TOKEN_LIFETIME": int(os.environ.get("DOOR_TOKEN_LIFETIME", "3600")),  # seconds
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "log"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),

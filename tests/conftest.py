@@ -224,6 +224,9 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csr
 
 def csrf_token(client, path: str = "/login") -> str:
     """A valid CSRF token for this client's session, read from a real form."""
+    from flask import g
+
+    g.pop("csrf_token", None)  # Flask-WTF keeps the last page's token in `g`, which requests share in tests
     html = client.get(path).get_data(as_text=True)
     match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"

@@ -42,6 +42,7 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
     "mail.admin_outbox": ("/admin/outbox", ADMIN),
     # check-in: the sample admission and gate device belong to the doha conference
     "checkin.scan_api": ("/api/v1/doha/checkin", POST_ONLY),
+    "checkin.door_token_api": ("/api/v1/doha/door-token", POST_ONLY),
     "checkin.search_api": ("/api/v1/doha/checkin/search?q=Hamad", expect(401, 403, 403, 200, 403, 200, 200)),
     "checkin.scanner": ("/doha/checkin", STAFF),
     "checkin.attendance": ("/doha/manage/attendance", ORGANIZER),

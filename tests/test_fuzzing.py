@@ -27,8 +27,9 @@ ORGANIZER_ONLY = ("submissions.assign", "submissions.unassign", "submissions.dur
                   "submissions.review_proposal")
 # Rows that an answer may add whatever it says: every scan is logged; mail about an attempt is the reply itself.
 WRITTEN_ANYWAY = {"checkin_scans", "outbox_messages"}
-# Successes answered with a page rather than a redirect (a new device's token is shown once, on that page).
-SUCCESS_ANSWERED_200 = {"checkin.devices"}
+# Successes answered with 200 rather than a redirect: a new device's token is shown once, on its page; a door token
+# is the answer of its API.
+SUCCESS_ANSWERED_200 = {"checkin.devices", "checkin.door_token_api"}
 GENERIC_FIELDS = ["name", "title", "email", "q", "id", "status", "code", "action", "ids", "day", "start", "room_id"]
 
 NASTY_TEXT = st.sampled_from([

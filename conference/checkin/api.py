@@ -1,16 +1,16 @@
-"""The door's JSON API: scans, search and the door list, for staff sessions and gate devices.
+"""The door's JSON API: scans, search, the door list and door tokens, for gate devices and staff.
 
-Every scan of every door comes through here, so its path is kept short: one rate-limit hit, one query for the
-conference with the session's user and door role (or the device), then the check-in service. The functions a
-scan needs take their inputs as arguments and refuse with Refused, so that checkin.entrance answers scans with
-them outside Flask's request context, and scan_api (the rest) within it.
+Every door scans with a bearer token: a gate device's, or the door token its scanner page obtains for the
+logged-in staff member (door_token_api). A bearer token is not ambient, so such a scan needs no CSRF check, and
+its path is kept short: one rate-limit hit, one query for the conference with the token's holder and the badge,
+then the check-in service. The functions a token's scan needs take their inputs as arguments and refuse with
+Refused, so that checkin.entrance answers those scans outside Flask's request context. A staff session cookie
+with its CSRF header still works, here in Flask, through Flask-Login and Flask-WTF themselves.
 """
 from __future__ import annotations
 
 import functools
 import json
-import threading
-import time
 
 from flask import Response, abort, current_app, jsonify, request, session
 from flask_limiter.util import get_remote_address
@@ -19,13 +19,13 @@ from limits import RateLimitItem
 from limits import parse as parse_limit
 
 from ..accounts.access import has_role
-from ..accounts.models import Role
+from ..core.actions import perform
 from ..core.i18n import select_locale
-from ..core.params import parse_id
 from ..core.text import forbidden_characters
+from ..events.services import get_conference_or_404
 from ..extensions import csrf, limiter
 from . import bp
-from .devices import door, door_for_user, hash_device_token
+from .devices import DOOR_ROLES, DoorStaff, door, hash_device_token, issue_door_token
 from .doorlist import door_list, door_list_version, parse_since
 from .services import (
     OFFLINE_VERDICTS,
@@ -59,9 +59,9 @@ def _bearer_token() -> str | None:
 
 
 def scan_rate_key(token: str | None, session_id: str | None, address: str | None = None) -> str:
-    """Rate-limit key: the device (by its token's hash, no database needed), else the user, else the address."""
+    """Rate-limit key: the bearer token (by its hash, no database needed), else the session's user, else the address."""
     if token:
-        return "device:" + hash_device_token(token)
+        return "bearer:" + hash_device_token(token)
     return f"user:{session_id}" if session_id else "ip:" + (address or "")
 
 
@@ -79,109 +79,52 @@ def _parsed_limit(text: str) -> RateLimitItem:
     return parse_limit(text)
 
 
-class ScanCounter:
-    """Scans per key in fixed windows, in this process: the scan limit's counter when limits are kept in memory.
-
-    limits' memory storage starts a timer thread on most hits (to expire its counters), and starting a thread
-    waits for the scheduler: under load that cost about 3 ms per scan, more than the scan itself. Counts in
-    memory are this process's own either way; with a shared storage (Redis) the limiter's storage counts.
-    """
-
-    def __init__(self) -> None:
-        self.counts: dict[str, tuple[int, int]] = {}
-        self.lock = threading.Lock()
-
-    def hit(self, limit: RateLimitItem, key: str) -> bool:
-        """Count one scan for `key`; False when it is over the limit."""
-        window = int(time.time() // limit.get_expiry())
-        with self.lock:
-            if len(self.counts) > 10_000:  # forget keys of past windows now and then
-                self.counts = {k: v for k, v in self.counts.items() if v[0] == window}
-            start, count = self.counts.get(key, (window, 0))
-            count = count + 1 if start == window else 1
-            self.counts[key] = (window, count)
-        return count <= limit.amount
-
-
 def check_scan_rate(key: str) -> None:
-    """Refused(429) past the scan limit, counted once per scan.
+    """Refused(429) past the scan limit: one hit, in Flask-Limiter's storage (Redis when configured).
 
-    Flask-Limiter's middleware and decorator would each work out the route's limits, twice per scan; the scan API
-    counts itself instead (see _scan_api_counts_itself), in the limiter's storage or, for memory://, in a
-    ScanCounter of the application.
+    The scan API is exempt from Flask-Limiter's route limits, which would work out the route's limits in a request
+    context the entrance does not have: it counts itself, through the same limiter's strategy and storage.
     """
-    limit = _parsed_limit(_scan_rate_limit())
-    if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        allowed = current_app.extensions.setdefault("door_scan_counter", ScanCounter()).hit(limit, key)
-    else:
-        allowed = limiter.limiter.hit(limit, "scan", key)
-    if not allowed:
+    if not limiter.limiter.hit(_parsed_limit(_scan_rate_limit()), "scan", key):
         raise Refused(429)
 
 
-@limiter.request_filter
-def _scan_api_counts_itself() -> bool:
-    """Flask-Limiter skips the scan API, which checks its own limit (_check_scan_rate)."""
-    return request.endpoint == "checkin.scan_api"
-
-
-def device_door(slug: str, token: str, sought: SoughtBadge | None = None):
-    """(conference, device, the sought badge as seen) of a bearer token's scan, or Refused with 404, 401 or 403."""
-    conference, device, seen = door(slug, token, sought)
+def bearer_door(slug: str, token: str, sought: SoughtBadge | None = None):
+    """(conference, staff, device, the sought badge as seen) of a bearer token's scan, or Refused with 404, 401
+    or 403: a gate device's token (device) or a scanner page's door token (staff)."""
+    conference, holder, seen = door(slug, token, sought)
     if conference is None:
         raise Refused(404)
-    if device is None:
+    if holder is None:
         raise Refused(401)
-    if device.revoked_at is not None or device.conference_id != conference.id:
+    if holder.conference_id != conference.id:
         raise Refused(403)
-    return conference, device, seen
-
-
-def session_user_number(session_id) -> int | None:
-    """The user number in a session's id ("number:generation:fingerprint"), else None."""
-    return parse_id(session_id.partition(":")[0]) if isinstance(session_id, str) else None
-
-
-def staff_door(slug: str, session_id: str, sought: SoughtBadge | None = None):
-    """(conference, user, the sought badge as seen) of a session's scan, or Refused with 404, 401 or 403; the
-    caller checks CSRF.
-
-    One query loads the conference with the session's user and their door role (and the badge sought).
-    """
-    conference, staff, may_scan, seen = door_for_user(slug, session_user_number(session_id), sought)
-    if conference is None:
-        raise Refused(404)
-    # The same test as the session loader (accounts.access.load_user): the stored id must still match.
-    if staff is None or staff.session_id != session_id:
-        raise Refused(401)
-    if not may_scan:
+    if isinstance(holder, DoorStaff):
+        if not holder.active:  # expired, logged out, password changed or no longer on the door team: ask again
+            raise Refused(401)
+        return conference, holder, None, seen
+    if holder.revoked_at is not None:
         raise Refused(403)
-    return conference, staff, seen
+    return conference, None, holder, seen
 
 
 def _authenticate(slug: str):
-    """(conference, staff user, device) of a scan or search, or abort with 400, 401, 403 or 404."""
+    """(conference, staff user, device) of a scan, search or door list, or abort with 400, 401, 403 or 404."""
     token = _bearer_token()
-    session_id = session.get("_user_id")
-    try:
-        if token is not None:
-            conference, device, _ = device_door(slug, token)
-            return conference, None, device
-        if session_user_number(session_id) is not None:
-            conference, user, _ = staff_door(slug, session_id)
-            csrf.protect()  # a session cookie alone could be a cross-site request; the page sends X-CSRFToken
-            return conference, user, None
-    except Refused as refused:
-        abort(refused.code)
-    # No session user (perhaps a remember-me cookie): Flask-Login's own path.
+    if token is not None:
+        try:
+            conference, staff, device, _ = bearer_door(slug, token)
+        except Refused as refused:
+            abort(refused.code)
+        return conference, staff, device
     conference = door(slug)[0]
     if conference is None:
         abort(404)
     if not current_user.is_authenticated:
         abort(401)
-    if not has_role(current_user, conference, Role.STAFF, Role.ORGANIZER):
+    if not has_role(current_user, conference, *DOOR_ROLES):
         abort(403)
-    csrf.protect()
+    csrf.protect()  # a session cookie alone could be a cross-site request: its page sends X-CSRFToken
     return conference, current_user._get_current_object(), None
 
 
@@ -237,12 +180,14 @@ def commit_live_scans_themselves(data: dict | None) -> None:
 
 
 @bp.post("/api/v1/<slug>/checkin")
-@csrf.exempt
+@csrf.exempt  # a bearer token needs no CSRF check; a session's scan is checked in _authenticate
+@limiter.exempt  # counted by check_scan_rate, as in the entrance
 def scan_api(slug: str):
     """The check-in contract: one scan in, one verdict out (HTTP 200 for every verdict).
 
-    Scans by a device's token or a session's user are answered by checkin.entrance before Flask sees them; this
-    view answers the rest (a remember-me cookie without a session, no credentials) the same way.
+    Bearer tokens' scans are answered by checkin.entrance before Flask sees them; this view answers the same way
+    what reaches Flask (a staff session with its CSRF header, no credentials; bearer scans when the entrance is
+    not in front).
     """
     try:
         check_scan_rate(scanner_key())
@@ -253,6 +198,28 @@ def scan_api(slug: str):
     except Refused as refused:
         abort(refused.code)
     return Response(body, status=status, mimetype="application/json")
+
+
+@bp.post("/api/v1/<slug>/door-token")
+@limiter.limit(_scan_rate_limit, key_func=scanner_key)
+def door_token_api(slug: str):
+    """A short-lived door token for the logged-in staff member's scanner page (session cookie and CSRF header).
+
+    Flask-WTF checks the CSRF header, as for every POST; the token then authenticates the page's scans, search and
+    door list as a bearer token. Logging out and changing the password end it at once.
+    """
+    conference = get_conference_or_404(slug)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not has_role(current_user, conference, *DOOR_ROLES):
+        abort(403)
+    outcome = perform(lambda: issue_door_token(conference, current_user._get_current_object()))
+    if not outcome.ok:
+        abort(409)
+    token, expires_at = outcome.value
+    response = jsonify({"token": token, "expires_at": expires_at.isoformat()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/api/v1/<slug>/checkin/search")

@@ -1,26 +1,31 @@
-"""Gate devices (scanners that authenticate with a token), and finding who is scanning at a conference's door."""
+"""Bearer tokens at the door (gate devices' and scanner pages' door tokens), and finding who is scanning."""
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from ..accounts.models import User
+from ..accounts.access import has_role
+from ..accounts.models import Role, User
 from ..events.models import Conference
 from ..extensions import db
 from ..types import utcnow
 from . import queries
-from .models import Device
+from .models import Device, DoorToken
 from .services import MAX_GATE, CheckInError, SeenBadge, SoughtBadge
+
+DOOR_ROLES = (Role.STAFF, Role.ORGANIZER)
+"""The roles that may work a conference's door (site administrators may too, as everywhere: has_role)."""
 
 
 def hash_device_token(token: str) -> str:
-    """The SHA-256 under which a device token is stored."""
+    """The SHA-256 under which a bearer token (a device's or a door token) is stored."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -92,49 +97,71 @@ def _door_conference(row) -> DoorConference | None:
     return conference
 
 
-def _read_door(statements: dict, door_statement, values: dict, sought: SoughtBadge | None):
+def _read_door(values: dict, sought: SoughtBadge | None):
     """The door's row, with the sought badge's columns when there is one; and that badge as seen."""
     # On the session's connection: a Core statement needs none of the ORM's result handling.
     if sought is None:
-        return db.session.connection().execute(door_statement, values).first(), None
-    row = db.session.connection().execute(statements[sought.kind],
+        return db.session.connection().execute(queries.CONFERENCE_AND_BEARER, values).first(), None
+    row = db.session.connection().execute(queries.BEARER_AND_BADGE[sought.kind],
                                           dict(values, value=sought.value, day=sought.day)).first()
     return row, SeenBadge(sought, row) if row is not None else None
 
 
-def door(slug: str, device_token: str | None = None, sought: SoughtBadge | None = None):
-    """(conference or None, device or None, the sought badge as seen) of a bearer token's scan, in one query."""
-    token_hash = hash_device_token(device_token) if device_token and len(device_token) <= 200 else ""
-    row, seen = _read_door(queries.DEVICE_AND_BADGE, queries.CONFERENCE_AND_DEVICE,
-                           {"slug": slug, "token_hash": token_hash}, sought)
+@dataclass(frozen=True)
+class DoorStaff:
+    """The staff member whose door token scans: enough to authenticate the token and to record the scan."""
+
+    id: int
+    conference_id: int
+    active: bool  # unexpired, and their session and the grant it was issued on still hold
+
+
+def _door_staff(row, now: datetime) -> DoorStaff:
+    """The holder of a door token, as read by CONFERENCE_AND_BEARER."""
+    session_now = User.session_id_of(row["token_user_id"], row["user_session_generation"], row["user_password_hash"])
+    # A membership's grant ends with the membership (the database deletes the token); an administrator's with the flag.
+    granted = row["token_membership_id"] is not None or bool(row["user_is_admin"])
+    active = row["token_expires_at"] > now and row["token_session_id"] == session_now and granted
+    return DoorStaff(row["token_user_id"], row["token_conference_id"], active)
+
+
+def door(slug: str, bearer: str | None = None, sought: SoughtBadge | None = None):
+    """(conference or None, the bearer token's holder or None, the sought badge as seen), in one query.
+
+    The holder is a DoorDevice (a gate device's token) or a DoorStaff (a scanner page's door token).
+    """
+    token_hash = hash_device_token(bearer) if bearer and len(bearer) <= 200 else ""
+    row, seen = _read_door({"slug": slug, "token_hash": token_hash}, sought)
     if row is None:
         return None, None, None
     row = row._mapping
-    device = DoorDevice(*(row[column.key] for column in queries.DOOR_DEVICE)) if row["device_id"] else None
-    return _door_conference(row), device, seen
+    holder: DoorDevice | DoorStaff | None = None
+    if row["device_id"] is not None:
+        holder = DoorDevice(*(row[column.key] for column in queries.DOOR_DEVICE))
+    elif row["token_user_id"] is not None:
+        holder = _door_staff(row, utcnow())
+    return _door_conference(row), holder, seen
 
 
-@dataclass(frozen=True)
-class DoorStaff:
-    """The staff member of a scan: enough to check their session and to record the scan."""
+def issue_door_token(conference: Conference, user: User) -> tuple[str, datetime]:
+    """A new door token for a staff member's scanner page, bound to their session, and when it expires.
 
-    id: int
-    session_id: str  # as User.get_id(): it changes when they log out or change their password
-
-
-def door_for_user(slug: str, user_id: int | None, sought: SoughtBadge | None = None):
-    """(conference or None, the session's user or None, whether they may work its door, the sought badge as seen),
-    in one query."""
-    row, seen = _read_door(queries.STAFF_AND_BADGE, queries.CONFERENCE_AND_STAFF,
-                           {"slug": slug, "user_id": user_id}, sought)
-    if row is None:
-        return None, None, False, None
-    row = row._mapping
-    staff = None
-    if row["user_id"] is not None:
-        staff = DoorStaff(row["user_id"], User.session_id_of(row["user_id"], row["session_generation"],
-                                                             row["password_hash"]))
-    return _door_conference(row), staff, bool(row["may_scan"]), seen
+    Who may work the door is decided once, by has_role (DOOR_ROLES); the token records the grant it was issued on.
+    """
+    if not has_role(user, conference, *DOOR_ROLES):
+        raise CheckInError(_l("You are not on this conference's door team."))
+    membership = next((m for m in user.memberships if m.conference_id == conference.id and m.role in DOOR_ROLES),
+                      None)
+    now = utcnow()
+    # Expired tokens are of no use to anyone: each issue clears them (an index on expires_at keeps this cheap).
+    db.session.execute(delete(DoorToken).where(DoorToken.expires_at <= now))
+    token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(seconds=current_app.config["DOOR_TOKEN_LIFETIME"])
+    db.session.add(DoorToken(conference_id=conference.id, user_id=user.id,
+                             membership_id=membership.id if membership else None,
+                             token_hash=hash_device_token(token), session_id=user.get_id(), expires_at=expires_at))
+    db.session.flush()
+    return token, expires_at
 
 
 def list_devices(conference: Conference) -> list[Device]:

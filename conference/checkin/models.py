@@ -82,6 +82,28 @@ class Device(db.Model):
         return self.revoked_at is None
 
 
+class DoorToken(db.Model):
+    """A short-lived bearer token that the scanner page holds for its logged-in staff member.
+
+    It is not ambient (a page must send it), so scans carrying it need no CSRF check, and every door scans the one
+    way a device does. It holds only while what it was issued on holds: the staff member's session (its id changes
+    when they log out or change their password), and the membership that let them work the door (the database
+    deletes the token with it) or, for a site administrator, that flag.
+    """
+
+    __tablename__ = "checkin_door_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    # Only the SHA-256 of the token is kept, as for devices.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[str] = mapped_column(String(100))  # User.get_id() when it was issued
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class CheckIn(db.Model):
     """One admission of a delegate on one conference day; the database allows only one per day."""
 

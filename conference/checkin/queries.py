@@ -5,13 +5,13 @@ and object loading. Each has a name that says what it reads or writes; SQLAlchem
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, bindparam, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, select
 
-from ..accounts.models import Membership, Role, User
+from ..accounts.models import User
 from ..badging.models import RevokedBadge
 from ..events.models import Conference
 from ..registration.models import Delegate
-from .models import CheckIn, Device, ScanLog, ScanStatus
+from .models import CheckIn, Device, DoorToken, ScanLog, ScanStatus
 
 delegates, checkins, scans, revoked = Delegate.__table__, CheckIn.__table__, ScanLog.__table__, RevokedBadge.__table__
 
@@ -90,27 +90,25 @@ DISPLACED_SCANS = scans.update().where(scans.c.checkin_id == bindparam("displace
     checkin_id=None, status=ScanStatus.ERROR, reason=bindparam("repeat_reason"))
 """The log lines that held an admission now held by an earlier scan: recorded as the repeat they turned out to be."""
 
-conferences, devices = Conference.__table__, Device.__table__
+conferences, devices, door_tokens = Conference.__table__, Device.__table__, DoorToken.__table__
 # Labelled: a door statement may also carry the scanned badge's delegate columns (SHOWN), whose names they share.
 DOOR_CONFERENCE = [conferences.c[name].label(f"door_{name}") for name in (
     "id", "slug", "timezone", "start_date", "end_date", "admit_only_on_conference_days")]
 DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "conference_id", "name", "revoked_at")]
+DOOR_TOKEN = [door_tokens.c[name].label(f"token_{name}") for name in (
+    "conference_id", "user_id", "membership_id", "session_id", "expires_at")]
+TOKEN_USER = [User.session_generation.label("user_session_generation"),
+              User.password_hash.label("user_password_hash"), User.is_admin.label("user_is_admin")]
 
-# The roles as plain parameters: an IN list would be expanded into the statement at every execution.
-_ACTIVE_DOOR_ROLE = exists().where(Membership.user_id == User.id,
-                                   Membership.conference_id == conferences.c.id,
-                                   or_(Membership.role == Role.STAFF, Membership.role == Role.ORGANIZER))
-CONFERENCE_AND_STAFF = (select(User.id.label("user_id"), User.session_generation, User.password_hash, *DOOR_CONFERENCE,
-                               or_(User.is_admin, _ACTIVE_DOOR_ROLE).label("may_scan"))
-                        .select_from(conferences).outerjoin(User, User.id == bindparam("user_id"))
-                        .where(conferences.c.slug == bindparam("slug")))
-"""The conference of a scan (the columns the door needs), the columns of the session's user that make its session
-id (user_id is NULL for no such user) and whether that user may work its door."""
-
-CONFERENCE_AND_DEVICE = (select(*DOOR_CONFERENCE, *DOOR_DEVICE)
-                         .select_from(conferences.outerjoin(devices, devices.c.token_hash == bindparam("token_hash")))
-                         .where(conferences.c.slug == bindparam("slug")))
-"""The conference of a scan (the columns the door needs) and the device whose token has the hash `token_hash`."""
+CONFERENCE_AND_BEARER = (
+    select(*DOOR_CONFERENCE, *DOOR_DEVICE, *DOOR_TOKEN, *TOKEN_USER)
+    .select_from(conferences
+                 .outerjoin(devices, devices.c.token_hash == bindparam("token_hash"))
+                 .outerjoin(door_tokens, door_tokens.c.token_hash == bindparam("token_hash"))
+                 .outerjoin(User.__table__, User.id == door_tokens.c.user_id))
+    .where(conferences.c.slug == bindparam("slug")))
+"""The conference of a scan (the columns the door needs) and the holder of the bearer token whose hash is
+`token_hash`: a gate device, or a door token with the columns of its staff member that make their session id."""
 
 _SCANNED = {
     "token": _TOKEN_IS_VALUE,
@@ -125,9 +123,6 @@ def _with_badge(door: Select, kind: str) -> Select:
             .outerjoin(checkins, _ADMITTED_ON_DAY))
 
 
-STAFF_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_STAFF, kind) for kind in _SCANNED}
-"""CONFERENCE_AND_STAFF with the badge scanned (by "token" or by "code", `value`) and its admission on `day`;
+BEARER_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_BEARER, kind) for kind in _SCANNED}
+"""CONFERENCE_AND_BEARER with the badge scanned (by "token" or by "code", `value`) and its admission on `day`;
 the delegate's columns are NULL when there is no such badge."""
-
-DEVICE_AND_BADGE = {kind: _with_badge(CONFERENCE_AND_DEVICE, kind) for kind in _SCANNED}
-"""CONFERENCE_AND_DEVICE with the badge scanned, as STAFF_AND_BADGE."""

@@ -50,7 +50,7 @@
   }
 
   window.DoorOffline = function (options) {
-    // options: slug, listUrl, scanUrl, csrf, tz, onChange(state), onSession(kind)
+    // options: slug, listUrl, scanUrl, auth (DoorAuth), tz, onChange(state), onSession(kind)
     var db = null;
     var syncing = false;
     var state = { waiting: 0, lastSync: null, refused: 0, hasList: false };
@@ -147,7 +147,7 @@
           url += "?since=" + encodeURIComponent(held[1]);
           headers["If-None-Match"] = '"' + held[0] + '"';
         }
-        return window.fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers });
+        return options.auth.fetch(url, { cache: "no-store", headers: headers });
       }).then(function (response) {
         if (response.status === 304) { return markSynced(); }
         if (response.status === 401 || response.status === 403) {
@@ -235,9 +235,9 @@
         return request(store("queue").openCursor()).then(function (cursor) {
           if (!cursor) { return; }
           var scan = cursor.value;
-          return window.fetch(options.scanUrl, {
-            method: "POST", credentials: "same-origin", cache: "no-store",
-            headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": options.csrf },
+          return options.auth.fetch(options.scanUrl, {
+            method: "POST", cache: "no-store",
+            headers: { "Content-Type": "application/json", "Accept": "application/json" },
             body: JSON.stringify({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: scan.scanned_at,
                                    offline_verdict: scan.offline_verdict })
           }).then(function (response) {

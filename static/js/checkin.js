@@ -177,8 +177,9 @@
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);
   showNetwork();
+  var auth = window.DoorAuth({ tokenUrl: config.doorTokenUrl, csrf: config.csrf });
   var offline = window.DoorOffline ? window.DoorOffline({
-    slug: config.slug, listUrl: config.doorListUrl, scanUrl: config.scanUrl, csrf: config.csrf, tz: config.tz,
+    slug: config.slug, listUrl: config.doorListUrl, scanUrl: config.scanUrl, auth: auth, tz: config.tz,
     onChange: showSync, onSession: function () { showProblem("session"); }
   }) : null;
   var refreshTimer = null;
@@ -210,10 +211,10 @@
       if (controller) { controller.abort(); }
       judgeOffline(scan).then(finish, finish);
     }, ONLINE_WAIT_MS);
-    window.fetch(config.scanUrl, {
-      method: "POST", credentials: "same-origin", cache: "no-store", body: JSON.stringify(scan),
+    auth.fetch(config.scanUrl, {
+      method: "POST", cache: "no-store", body: JSON.stringify(scan),
       signal: controller ? controller.signal : undefined,
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": config.csrf }
+      headers: { "Content-Type": "application/json", "Accept": "application/json" }
     }).then(function (response) {
       if (gaveUp) { return; }
       window.clearTimeout(timer);
@@ -289,8 +290,8 @@
       return;
     }
     el.searchStatus.textContent = texts.searching;
-    window.fetch(config.searchUrl + "?q=" + encodeURIComponent(query), {
-      credentials: "same-origin", headers: { "Accept": "application/json" }
+    auth.fetch(config.searchUrl + "?q=" + encodeURIComponent(query), {
+      headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) { throw new Error(response.status === 429 ? "rate" : "session"); }
       return response.json();

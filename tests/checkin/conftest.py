@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 import pytest
+from flask import g
 
 from conference.accounts.models import Role
 from conference.extensions import db
@@ -29,15 +30,42 @@ def door_staff(make_user, today_conference):
     return make_user("door@example.org", Role.STAFF, today_conference)
 
 
+def door_token(client, csrf: str, slug: str = "door") -> str:
+    """A door token for the client's logged-in staff member, asked for as the scanner page asks."""
+    response = client.post(f"/api/v1/{slug}/door-token", headers={"X-CSRFToken": csrf})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["token"]
+
+
 @pytest.fixture
 def scanner(app, door_staff):
-    """A logged-in staff browser: scan(code, **fields) posts to the API with the page's CSRF header."""
+    """A logged-in staff member's scanner page: scan(code, **fields) posts to the API with its door token, as the
+    page does; scan.client is the page's browser (its session cookie), scan.csrf the page's CSRF token."""
+    client = app.test_client()
+    login(client, door_staff)
+    token = csrf_token(client, "/door/checkin")
+    bearer = door_token(client, token)
+
+    def scan(code, gate="Main entrance", nonce=None, slug="door", **extra):
+        body = {"code": code, "gate": gate, "nonce": nonce or f"n{next(_nonces)}", **extra}
+        return client.post(f"/api/v1/{slug}/checkin", json=body, headers={"Authorization": f"Bearer {bearer}"})
+
+    scan.client = client
+    scan.csrf = token
+    scan.token = bearer
+    return scan
+
+
+@pytest.fixture
+def session_scanner(app, door_staff):
+    """A logged-in staff browser scanning with its session cookie and CSRF header (Flask's own path)."""
     client = app.test_client()
     login(client, door_staff)
     token = csrf_token(client, "/door/checkin")
 
     def scan(code, gate="Main entrance", nonce=None, slug="door", **extra):
         body = {"code": code, "gate": gate, "nonce": nonce or f"n{next(_nonces)}", **extra}
+        g.pop("_login_user", None)  # requests share the test's app context: Flask-Login loads the user afresh
         return client.post(f"/api/v1/{slug}/checkin", json=body, headers={"X-CSRFToken": token})
 
     scan.client = client

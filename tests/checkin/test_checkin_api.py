@@ -1,6 +1,8 @@
 """The scan API over HTTP: the contract, authentication by session or device, bad input, rate limits."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -38,9 +40,21 @@ def test_green_then_amber(scanner, today_conference, make_delegate):
 
 
 def test_country_name_follows_the_page_language(scanner, today_conference, make_delegate):
+    """The page scans at the URL it was given, which carries the page's language."""
     delegate = make_delegate(today_conference, country="OM")
-    scanner.client.get("/door/checkin?lang=ar")
-    assert scanner(delegate.badge_token).get_json()["delegate"]["country_name"] == "عُمان"
+    page = scanner.client.get("/door/checkin?lang=ar").get_data(as_text=True)
+    scan_url = html.unescape(re.search(r'data-scan-url="([^"]+)"', page).group(1))
+    assert scan_url.endswith("?lang=ar")
+    answer = scanner.client.post(scan_url, json={"code": delegate.badge_token},
+                                 headers={"Authorization": f"Bearer {scanner.token}"})
+    assert answer.get_json()["delegate"]["country_name"] == "عُمان"
+
+
+def test_a_session_scan_follows_the_language_the_session_remembers(session_scanner, today_conference,
+                                                                   make_delegate):
+    delegate = make_delegate(today_conference, country="OM")
+    session_scanner.client.get("/door/checkin?lang=ar")
+    assert session_scanner(delegate.badge_token).get_json()["delegate"]["country_name"] == "عُمان"
 
 
 @pytest.mark.parametrize("status, reason", [("pending", "not_confirmed"), ("waitlisted", "not_confirmed"),
