@@ -5,9 +5,9 @@ Run: .venv/bin/python benchmarks/checkin.py [--delegates 120000] [--seconds 8] [
 Seeds approved delegates into a fresh SQLite file (and, with TEST_DATABASE_URL set, a fresh PostgreSQL
 database), serves the app with gunicorn, 2 workers as the README deploys them for that database (SQLite: sync
 workers; PostgreSQL: 2 threads each; --threads sets it for both), and drives it with wrk (Debian package `wrk`):
-a Lua script posts distinct nonces over distinct badges. For each database and each kind of scanner
-(a staff session with its CSRF header, a gate device's bearer token) it alternates /healthz and the scan
-API, three rounds, and prints the medians: scans/s, p50/p99 latency and the ratio to /healthz, and the ratio of
+a Lua script posts distinct nonces over distinct badges. For each database and each kind of scanner (a scanner
+page's door token for its staff member, a gate device's token: both bearer tokens) it alternates /healthz and the
+scan API, three rounds, and prints the medians: scans/s, p50/p99 latency and the ratio to /healthz, and the ratio of
 gunicorn's CPU time per request (from /proc; a machine shared with other work disturbs it less; PostgreSQL's own
 CPU is not in it). Afterwards it checks that every scan got the verdict it must (each badge admitted once) and
 that the database holds exactly those admissions and one log line per scan. It asserts nothing.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import secrets
@@ -190,11 +191,11 @@ def get(port: int, path: str, headers: dict | None = None, body: bytes | None = 
 
 
 @contextmanager
-def gunicorn(url: str, port: int, threads: int):
+def gunicorn(url: str, port: int, threads: int, rate_limits: str):
     """The app under gunicorn with 2 workers of `threads` threads; the scan limit is raised so the benchmark
     measures the scan."""
     env = dict(os.environ, DATABASE_URL=url, SCAN_RATE_LIMIT="100000000 per minute", FLASK_DEBUG="0",
-               APP_ENV="development", SECRET_KEY=SECRET)
+               APP_ENV="development", SECRET_KEY=SECRET, RATELIMIT_STORAGE_URI=rate_limits)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}",
@@ -233,8 +234,8 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total / tick
 
 
-def staff_session(port: int) -> tuple[str, str]:
-    """Log in as door staff through the login form: (Cookie header, the door page's CSRF token)."""
+def staff_door_token(port: int) -> str:
+    """Log in as door staff through the login form and ask for a door token as the scanner page does."""
     cookies: dict[str, str] = {}
 
     def remember(response):
@@ -257,8 +258,11 @@ def staff_session(port: int) -> tuple[str, str]:
     if page.status != 200:
         raise RuntimeError(f"staff log-in failed: door page answered {page.status} {page.getheader('Location')}")
     remember(page)
-    token = re.search(rb'data-csrf="([^"]+)"', page.body).group(1).decode()
-    return cookie_header(), token
+    csrf = re.search(rb'data-csrf="([^"]+)"', page.body).group(1).decode()
+    answer = get(port, f"/api/v1/{SLUG}/door-token", {"Cookie": cookie_header(), "X-CSRFToken": csrf}, b"", "POST")
+    if answer.status != 200:
+        raise RuntimeError(f"door token refused: {answer.status}")
+    return json.loads(answer.body)["token"]
 
 
 def wrk(port: int, path: str, script: Path, seconds: float, connections: int, env: dict) -> dict:
@@ -321,7 +325,8 @@ def run(label: str, url: str, args, folder: Path) -> list[tuple]:
     next_badge = 0
     threads = args.threads or THREADS[label]
     print(f"   gunicorn: 2 workers of {threads} thread{'s' if threads > 1 else ''}")
-    with gunicorn(url, port, threads) as server:
+    print(f"   rate limits counted in {args.rate_limits}")
+    with gunicorn(url, port, threads, args.rate_limits) as server:
         def measured(path, script, env):
             """A wrk run, with the server's CPU time per request (less sensitive to a busy machine)."""
             before = server_cpu_seconds(server)
@@ -329,8 +334,7 @@ def run(label: str, url: str, args, folder: Path) -> list[tuple]:
             result["cpu_ms"] = (server_cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
             return result
 
-        cookie, csrf = staff_session(port)
-        scanners = {"staff session": ("X-CSRFToken", csrf, cookie),
+        scanners = {"staff door token": ("Authorization", f"Bearer {staff_door_token(port)}", ""),
                     "device token": ("Authorization", f"Bearer {device_token}", "")}
         for _ in range(20):  # both workers warm: imports, connections, compiled statements
             get(port, "/healthz")
@@ -393,6 +397,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker for both databases (1: sync)")
+    parser.add_argument("--rate-limits", default=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+                        help="RATELIMIT_STORAGE_URI of the server (e.g. redis://127.0.0.1:6379)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("benchmarks/checkin.py needs wrk (apt-get install wrk)")

@@ -85,7 +85,9 @@ def check_scan_rate(key: str) -> None:
     The scan API is exempt from Flask-Limiter's route limits, which would work out the route's limits in a request
     context the entrance does not have: it counts itself, through the same limiter's strategy and storage.
     """
-    if not limiter.limiter.hit(_parsed_limit(_scan_rate_limit()), "scan", key):
+    # The configured key prefix first, as Flask-Limiter's own keys: deployments sharing one Redis keep apart.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    if not limiter.limiter.hit(_parsed_limit(_scan_rate_limit()), prefix, "scan", key):
         raise Refused(429)
 
 

@@ -2,22 +2,27 @@
 and the staff session's own way in (cookie and CSRF header, through Flask-Login and Flask-WTF)."""
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import redis
 from flask import g
 from sqlalchemy import func, select, update
 
+from conference import create_app
 from conference.accounts.models import Membership, Role, User
 from conference.accounts.services import change_password, remove_team_member
-from conference.checkin.devices import issue_door_token
+from conference.checkin.devices import issue_device_token, issue_door_token
 from conference.checkin.models import CheckIn, DoorToken, ScanLog
 from conference.checkin.services import CheckInError
 from conference.extensions import db
 from tests.checkin.conftest import door_token
-from tests.conftest import PASSWORD, csrf_token, login, post_form
+from tests.conftest import IN_CI, PASSWORD, app_config, csrf_token, login, post_form
 
 URL = "/api/v1/door/checkin"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def admitted() -> int:
@@ -176,3 +181,28 @@ def test_token_and_session_scans_count_against_the_scan_limit(app, scanner, sess
     app.config["SCAN_RATE_LIMIT"] = "2 per minute"
     assert [scanner(badge).status_code for _ in range(3)] == [200, 200, 429]
     assert [session_scanner(badge).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_with_redis_the_scan_limit_is_counted_in_redis(database_url, today_conference, badge):
+    """RATELIMIT_STORAGE_URI pointing at Redis: the scans of every worker count in one place."""
+    store = redis.Redis.from_url(REDIS_URL)
+    try:
+        store.ping()
+    except redis.ConnectionError:
+        if IN_CI:
+            raise
+        pytest.skip("no Redis at " + REDIS_URL)
+    prefix = f"door-test-{uuid.uuid4().hex}"
+    _, token = issue_device_token(today_conference, "Gate 9", None)
+    db.session.commit()
+    other = create_app(app_config(database_url, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
+                                  SCAN_RATE_LIMIT="2 per minute"))
+    client = other.test_client()
+    try:
+        answers = [scan_with(client, token, badge).status_code for _ in range(3)]
+        kept = store.keys(f"*{prefix}*")
+    finally:
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+    assert answers == [200, 200, 429]
+    assert len(kept) == 1 and int(store.get(kept[0]) or 0) in (0, 3)  # deleted above, or counted 3
