@@ -1,7 +1,6 @@
 """The conference management application."""
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -35,7 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
 
     _init_extensions(app)
-    _register_blueprints(app)
+    # Each area sets itself up (its pages, its blueprint, its receivers), importing its pages only now: a module that
+    # imports one area's models or services (a migration, a benchmark) does not pull in pages that import others.
+    from . import accounts, agenda, badging, checkin, core, events, mail, manage, registration, submissions
+
+    for area in (core, accounts, mail, registration, manage, badging, checkin, events, submissions, agenda):
+        area.init_app(app)
     from .checkin.entrance import ScanEntrance
 
     app.wsgi_app = ScanEntrance(app, app.wsgi_app)  # the door's scans, without the request machinery of pages
@@ -50,7 +54,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     cli.register(app)
     app.jinja_env.globals["has_role"] = has_role
-    app.jinja_env.globals["view_functions"] = app.view_functions
     app.jinja_env.globals["country_name"] = country_name
     return app
 
@@ -84,24 +87,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
-
-
-# Every module that defines pages (routes, template helpers), imported when an application is made rather than by
-# its area's package: importing an area's models or services then never pulls in pages that import other areas.
-PAGE_MODULES = (
-    "core.views", "accounts.views", "mail.views", "registration.views", "manage.views", "badging.views",
-    "checkin.views", "checkin.api", "events.views", "submissions.bidi", "submissions.views", "agenda.views",
-    "agenda.editor", "agenda.screen", "events.venue",
-)
-BLUEPRINT_ORDER = ("core", "accounts", "mail", "registration", "manage", "badging", "checkin", "events",
-                   "submissions", "agenda")
-
-
-def _register_blueprints(app: Flask) -> None:
-    from .core.errors import register_error_handlers
-
-    for module in PAGE_MODULES:
-        import_module(f"{__name__}.{module}")
-    for area in BLUEPRINT_ORDER:
-        app.register_blueprint(import_module(f"{__name__}.{area}").bp)
-    register_error_handlers(app)

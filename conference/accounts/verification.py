@@ -1,10 +1,10 @@
 """Confirmed addresses: the signed link that proves an account's owner reads mail at its address."""
 from __future__ import annotations
 
-from blinker import Namespace
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from ..core.signals import address_confirmed
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, queue_mail
@@ -14,10 +14,6 @@ from .models import User
 CONFIRM_SALT = "address-confirmation"
 CONFIRM_MAX_AGE = 3 * 24 * 60 * 60  # seconds a confirmation link stays valid: long enough for a weekend
 
-signals = Namespace()
-# Sent with the user as sender once an address is confirmed: registration lets the owner's held
-# registrations proceed (accounts sits below registration, so it announces instead of calling).
-address_confirmed = signals.signal("address-confirmed")
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -83,8 +83,9 @@ class AgendaSession(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=30)  # kept while unplaced
-    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
-    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    # A room or track in use cannot be deleted: events asks first (core.signals), and the database refuses anyway.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id"), index=True)
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(String(4), default="en")
     interpretation: Mapped[str] = mapped_column(String(4), default="")

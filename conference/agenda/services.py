@@ -13,9 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..core.actions import ServiceError
 from ..core.i18n import localized
+from ..core.signals import room_in_use, track_in_use
 from ..core.text import forbidden_characters, isolate, normalize_text
 from ..events.models import Conference, Room, Track
-from ..events.services import room_in_use, track_in_use
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import registration_of
@@ -450,13 +450,17 @@ def _sessions_using(column, item_id: int) -> str | None:
     return ngettext("%(num)s session of the agenda", "%(num)s sessions of the agenda", count) if count else None
 
 
-@room_in_use.connect
 def _sessions_in_room(room: Room, **_extra) -> str | None:
     """Events asks before deleting a room: the working copy's sessions held in it (placed or not)."""
     return _sessions_using(AgendaSession.room_id, room.id)
 
 
-@track_in_use.connect
 def _sessions_in_track(track: Track, **_extra) -> str | None:
     """Events asks before deleting a track: the working copy's sessions in it."""
     return _sessions_using(AgendaSession.track_id, track.id)
+
+
+def connect_receivers() -> None:
+    """Answer events' questions before a room or track is deleted (core.signals)."""
+    room_in_use.connect(_sessions_in_room)
+    track_in_use.connect(_sessions_in_track)

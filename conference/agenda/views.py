@@ -326,5 +326,3 @@ def programme_pdf(conference: Conference):
                      download_name=f"{conference.slug}-programme-{language}.pdf")
 
 
-from . import speakers  # noqa: E402,F401  (the speaker pages live beside these)
-

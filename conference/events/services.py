@@ -5,13 +5,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
-from blinker import Namespace
 from flask import abort
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.actions import ServiceError
+from ..core.signals import conference_saved, room_in_use, track_in_use
 from ..extensions import db
 from ..types import utcnow
 from .models import Conference, Room, Track
@@ -26,10 +26,6 @@ RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healt
 LOCAL_TIME_FIELDS = ("registration_opens_at", "registration_closes_at", "cfp_opens_at", "cfp_closes_at")
 
 
-signals = Namespace()
-# Sent with the conference as sender after it is created or changed: registration fills places that a larger
-# capacity freed (registration builds on events, so events announces rather than calls).
-conference_saved = signals.signal("conference-saved")
 
 
 class ConferenceError(ServiceError):
@@ -96,10 +92,6 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
     return conference
 
 
-# Sent with a room (or track) as sender before it is deleted: the areas that refer to rooms and tracks (the
-# agenda's working copy, the proposals) answer with a sentence saying how many of theirs use it, or None.
-room_in_use = signals.signal("room-in-use")
-track_in_use = signals.signal("track-in-use")
 
 ROOM_FIELDS = ("name_en", "name_ar", "capacity", "interpretation_booths", "opens_at", "closes_at")
 TRACK_FIELDS = ("name_en", "name_ar", "colour")

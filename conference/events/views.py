@@ -1,7 +1,7 @@
 """Public conference pages and the conference settings form."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -30,7 +30,7 @@ def conference_helpers() -> dict:
     """Template helpers: the conference's public links and the current time."""
 
     def conference_links(conference: Conference) -> list[tuple[str, str]]:
-        return [(endpoint, str(label)) for endpoint, label in PUBLIC_LINKS if endpoint in current_app.view_functions]
+        return [(endpoint, str(label)) for endpoint, label in PUBLIC_LINKS]
 
     return {"conference_links": conference_links, "now": utcnow}
 

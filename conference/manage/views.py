@@ -171,5 +171,3 @@ def export_xlsx(conference: Conference):
     return xlsx_response(f"{conference.slug}-delegates.xlsx", _("Delegates"), delegate_header(),
                          _export_rows(conference))
 
-
-from . import delegations  # noqa: E402,F401  (the delegation pages, kept in their own module)

@@ -1,4 +1,15 @@
 """Delegate registration: the form, the status workflow, the delegate's own page."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("registration", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Set the area up in `app`: its pages and their blueprint, and its receivers of other areas' signals."""
+    from . import views  # noqa: F401  (each module adds its routes to bp)
+    from .services import connect_receivers
+
+    app.register_blueprint(bp)
+    connect_receivers()

@@ -12,12 +12,12 @@ from werkzeug.security import generate_password_hash
 
 from ..accounts.models import User
 from ..accounts.services import create_user, find_user, normalize_email
-from ..accounts.verification import address_confirmed, confirmation_link
+from ..accounts.verification import confirmation_link
 from ..core.actions import ServiceError
 from ..core.countries import is_country
+from ..core.signals import address_confirmed, conference_saved
 from ..db_locks import lock_conference
 from ..events.models import Conference
-from ..events.services import conference_saved
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, queue_mail
@@ -329,14 +329,18 @@ def admit_confirmed_registrations(user: User) -> list[Delegate]:
     return admitted
 
 
-@address_confirmed.connect
 def _on_address_confirmed(user: User, **_extra) -> None:
     admit_confirmed_registrations(user)
 
 
-@conference_saved.connect
 def _on_conference_saved(conference: Conference, **_extra) -> None:
     fill_free_places(conference)  # a larger capacity lets the waiting list in
+
+
+def connect_receivers() -> None:
+    """Listen to what the areas below announce (core.signals): confirmed addresses and saved conferences."""
+    address_confirmed.connect(_on_address_confirmed)
+    conference_saved.connect(_on_conference_saved)
 
 
 def bulk_change(delegates: list[Delegate], action: str, actor: User) -> tuple[int, int]:

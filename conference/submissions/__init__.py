@@ -1,4 +1,15 @@
 """The call for proposals: submissions with co-speakers, review, decisions, speaker confirmation."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("submissions", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Set the area up in `app`: its pages and their blueprint, and its receivers of other areas' signals."""
+    from . import bidi, manage, views  # noqa: F401  (each module adds its routes to bp)
+    from .services import connect_receivers
+
+    app.register_blueprint(bp)
+    connect_receivers()

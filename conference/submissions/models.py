@@ -97,7 +97,7 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(250))
     abstract: Mapped[str] = mapped_column(Text, default="")
     proposal_type_id: Mapped[int] = mapped_column(ForeignKey("proposal_types.id", ondelete="RESTRICT"), index=True)
-    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id"), index=True)  # in use: not deletable
     language: Mapped[str] = mapped_column(String(4), default="en")
     duration_minutes: Mapped[int] = mapped_column(Integer, default=20)
     notes: Mapped[str] = mapped_column(Text, default="")  # for the committee only

@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.access import has_role
 from ..accounts.models import Membership, Role, User
+from ..core.signals import track_in_use
 from ..db_locks import lock_conference
 from ..events.models import Conference, Track
-from ..events.services import track_in_use
 from ..extensions import db
 from ..mail.models import MailState
 from ..mail.services import absolute_url, queue_mail
@@ -412,8 +412,12 @@ def set_duration(proposal: Proposal, minutes: int, actor: User) -> None:
     proposal.duration_minutes = minutes
 
 
-@track_in_use.connect
 def _proposals_in_track(track: Track, **_extra) -> str | None:
     """Events asks before deleting a track: how many proposals (in any state) are filed under it."""
     count = db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.track_id == track.id))
     return ngettext("%(num)s proposal", "%(num)s proposals", count) if count else None
+
+
+def connect_receivers() -> None:
+    """Answer events' question before a track is deleted (core.signals)."""
+    track_in_use.connect(_proposals_in_track)

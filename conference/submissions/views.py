@@ -292,5 +292,3 @@ def availability(conference: Conference):
         return redirect(url_for("submissions.my_proposals", slug=conference.slug))
     return render_template("submissions/availability.html", conference=conference, form=form)
 
-
-from . import manage  # noqa: E402,F401  (the organizers' and reviewers' pages)

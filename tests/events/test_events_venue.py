@@ -215,7 +215,7 @@ def test_an_unused_track_is_deleted(doha, tracks):
 @pytest.mark.parametrize(("sessions", "proposals", "message"), [
     (1, 0, "1 session of the agenda"),
     (0, 1, "1 proposal"),
-    (1, 1, "1 session of the agenda and 1 proposal"),
+    (1, 1, "1 proposal and 1 session of the agenda"),  # in the order the areas are set up
 ], ids=["session", "proposal", "both"])
 def test_a_track_in_use_is_not_deleted(doha, rooms, tracks, sessions, proposals, message):
     if sessions:
@@ -388,7 +388,7 @@ def test_deleting_a_used_track_says_what_uses_it(client, doha, rooms, tracks, or
     _proposal(doha, tracks[1])
     login(client, organizer)
     html = post_form(client, f"{TRACKS}/{tracks[1].id}/delete", follow_redirects=True).get_data(as_text=True)
-    assert "1 session of the agenda and 1 proposal" in html
+    assert "1 proposal and 1 session of the agenda" in html
     assert db.session.get(Track, tracks[1].id) is not None
 
 
