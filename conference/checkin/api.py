@@ -25,7 +25,7 @@ from ..core.text import forbidden_characters
 from ..events.services import get_conference_or_404
 from ..extensions import csrf, limiter
 from . import bp
-from .devices import DOOR_ROLES, DoorStaff, door, hash_device_token, issue_door_token
+from .devices import DOOR_ROLES, DoorStaff, conference_and_holder, hash_device_token, issue_door_token
 from .doorlist import door_list, door_list_version, parse_since
 from .services import (
     OFFLINE_VERDICTS,
@@ -91,10 +91,10 @@ def check_scan_rate(key: str) -> None:
         raise Refused(429)
 
 
-def bearer_door(slug: str, token: str, sought: SoughtBadge | None = None):
+def authenticate_bearer(slug: str, token: str, sought: SoughtBadge | None = None):
     """(conference, staff, device, the sought badge as seen) of a bearer token's scan, or Refused with 404, 401
     or 403: a gate device's token (device) or a scanner page's door token (staff)."""
-    conference, holder, seen = door(slug, token, sought)
+    conference, holder, seen = conference_and_holder(slug, token, sought)
     if conference is None:
         raise Refused(404)
     if holder is None:
@@ -115,11 +115,11 @@ def _authenticate(slug: str):
     token = _bearer_token()
     if token is not None:
         try:
-            conference, staff, device, _ = bearer_door(slug, token)
+            conference, staff, device, _ = authenticate_bearer(slug, token)
         except Refused as refused:
             abort(refused.code)
         return conference, staff, device
-    conference = door(slug)[0]
+    conference = conference_and_holder(slug)[0]
     if conference is None:
         abort(404)
     if not current_user.is_authenticated:

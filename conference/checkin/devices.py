@@ -125,7 +125,7 @@ def _door_staff(row, now: datetime) -> DoorStaff:
     return DoorStaff(row["token_user_id"], row["token_conference_id"], active)
 
 
-def door(slug: str, bearer: str | None = None, sought: SoughtBadge | None = None):
+def conference_and_holder(slug: str, bearer: str | None = None, sought: SoughtBadge | None = None):
     """(conference or None, the bearer token's holder or None, the sought badge as seen), in one query.
 
     The holder is a DoorDevice (a gate device's token) or a DoorStaff (a scanner page's door token).

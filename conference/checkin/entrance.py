@@ -27,7 +27,7 @@ from ..core.security import SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY
 from .api import (
     Refused,
     answer_scan,
-    bearer_door,
+    authenticate_bearer,
     bearer_token,
     check_scan_rate,
     commit_live_scans_themselves,
@@ -75,7 +75,7 @@ class ScanEntrance:
             data = parse_json_object(request.get_data(cache=False))
             commit_live_scans_themselves(data)
             sought = sought_badge(data, venue_zone(slug))  # read with the door: one round trip fewer
-            conference, staff, device, seen = bearer_door(slug, token, sought)
+            conference, staff, device, seen = authenticate_bearer(slug, token, sought)
             status, body = answer_scan(conference, staff, device, data, language, seen)
         except Refused as refused:
             status, body = refused.code, error_json(refused.code)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from conference.badging.models import RevokedBadge
-from conference.checkin.devices import door, issue_device_token, revoke_device
+from conference.checkin.devices import conference_and_holder, issue_device_token, revoke_device
 from conference.checkin.models import CheckIn, ScanLog, ScanStatus
 from conference.checkin.services import (
     NonceReused,
@@ -196,18 +196,19 @@ def test_device_tokens_are_stored_hashed_and_revocable(today_conference, make_de
     device, token = issue_device_token(today_conference, "Turnstile 1", None)
     db.session.commit()
     assert token not in device.token_hash and len(device.token_hash) == 64
-    found, found_device, _ = door("door", token)
+    found, found_device, _ = conference_and_holder("door", token)
     assert (found.id, found.timezone, found_device.id, found_device.name) == (
         today_conference.id, "Asia/Qatar", device.id, "Turnstile 1")
-    assert door("door", "not-a-token")[1] is None and door("door", "not-a-token")[0].id == today_conference.id
-    assert door("nowhere", token) == (None, None, None)
+    unknown, nobody, _ = conference_and_holder("door", "not-a-token")
+    assert nobody is None and unknown.id == today_conference.id
+    assert conference_and_holder("nowhere", token) == (None, None, None)
     delegate = make_delegate(today_conference)
     result = check_in(today_conference, delegate.badge_token, "", device=device)
     assert result.answer["gate"] == "Turnstile 1"
     assert db.session.scalar(select(CheckIn.device_id)) == device.id
     revoke_device(device, None)
     db.session.commit()
-    assert door("door", token)[1].revoked_at is not None
+    assert conference_and_holder("door", token)[1].revoked_at is not None
 
 
 def test_search_by_name_in_any_script_email_and_code(today_conference, make_delegate):
