@@ -144,13 +144,18 @@ def export_conference_command(slug: str, out_path: str) -> None:
 @click.command("import-conference")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_conference_command(path: str) -> None:
-    """Restore a conference from a JSON backup file (into a database that does not have it yet)."""
+    """Restore a conference from a JSON backup file (into a database that holds none of its ids yet).
+
+    The file is checked whole before anything is written; a refusal is one line and leaves the database as it was.
+    """
     try:
         with open(path, "rb") as source:
-            counts = import_conference(source)
-    except BackupError as error:
+            restored = import_conference(source)
+    except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
+    click.echo(f"{sum(restored.rows.values())} rows restored into {len(restored.rows)} tables; "
+               f"{restored.accounts_created} accounts created, {restored.accounts_found} existing accounts "
+               "found by e-mail address and left as they are.")
 
 
 @click.command("send-confirmation-links")
