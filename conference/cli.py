@@ -2,6 +2,8 @@
 place-sessions."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -133,11 +135,15 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
               help="JSON file to write.")
 def export_conference_command(slug: str, out_path: str) -> None:
     """Write one conference, with everything that belongs to it, to a JSON backup file."""
+    partial = Path(f"{out_path}.part")  # written aside, so a failed export leaves an earlier backup there whole
     try:
-        with open(out_path, "w", encoding="utf-8") as out:
+        with partial.open("w", encoding="utf-8") as out:
             counts = export_conference(slug, out)
+        partial.replace(out_path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        partial.unlink(missing_ok=True)
     click.echo(f"{sum(counts.values())} rows from {len(counts)} tables written to {out_path}.")
 
 
