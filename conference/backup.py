@@ -6,36 +6,85 @@ delegate, a review of a proposal, a star on a session), and the user accounts th
 A new area's tables are therefore backed up without touching this file.
 
 Import restores the rows with their own ids (links such as /agenda/<id>, published agenda snapshots, calendar
-UIDs and feed tokens keep working) into a database where the conference does not exist yet; accounts are
-matched by e-mail address, so a person who already has an account on the target keeps it.
+UIDs and feed tokens keep working, and the snapshots hold ids inside their JSON), so it goes into a database that
+holds none of those ids yet: an id already taken is refused, never renumbered. The file is not trusted. Before
+anything is written, every value is checked against its column, every row against the one conference the import
+creates (its conference_id, or a link to a row of the backup) and every id against the database; then the whole
+import is one transaction. Accounts are matched by e-mail address and an existing account is left exactly as it
+is; a new account takes only ACCOUNT_COLUMNS from the file, so never the administrator flag.
 """
 from __future__ import annotations
 
 import base64
 import enum
 import json
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, Iterator, TextIO
 
-from sqlalchemy import Integer, Table, func, insert, or_, select, text, update
-from sqlalchemy.types import Date, DateTime, LargeBinary, Time
+from sqlalchemy import Column, Table, func, insert, or_, select, text, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Enum, Integer, LargeBinary, SmallInteger, String, Time
 
+from .accounts.services import normalize_email
 from .extensions import db
 from .types import UTCDateTime
 
 FORMAT = "conference-backup"
 VERSION = 1
+DOCUMENT_KEYS = ("format", "version", "slug", "tables")
 ROOT_TABLE = "conferences"
 USERS_TABLE = "users"
+# What a new account takes from a backup. Every other column of users keeps its default here: is_admin above all,
+# and any column added later until someone decides it may travel (a test holds this list to the schema).
+ACCOUNT_COLUMNS = ("email", "password_hash", "display_name", "locale", "created_at", "email_verified_at")
+INTEGER_LIMITS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))  # subclasses before Integer
+MOMENTS = ((UTCDateTime, datetime, "a date and time"), (DateTime, datetime, "a date and time"),
+           (Date, date, "a date"), (Time, time, "a time"))
+# Password hashes as werkzeug writes them. The parameters are bounded because a login computes the hash with them:
+# a crafted work factor would stall or crash every login attempt for that address.
+PASSWORD_HASH = re.compile(r"(?:scrypt:([0-9]{1,6}):([0-9]{1,2}):([0-9])|pbkdf2:sha256:([0-9]{1,7}))"
+                           r"\$[A-Za-z0-9]{1,64}\$[0-9a-f]{64,128}")
+ID_BATCH = 500  # ids per query when looking for ids the database holds already
 
 
 class BackupError(ValueError):
     """A backup that cannot be written or restored, with the reason."""
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What an import wrote: rows per table, and the accounts it created or found by e-mail address."""
+
+    rows: dict[str, int]
+    accounts_created: int
+    accounts_found: int
+
+
+def _refused(reason: str) -> BackupError:
+    return BackupError(f"import refused: {reason}")
+
+
 def _tables() -> list[Table]:
     """Every table in dependency order (parents first)."""
     return list(db.metadata.sorted_tables)
+
+
+def _links() -> dict[str, list]:
+    """How each table's rows belong to a conference: by their own id or conference_id ([]), or by these links."""
+    # Tables whose rows can never belong (the accounts, and tables only about accounts) are left out.
+    links: dict[str, list] = {}
+    for table in _tables():
+        if table.name == USERS_TABLE:
+            continue
+        if table.name == ROOT_TABLE or "conference_id" in table.c:
+            links[table.name] = []
+            continue
+        via = [fk for fk in table.foreign_keys if fk.column.table.name in links]
+        if via:
+            links[table.name] = via
+    return links
 
 
 def _encode(value: Any) -> Any:
@@ -49,47 +98,22 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(column, value: Any) -> Any:
-    """A JSON value back into what the column takes."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, LargeBinary):
-        return base64.b64decode(value["base64"])
-    if isinstance(kind, UTCDateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    if isinstance(kind, Time):
-        return time.fromisoformat(value)
-    enum_class = getattr(kind, "enum_class", None)
-    if enum_class is not None:
-        return enum_class(value)
-    return value
-
-
 def _belonging_rows(conference_id: int) -> dict[str, list[dict]]:
     """Rows of every table that belong to the conference, as column -> raw value mappings, ordered by key."""
     conditions: dict[str, Any] = {}
     kept: dict[str, list[dict]] = {}
-    for table in _tables():
-        if table.name == USERS_TABLE:
-            continue
-        condition = _belongs(table, conference_id, conditions)
-        if condition is None:
-            continue
-        conditions[table.name] = condition
+    for name, via in _links().items():
+        table = db.metadata.tables[name]
+        condition = conditions[name] = _belongs(table, conference_id, via, conditions)
         rows = [dict(row._mapping) for row in db.session.execute(
             select(table).where(condition).order_by(*table.primary_key.columns))]
         if rows:
-            kept[table.name] = rows
+            kept[name] = rows
     return kept
 
 
-def _belongs(table: Table, conference_id: int, conditions: dict[str, Any]):
-    """The WHERE clause selecting the table's rows of the conference, or None when none can belong.
+def _belongs(table: Table, conference_id: int, via: list, conditions: dict[str, Any]):
+    """The WHERE clause selecting the table's rows of the conference.
 
     A row belongs through its own conference_id, or through a foreign key to a row that belongs
     (the parent's clause as a subquery, so no list of ids is ever sent).
@@ -98,10 +122,7 @@ def _belongs(table: Table, conference_id: int, conditions: dict[str, Any]):
         return table.c.id == conference_id
     if "conference_id" in table.c:
         return table.c.conference_id == conference_id
-    links = [fk for fk in table.foreign_keys if fk.column.table.name in conditions]
-    if not links:
-        return None
-    return or_(*(fk.parent.in_(select(fk.column).where(conditions[fk.column.table.name])) for fk in links))
+    return or_(*(fk.parent.in_(select(fk.column).where(conditions[fk.column.table.name])) for fk in via))
 
 
 def _user_columns(table: Table) -> list[str]:
@@ -129,84 +150,344 @@ def export_conference(slug: str, out: TextIO) -> dict[str, int]:
     return {name: len(table_rows) for name, table_rows in rows.items()}
 
 
-def _read(source: BinaryIO | TextIO) -> dict:
+def import_conference(source: BinaryIO | TextIO) -> Restored:
+    """Restore a conference from a backup, in one transaction, after checking all of it; BackupError says why not."""
     try:
-        document = json.load(source)
-    except (ValueError, RecursionError) as error:
-        raise BackupError(f"not a backup file: {error}") from error
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError("not a conference backup file")
-    if document.get("version") != VERSION:
-        raise BackupError(f"backup version {document.get('version')} cannot be read (this system reads {VERSION})")
-    return document
-
-
-def import_conference(source: BinaryIO | TextIO) -> dict[str, int]:
-    """Restore a conference from a backup, in one transaction; returns rows per table."""
-    document = _read(source)
-    tables = document["tables"]
-    conferences = db.metadata.tables[ROOT_TABLE]
-    if db.session.scalar(select(conferences.c.id).where(conferences.c.slug == document["slug"])) is not None:
-        raise BackupError(f"a conference with the slug {document['slug']!r} exists already")
-    unknown = sorted(set(tables) - set(db.metadata.tables))
-    if unknown:
-        raise BackupError(f"the backup has tables this system does not know: {', '.join(unknown)}")
-    user_ids = _restore_users(tables.get(USERS_TABLE, []))
-    counts = {}
-    postponed = []
-    try:
-        for table in _tables():
-            if table.name == USERS_TABLE or table.name not in tables:
-                continue
-            counts[table.name] = _restore_table(table, tables[table.name], user_ids, postponed)
-        for table, key, column, values in postponed:  # links that close a cycle, once both ends exist
-            for row_key, value in values:
-                db.session.execute(update(table).where(table.c[key] == row_key).values({column: value}))
-        _reset_sequences()
+        document = _read(source)
+        rows = _checked_rows(document["tables"])
+        conference_id = _the_conference(rows, document["slug"])
+        _check_ids(rows)
+        _check_belonging(rows, conference_id)
+        found = _accounts(rows.get(USERS_TABLE, []))
+        _check_free(rows, document["slug"])
+        restored = _write(rows, found)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    counts[USERS_TABLE] = len(tables.get(USERS_TABLE, []))
-    return counts
+    return restored
 
 
-def _restore_users(rows: list[dict]) -> dict[int, int]:
-    """Reuse accounts with the same e-mail; create the others. Returns backup user id -> id here."""
+def _read(source: BinaryIO | TextIO) -> dict:
+    """The backup document, with its keys checked."""
+    try:
+        document = json.load(source, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise _refused(f"not a backup file ({error})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _refused("not a conference backup file")
+    if document.get("version") != VERSION:
+        raise _refused(f"backup version {document.get('version')!r} cannot be read (this system reads {VERSION})")
+    missing = [key for key in DOCUMENT_KEYS if key not in document]
+    if missing:
+        raise _refused(f"the backup has no {missing[0]!r}")
+    unknown = sorted(set(document) - set(DOCUMENT_KEYS))
+    if unknown:
+        raise _refused(f"the backup has a key this system does not know: {unknown[0]!r}")
+    if not isinstance(document["slug"], str):
+        raise _refused("the backup's slug is not text")
+    return document
+
+
+def _no_constant(name: str) -> None:
+    """JSON's NaN and Infinity: Python reads them, no column holds them."""
+    raise ValueError(f"{name} is not a value a backup holds")
+
+
+def _checked_rows(tables: Any) -> dict[str, list[dict]]:
+    """The backup's rows by table, every value checked against its column and decoded."""
+    if not isinstance(tables, dict):
+        raise _refused("the backup's 'tables' is not an object")
+    links = _links()
+    rows = {}
+    for name, table_rows in tables.items():
+        if name not in db.metadata.tables:
+            raise _refused(f"the backup has a table this system does not know: {name!r}")
+        if name != USERS_TABLE and name not in links:
+            raise _refused(f"table {name} does not belong to a conference, so a backup never holds it")
+        if not isinstance(table_rows, list):
+            raise _refused(f"table {name} is not a list of rows")
+        columns = {column.name: column for column in db.metadata.tables[name].columns}
+        required = [name for name, column in columns.items() if _required(column)]
+        rows[name] = [_checked_row(f"{name} row {number}", row, columns, required)
+                      for number, row in enumerate(table_rows, 1)]
+    return rows
+
+
+def _checked_row(label: str, row: Any, columns: dict[str, Column], required: list[str]) -> dict:
+    """One row decoded; refuses a row that is not an object, an unknown or missing column, a wrong value."""
+    if not isinstance(row, dict):
+        raise _refused(f"{label} is not an object")
+    unknown = sorted(set(row) - set(columns))
+    if unknown:
+        raise _refused(f"{label} has a column this system does not know: {unknown[0]!r}")
+    missing = [name for name in required if name not in row]
+    if missing:
+        raise _refused(f"{label} has no {missing[0]}")
+    decoded = {}
+    for name, value in row.items():
+        try:
+            decoded[name] = _decode(columns[name], value)
+        except ValueError as error:
+            raise _refused(f"{label}, column {name}: {error}") from None
+    return decoded
+
+
+def _required(column: Column) -> bool:
+    """A column a row must carry: its key, or one that has neither a default nor room for NULL."""
+    return column.primary_key or not (column.nullable or column.default is not None
+                                      or column.server_default is not None)
+
+
+def _decode(column: Column, value: Any) -> Any:
+    """A JSON value back into what the column takes; ValueError says what is wrong with it."""
+    if value is None:
+        if column.nullable:
+            return None
+        raise ValueError("must have a value")
+    kind = column.type
+    if isinstance(kind, (UTCDateTime, DateTime, Date, Time)):
+        return _moment(kind, value)
+    if isinstance(kind, LargeBinary):
+        if not (isinstance(value, dict) and set(value) == {"base64"} and isinstance(value["base64"], str)):
+            raise ValueError('not {"base64": "..."}')
+        return base64.b64decode(value["base64"], validate=True)
+    if isinstance(kind, Enum):  # before String: an Enum is a String
+        return _member(kind, value)
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise ValueError("not true or false")
+        return value
+    if isinstance(kind, Integer):
+        return _integer(kind, value)
+    if isinstance(kind, String):
+        return _text(kind, value)
+    raise ValueError(f"a column of type {kind!r} cannot be restored")
+
+
+def _moment(kind, value: Any) -> date | datetime | time:
+    parse, what = next((parse, what) for type_, parse, what in MOMENTS if isinstance(kind, type_))
+    try:
+        moment = parse.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(f"not {what} in ISO 8601")
+    if isinstance(kind, UTCDateTime) and moment.tzinfo is None:  # stored as UTC: the offset is needed
+        raise ValueError("a date and time without its offset from UTC")
+    return moment
+
+
+def _member(kind: Enum, value: Any) -> Any:
+    if not isinstance(value, str) or value not in kind.enums:
+        raise ValueError(f"not one of {', '.join(kind.enums)}")
+    return kind.enum_class(value) if kind.enum_class is not None else value
+
+
+def _integer(kind: Integer, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("not a whole number")
+    limit = next(limit for type_, limit in INTEGER_LIMITS if isinstance(kind, type_))
+    if not -limit <= value < limit:
+        raise ValueError("a number out of range")
+    return value
+
+
+def _text(kind: String, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    if "\x00" in value:  # PostgreSQL cannot store it
+        raise ValueError("text with a NUL character")
+    if kind.length is not None and len(value) > kind.length:
+        raise ValueError(f"longer than {kind.length} characters")
+    return value
+
+
+def _the_conference(rows: dict[str, list[dict]], slug: str) -> int:
+    """The id of the one conference the backup holds, under the slug it names."""
+    conferences = rows.get(ROOT_TABLE, [])
+    if len(conferences) != 1:
+        raise _refused(f"the backup holds {len(conferences)} conferences; an import creates exactly one")
+    if conferences[0]["slug"] != slug:
+        raise _refused(f"conferences row 1 has the slug {conferences[0]['slug']!r}, the backup names {slug!r}")
+    return conferences[0]["id"]
+
+
+def _check_ids(rows: dict[str, list[dict]]) -> None:
+    """Refuses two rows of a table with the same id."""
+    for name, table_rows in rows.items():
+        key = _key(db.metadata.tables[name])
+        if key is None:
+            continue
+        seen: dict[Any, int] = {}
+        for number, row in enumerate(table_rows, 1):
+            if row[key.name] in seen:
+                raise _refused(f"{name} row {number} repeats the id {row[key.name]} of row {seen[row[key.name]]}")
+            seen[row[key.name]] = number
+
+
+def _key(table: Table) -> Column | None:
+    """The table's one-column primary key (None for a composite one)."""
+    columns = list(table.primary_key.columns)
+    return columns[0] if len(columns) == 1 else None
+
+
+def _check_belonging(rows: dict[str, list[dict]], conference_id: int) -> None:
+    """Every row is of the imported conference, every link stays inside the backup, every account is named by one."""
+    links = _links()
+    targets = {fk.column for name in rows for fk in db.metadata.tables[name].foreign_keys}
+    present = {column: {row.get(column.name) for row in rows.get(column.table.name, [])} - {None}
+               for column in targets}
+    named: set[int] = set()
+    for name, table_rows in rows.items():
+        if name == USERS_TABLE:
+            continue
+        table = db.metadata.tables[name]
+        parents = [(fk.parent.name, present[fk.column]) for fk in links[name]]
+        for number, row in enumerate(table_rows, 1):
+            label = f"{name} row {number}"
+            _check_owner(table, label, row, conference_id, parents)
+            named |= _check_links(table, label, row, present)
+    for number, row in enumerate(rows.get(USERS_TABLE, []), 1):
+        if row["id"] not in named:
+            raise _refused(f"users row {number} is named by no row of the conference")
+
+
+def _check_owner(table: Table, label: str, row: dict, conference_id: int, parents: list[tuple[str, set]]) -> None:
+    """Refuses a row not of the imported conference: by its conference_id, else by a link in `parents`."""
+    if table.name == ROOT_TABLE:
+        return
+    if "conference_id" in table.c:
+        owner = row.get("conference_id")
+        if owner is None:
+            raise _refused(f"{label} belongs to no conference")
+        if owner != conference_id:
+            raise _refused(f"{label} belongs to conference {owner}, not the imported conference")
+        return
+    if not any(row.get(column) in keys for column, keys in parents):
+        raise _refused(f"{label} belongs to no row of the imported conference")
+
+
+def _check_links(table: Table, label: str, row: dict, present: dict) -> set[int]:
+    """Refuses a link to a row that is not in the backup; returns the accounts the row names."""
+    named = set()
+    for fk in table.foreign_keys:
+        value = row.get(fk.parent.name)
+        if value is None:
+            continue
+        if value not in present[fk.column]:
+            raise _refused(f"{label}: {fk.parent.name} {value} is not a {fk.column.table.name} row of the backup")
+        if fk.column.table.name == USERS_TABLE:
+            named.add(value)
+    return named
+
+
+def _accounts(rows: list[dict]) -> dict[str, int]:
+    """Checks the backup's accounts; returns those this database has already, e-mail address -> id."""
+    numbers: dict[str, int] = {}
+    for number, row in enumerate(rows, 1):
+        email = normalize_email(row["email"])
+        if "@" not in email:
+            raise _refused(f"users row {number} has no e-mail address")
+        if email in numbers:
+            raise _refused(f"users row {number} repeats the e-mail address of row {numbers[email]}")
+        numbers[email] = number
+    users = db.metadata.tables[USERS_TABLE]
+    found: dict[str, int] = {}
+    for batch in _batches(sorted(numbers)):
+        found.update(db.session.execute(select(users.c.email, users.c.id).where(users.c.email.in_(batch))).all())
+    for email, number in numbers.items():
+        if email not in found and not _usable_password_hash(rows[number - 1]["password_hash"]):
+            raise _refused(f"users row {number}: password_hash is not a password hash this system checks")
+    return found
+
+
+def _usable_password_hash(value: str) -> bool:
+    """A werkzeug scrypt or pbkdf2:sha256 hash whose cost a login can bear."""
+    match = PASSWORD_HASH.fullmatch(value)
+    if match is None:
+        return False
+    n, r, p, iterations = (int(group) if group else None for group in match.groups())
+    if iterations is not None:
+        return 1 <= iterations <= 2_000_000
+    return 2 <= n <= 2**16 and n & (n - 1) == 0 and 1 <= r <= 8 and 1 <= p <= 2
+
+
+def _batches(values: list) -> Iterator[list]:
+    for start in range(0, len(values), ID_BATCH):
+        yield values[start:start + ID_BATCH]
+
+
+def _check_free(rows: dict[str, list[dict]], slug: str) -> None:
+    """Refuses a slug or an id that the database holds already (accounts are matched instead, by e-mail)."""
+    conferences = db.metadata.tables[ROOT_TABLE]
+    if db.session.scalar(select(conferences.c.id).where(conferences.c.slug == slug)) is not None:
+        raise _refused(f"a conference with the slug {slug!r} exists already")
+    for name, table_rows in rows.items():
+        key = _key(db.metadata.tables[name])
+        if name == USERS_TABLE or key is None:
+            continue
+        numbers = {row[key.name]: number for number, row in enumerate(table_rows, 1)}
+        for batch in _batches(sorted(numbers)):
+            taken = db.session.scalar(select(key).where(key.in_(batch)).order_by(key).limit(1))
+            if taken is not None:
+                raise _refused(f"{name} row {numbers[taken]} has the id {taken}, which this database holds already "
+                               "(a backup keeps its ids)")
+
+
+def _write(rows: dict[str, list[dict]], found: dict[str, int]) -> Restored:
+    """Insert every row (after the checks): accounts first, then each table in dependency order."""
+    user_ids = _restore_users(rows.get(USERS_TABLE, []), found)
+    counts = {USERS_TABLE: len(rows.get(USERS_TABLE, []))}
+    postponed = []
+    for table in _tables():
+        if table.name != USERS_TABLE and table.name in rows:
+            postponed += _restore_table(table, rows[table.name], user_ids)
+            counts[table.name] = len(rows[table.name])
+    for table, label, key, values in postponed:  # links that close a cycle, once both ends exist
+        _execute(label, update(table).where(table.c[_key(table).name] == key).values(values))
+    _reset_sequences()
+    return Restored(counts, accounts_created=counts[USERS_TABLE] - len(found), accounts_found=len(found))
+
+
+def _execute(label: str, statement) -> Any:
+    """Run one row's statement; a constraint of this database that refuses it is a refusal of the import."""
+    try:
+        return db.session.execute(statement)
+    except (IntegrityError, DataError) as error:
+        reason = str(error.orig).strip().splitlines()[0]
+        raise _refused(f"{label} does not fit this database ({reason})") from None
+
+
+def _restore_users(rows: list[dict], found: dict[str, int]) -> dict[int, int]:
+    """Reuse the accounts found by e-mail, untouched; create the others. Returns backup user id -> id here."""
     users = db.metadata.tables[USERS_TABLE]
     mapping = {}
-    for row in rows:
-        existing = db.session.scalar(select(users.c.id).where(users.c.email == row["email"]))
-        if existing is not None:
-            mapping[row["id"]] = existing
+    for number, row in enumerate(rows, 1):
+        email = normalize_email(row["email"])
+        if email in found:  # an account of this database keeps its password, its flags and its roles elsewhere
+            mapping[row["id"]] = found[email]
             continue
-        values = {column.name: _decode(column, row[column.name]) for column in users.columns
-                  if column.name in row and column.name != "id"}  # a new account gets an id of this database
-        mapping[row["id"]] = db.session.execute(insert(users).values(values).returning(users.c.id)).scalar_one()
+        values = {name: row[name] for name in ACCOUNT_COLUMNS if name in row} | {"email": email}
+        mapping[row["id"]] = _execute(f"users row {number}",
+                                      insert(users).values(values).returning(users.c.id)).scalar_one()
     return mapping
 
 
-def _restore_table(table: Table, rows: list[dict], user_ids: dict[int, int], postponed: list) -> int:
-    """Insert one table's rows with their ids; user links go through `user_ids`; cycle links wait."""
+def _restore_table(table: Table, rows: list[dict], user_ids: dict[int, int]) -> list[tuple]:
+    """Insert one table's rows with their ids, user links through `user_ids`; returns the cycle links left to set."""
     user_columns = set(_user_columns(table))
-    key = next(iter(table.primary_key.columns)).name if len(table.primary_key.columns) == 1 else None
-    deferred = {fk.parent.name for fk in table.foreign_keys if fk.use_alter} if key else set()
-    later: dict[str, list] = {column: [] for column in deferred}
-    for row in rows:
-        values = {}
-        for column in table.columns:
-            if column.name not in row:
-                continue
-            value = _decode(column, row[column.name])
-            if column.name in user_columns and value is not None:
-                value = user_ids[value]
-            if column.name in deferred and value is not None:
-                later[column.name].append((row[key], value))
-                value = None
-            values[column.name] = value
-        db.session.execute(insert(table).values(values))
-    postponed.extend((table, key, column, values) for column, values in later.items() if values)
-    return len(rows)
+    key = _key(table)
+    deferred = {fk.parent.name for fk in table.foreign_keys if fk.use_alter} if key is not None else set()
+    later = []
+    for number, row in enumerate(rows, 1):
+        values = {name: user_ids[value] if name in user_columns and value is not None else value
+                  for name, value in row.items()}
+        cycle = {name: values.pop(name) for name in deferred if values.get(name) is not None}
+        _execute(f"{table.name} row {number}", insert(table).values(values))
+        if cycle:
+            later.append((table, f"{table.name} row {number}", row[key.name], cycle))
+    return later
 
 
 def _reset_sequences() -> None:
@@ -214,10 +495,10 @@ def _reset_sequences() -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in _tables():
-        columns = list(table.primary_key.columns)
-        if len(columns) != 1 or not isinstance(columns[0].type, Integer) or table.name == USERS_TABLE:
+        key = _key(table)
+        if key is None or not isinstance(key.type, Integer) or table.name == USERS_TABLE:
             continue
-        highest = db.session.scalar(select(func.max(columns[0])))
+        highest = db.session.scalar(select(func.max(key)))
         if highest is not None:
             db.session.execute(text("SELECT setval(pg_get_serial_sequence(:table, :column), :value)"),
-                               {"table": table.name, "column": columns[0].name, "value": highest})
+                               {"table": table.name, "column": key.name, "value": highest})

@@ -2,6 +2,8 @@
 place-sessions."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -133,24 +135,33 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
               help="JSON file to write.")
 def export_conference_command(slug: str, out_path: str) -> None:
     """Write one conference, with everything that belongs to it, to a JSON backup file."""
+    partial = Path(f"{out_path}.part")  # written aside, so a failed export leaves an earlier backup there whole
     try:
-        with open(out_path, "w", encoding="utf-8") as out:
+        with partial.open("w", encoding="utf-8") as out:
             counts = export_conference(slug, out)
+        partial.replace(out_path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        partial.unlink(missing_ok=True)
     click.echo(f"{sum(counts.values())} rows from {len(counts)} tables written to {out_path}.")
 
 
 @click.command("import-conference")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_conference_command(path: str) -> None:
-    """Restore a conference from a JSON backup file (into a database that does not have it yet)."""
+    """Restore a conference from a JSON backup file (into a database that holds none of its ids yet).
+
+    The file is checked whole before anything is written; a refusal is one line and leaves the database as it was.
+    """
     try:
         with open(path, "rb") as source:
-            counts = import_conference(source)
-    except BackupError as error:
+            restored = import_conference(source)
+    except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
+    click.echo(f"{sum(restored.rows.values())} rows restored into {len(restored.rows)} tables; "
+               f"{restored.accounts_created} accounts created, {restored.accounts_found} existing accounts "
+               "found by e-mail address and left as they are.")
 
 
 @click.command("send-confirmation-links")

@@ -124,3 +124,12 @@ def test_commands_export_and_import(app, runner, doha, tmp_path):
     assert result.exit_code == 0 and "rows" in result.output
     result = runner.invoke(args=["import-conference", str(path)])
     assert result.exit_code != 0 and "exists already" in result.output
+
+
+def test_a_failed_export_leaves_the_earlier_backup_whole(app, runner, doha, tmp_path):
+    path = tmp_path / "doha.json"
+    assert runner.invoke(args=["export-conference", "doha", "--out", str(path)]).exit_code == 0
+    earlier = path.read_bytes()
+    result = runner.invoke(args=["export-conference", "dhoa", "--out", str(path)])
+    assert result.exit_code != 0 and "no conference with the slug 'dhoa'" in result.output
+    assert path.read_bytes() == earlier and list(tmp_path.iterdir()) == [path]
