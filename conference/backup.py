@@ -11,7 +11,9 @@ holds none of those ids yet: an id already taken is refused, never renumbered. T
 anything is written, every value is checked against its column, every row against the one conference the import
 creates (its conference_id, or a link to a row of the backup) and every id against the database; then the whole
 import is one transaction. Accounts are matched by e-mail address and an existing account is left exactly as it
-is; a new account takes only ACCOUNT_COLUMNS from the file, so never the administrator flag.
+is; a new account takes only ACCOUNT_COLUMNS from the file, so never the administrator flag. An import never
+sends mail by itself: queued messages arrive as drafts, for an organizer to read and release. Credentials of one
+server's sessions (the scanner pages' door tokens, NOT_CARRIED) are neither written nor read.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Enum, Integer,
 
 from .accounts.services import normalize_email
 from .extensions import db
+from .mail.models import MailState
 from .types import UTCDateTime
 
 FORMAT = "conference-backup"
@@ -46,6 +49,9 @@ MOMENTS = ((UTCDateTime, datetime, "a date and time"), (DateTime, datetime, "a d
 # a crafted work factor would stall or crash every login attempt for that address.
 PASSWORD_HASH = re.compile(r"(?:scrypt:([0-9]{1,6}):([0-9]{1,2}):([0-9])|pbkdf2:sha256:([0-9]{1,7}))"
                            r"\$[A-Za-z0-9]{1,64}\$[0-9a-f]{64,128}")
+# Tables that never travel: a door token belongs to a staff member's session on this server, for an hour.
+NOT_CARRIED = ("checkin_door_tokens",)
+OUTBOX_TABLE = "outbox_messages"
 ID_BATCH = 500  # ids per query when looking for ids the database holds already
 
 
@@ -76,7 +82,7 @@ def _links() -> dict[str, list]:
     # Tables whose rows can never belong (the accounts, and tables only about accounts) are left out.
     links: dict[str, list] = {}
     for table in _tables():
-        if table.name == USERS_TABLE:
+        if table.name == USERS_TABLE or table.name in NOT_CARRIED:
             continue
         if table.name == ROOT_TABLE or "conference_id" in table.c:
             links[table.name] = []
@@ -160,12 +166,20 @@ def import_conference(source: BinaryIO | TextIO) -> Restored:
         _check_belonging(rows, conference_id)
         found = _accounts(rows.get(USERS_TABLE, []))
         _check_free(rows, document["slug"])
+        _hold_mail(rows)
         restored = _write(rows, found)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return restored
+
+
+def _hold_mail(rows: dict[str, list[dict]]) -> None:
+    """Queued mail of the backup arrives as a draft: the file, not an organizer, would otherwise send it."""
+    for row in rows.get(OUTBOX_TABLE, []):
+        if row.get("state") == MailState.QUEUED:
+            row["state"] = MailState.DRAFT
 
 
 def _read(source: BinaryIO | TextIO) -> dict:

@@ -16,8 +16,10 @@ from sqlalchemy import UniqueConstraint, select
 from conference import create_app
 from conference.accounts.models import Membership, Role, User
 from conference.backup import ACCOUNT_COLUMNS, export_conference
+from conference.checkin.devices import issue_door_token
 from conference.events.models import Conference
 from conference.extensions import db
+from conference.mail.models import MailState, OutboxMessage
 from tests.conftest import app_config, password_hash
 from tests.core.test_core_backup import canonical
 
@@ -344,3 +346,28 @@ def test_commands_round_trip_into_a_fresh_database(runner, tmp_path, source, emp
     assert result.exit_code == 0, result.output
     assert f"{len(exported['tables']['users'])} accounts created" in result.output
     assert restored == canonical(exported)
+
+
+def test_an_import_never_sends_mail_queued_mail_arrives_as_a_draft(runner, tmp_path, source):
+    """A crafted backup must not mail anyone from the organizers' address: an organizer releases it, or not."""
+    document = moved(backup_of("doha"))
+    document["tables"].setdefault("outbox_messages", []).append({
+        "id": OFFSET * 3, "conference_id": document["tables"]["conferences"][0]["id"],
+        "recipient": "victim@example.org", "subject": "Wire the money", "body_text": "Now.", "body_html": "<p>Now.</p>",
+        "template": "registration_approved", "locale": "en", "state": "queued", "attempts": 0, "last_error": "",
+        "created_at": "2026-12-01T10:00:00+00:00", "sent_at": None, "claimed_at": None, "proposal_id": None})
+    result = run_import(runner, tmp_path, document)
+    assert result.exit_code == 0, result.output
+    state = db.session.scalar(select(OutboxMessage.state).where(OutboxMessage.recipient == "victim@example.org"))
+    assert state == MailState.DRAFT
+
+
+def test_door_tokens_never_travel(runner, tmp_path, source, people):
+    doha = db.session.scalar(select(Conference).where(Conference.slug == "doha"))
+    issue_door_token(doha, people["staff"])
+    db.session.commit()
+    document = backup_of("doha")
+    assert "checkin_door_tokens" not in document["tables"]
+    document = moved(document)
+    document["tables"]["checkin_door_tokens"] = [{"id": 1}]
+    assert_refused(runner, tmp_path, document, "checkin_door_tokens")
