@@ -81,7 +81,8 @@ def vnu_errors(app, pages, who: dict, folder: Path) -> list[str]:
                 login(client, who[visitor])
             response = client.get(f"{path}?lang={language}")
             assert response.status_code == 200, path
-            name = folder / f"{language}{path.replace('/', '_') or '_'}.html"
+            # a file per visitor: one page seen by several visitors is checked as each of them sees it
+            name = folder / f"{language}{path.replace('/', '_') or '_'}-{visitor or 'anonymous'}.html"
             name.write_bytes(response.data)
             files.append(str(name))
     completed = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only", *files],

@@ -25,6 +25,12 @@ INVITATION_SALT = "team-invitation"
 INVITATION_VALID_FOR = timedelta(days=7)
 
 
+def mask_email(email: str) -> str:
+    """The address as someone else holding an invitation link may see it: l***@example.org (the owner knows it)."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if local and at and domain else "***"
+
+
 def invitation_token(invitation: TeamInvitation) -> str:
     """A signed token naming one invitation and the address it was sent to."""
     serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)

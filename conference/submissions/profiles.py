@@ -5,7 +5,7 @@ import io
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete, select
 
 from ..accounts.models import User
@@ -26,8 +26,39 @@ class PhotoError(SubmissionError):
     """A photo that cannot be used, with a message for the speaker."""
 
 
+def _in_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
+    """RGB pixels in sRGB, transparency flattened on white; the embedded colour profile is applied, not kept."""
+    alpha = image.getchannel("A") if image.mode in ("RGBA", "LA") else None
+    colour = image.convert({"RGBA": "RGB", "LA": "L"}.get(image.mode, image.mode))
+    if profile:
+        try:
+            colour = ImageCms.profileToProfile(colour, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                                               ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # unreadable, or made for other pixels (an RGB profile on grey): taken as sRGB, as browsers do
+    colour = colour.convert("RGB")
+    if alpha is None:
+        return colour
+    flat = Image.new("RGB", colour.size, "white")
+    flat.paste(colour, mask=alpha)
+    return flat
+
+
+def _plain_jpeg(image: Image.Image) -> bytes:
+    """The pixels as a JPEG and nothing else: no EXIF, XMP, ICC profile, comment or other APPn segment."""
+    # A fresh image has an empty `info`: Pillow copies some of it into the file by itself (info["comment"] becomes a
+    # COM segment), so only the pixels cross over. What remains is the JFIF APP0 header that libjpeg always writes:
+    # a version, a pixel aspect and a density, nothing about the person or the camera; decoders read it to know
+    # the colours are YCbCr, so it stays.
+    bare = Image.new("RGB", image.size)
+    bare.paste(image)
+    output = io.BytesIO()
+    bare.save(output, "JPEG", quality=85, optimize=True)
+    return output.getvalue()
+
+
 def process_photo(data: bytes) -> bytes:
-    """The photo as a JPEG of at most 800 px a side without metadata; refuses anything else politely."""
+    """The photo as an sRGB JPEG of at most 800 px a side without metadata; refuses anything else politely."""
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoError(_l("The photo is larger than 2 MB."))
     if not data:
@@ -43,16 +74,11 @@ def process_photo(data: bytes) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # decodes fully: a truncated file fails here
             image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop the tag
-            if image.mode not in ("RGB", "L"):
-                background = Image.new("RGB", image.size, "white")
-                rgba = image.convert("RGBA")
-                background.paste(rgba, mask=rgba.split()[-1])
-                image = background
-            image = image.convert("RGB")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            output = io.BytesIO()
-            image.save(output, "JPEG", quality=85, optimize=True)  # no exif, icc or comment is passed on
-            return output.getvalue()
+            profile = image.info.get("icc_profile")
+            if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):  # palettes, bilevel, 16-bit grey
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))  # before the colour work: 800 px, not 25 megapixels
+            return _plain_jpeg(_in_srgb(image, profile))
     except PhotoError:
         raise
     except Image.DecompressionBombError:  # Pillow's own guard, for canvases far beyond ours

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
+from ..accounts.invitations import mask_email
 from ..core.actions import perform
 from ..core.i18n import lang
 from ..events.models import Conference
@@ -30,7 +31,14 @@ from .services import (
     speaker_status,
     speaker_statuses,
 )
-from .writing import DuplicateProposal, accept_invitation, create_proposal, invitation_for_token, update_proposal
+from .writing import (
+    DuplicateProposal,
+    accept_invitation,
+    create_proposal,
+    invitation_for_token,
+    is_invited,
+    update_proposal,
+)
 
 
 @bp.app_context_processor
@@ -219,21 +227,23 @@ def decline(conference: Conference, proposal_id: int):
 @bp.route("/<slug>/cfp/invitation/<token>", methods=["GET", "POST"])
 @conference_view()
 def invitation(conference: Conference, token: str):
-    """A co-speaker's invitation link: log in or sign up, then accept and write the speaker profile."""
+    """A co-speaker's invitation link: log in (or sign up) with the invited address, then accept."""
     speaker = invitation_for_token(token)
     if speaker is None or speaker.proposal.conference_id != conference.id:
         return render_template("submissions/invitation_invalid.html", conference=conference), 404
+    page = {"conference": conference, "speaker": speaker, "proposal": speaker.proposal, "next_url": request.path,
+            "invited_address": mask_email(speaker.email)}
     if not current_user.is_authenticated:
-        return render_template("submissions/invitation.html", conference=conference, speaker=speaker,
-                               proposal=speaker.proposal, form=None, next_url=request.path)
-    form = ConsentForm()
+        return render_template("submissions/invitation.html", form=None, **page)
     if speaker.user_id == current_user.id:
         return redirect(url_for("submissions.profile", slug=conference.slug))
+    if not is_invited(speaker, current_user):  # as the team's invitations: explained, and nothing changes
+        return render_template("submissions/invitation.html", form=None, other_account=True, **page)
+    form = ConsentForm()
     if form.validate_on_submit() and perform(lambda: accept_invitation(speaker, current_user),
                                              _("Welcome on board. Please complete your speaker profile.")).ok:
         return redirect(url_for("submissions.profile", slug=conference.slug))
-    return render_template("submissions/invitation.html", conference=conference, speaker=speaker,
-                           proposal=speaker.proposal, form=form, next_url=request.path)
+    return render_template("submissions/invitation.html", form=form, **page)
 
 
 PROFILE_REQUEST_LIMIT = 2 * 1024 * 1024 + 64 * 1024

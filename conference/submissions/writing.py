@@ -1,6 +1,8 @@
 """Writing a proposal: its fields, its co-speakers and their signed invitations."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import datetime
 
@@ -9,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from ..accounts.invitations import mask_email
 from ..accounts.models import User
 from ..accounts.services import normalize_email
 from ..core.text import isolate
@@ -149,10 +152,16 @@ INVITATION_SALT = "proposal-invitation"
 INVITATION_MAX_AGE = 30 * 24 * 60 * 60  # seconds an invitation link stays valid
 
 
+def _address_digest(email: str) -> str:
+    """The invited address as a digest: it binds the link to the address, which a signed token would show in clear."""
+    key = current_app.config["SECRET_KEY"]  # keyed: a plain hash would yield to a list of guessed addresses
+    return hmac.new(key.encode() if isinstance(key, str) else key, email.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def invitation_token(speaker: ProposalSpeaker) -> str:
-    """A signed link token naming the invitation and the address it was sent to."""
+    """A signed link token naming the invitation and (by its digest) the address it was sent to."""
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).dumps(
-        [speaker.id, speaker.email])
+        [speaker.id, _address_digest(speaker.email)])
 
 
 def invitation_for_token(token: str) -> ProposalSpeaker | None:
@@ -165,9 +174,17 @@ def invitation_for_token(token: str) -> ProposalSpeaker | None:
     if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
         return None
     speaker = db.session.get(ProposalSpeaker, payload[0])
-    if speaker is None or speaker.email != payload[1] or speaker.role != CO_SPEAKER:
+    if speaker is None or speaker.role != CO_SPEAKER:
+        return None
+    # Links mailed before the digest carry the address itself; they stop working INVITATION_MAX_AGE after that.
+    if payload[1] not in (_address_digest(speaker.email), speaker.email):
         return None
     return speaker
+
+
+def is_invited(speaker: ProposalSpeaker, user: User) -> bool:
+    """Whether the user's account has the address the invitation was sent to (both compared in lower case)."""
+    return normalize_email(user.email) == speaker.email
 
 
 def invite_co_speaker(speaker: ProposalSpeaker, conference: Conference, author: User) -> None:
@@ -182,11 +199,14 @@ def invite_co_speaker(speaker: ProposalSpeaker, conference: Conference, author: 
 
 
 def accept_invitation(speaker: ProposalSpeaker, user: User) -> None:
-    """The invited co-speaker, logged in, joins the proposal (and is registered if it is confirmed already)."""
+    """The co-speaker, logged in with the invited address, joins the proposal (and is registered if it is confirmed)."""
     proposal = speaker.proposal
     conference = db.session.get(Conference, proposal.conference_id)
     lock_conference(conference.id)
     db.session.refresh(speaker)
+    if not is_invited(speaker, user):  # a forwarded or leaked link is no way into a proposal, nor onto the badges
+        raise SubmissionError(_l("This invitation was sent to %(email)s; log in with that address to accept it.",
+                                 email=isolate(mask_email(speaker.email))))
     if speaker.user_id == user.id:
         return
     if speaker.user_id is not None:

@@ -7,6 +7,7 @@ from conference.accounts.models import Role
 from conference.extensions import db
 from conference.submissions.review import assign_reviewer, score_proposal
 from conference.submissions.services import change_status
+from conference.submissions.writing import invitation_token
 from tests.pagecheck import LANGUAGES, axe_violations, vnu_errors
 
 
@@ -21,7 +22,10 @@ def pages(cfp, organizer, speaker, make_user, make_proposal):
     score_proposal(decided, reviewer, 4, "Clear and practical")
     change_status(decided, "accept", organizer)
     db.session.commit()
-    who = {"speaker": speaker, "organizer": organizer, "reviewer": reviewer}
+    invitation = f"/doha/cfp/invitation/{invitation_token(open_one.speakers[1])}"
+    who = {"speaker": speaker, "organizer": organizer, "reviewer": reviewer,
+           "co_speaker": make_user("amina@example.org", name="Amina Al-Balushi"),
+           "other_account": make_user("intruder@example.org")}
     paths = [
         ("/doha/cfp", None), ("/doha/cfp/new", "speaker"), ("/doha/me/proposals", "speaker"),
         (f"/doha/me/proposals/{decided.id}", "speaker"), (f"/doha/me/proposals/{decided.id}/confirm", "speaker"),
@@ -29,6 +33,7 @@ def pages(cfp, organizer, speaker, make_user, make_proposal):
         ("/doha/manage/proposals", "organizer"), (f"/doha/manage/proposals/{open_one.id}", "organizer"),
         ("/doha/manage/cfp", "organizer"), ("/doha/manage/outbox", "organizer"),
         ("/doha/manage/review", "reviewer"), (f"/doha/manage/review/{open_one.id}", "reviewer"),
+        (invitation, None), (invitation, "co_speaker"), (invitation, "other_account"),
     ]
     return paths, who
 
