@@ -5,6 +5,8 @@ The door page's offline rules (static/js/door-rules.js) are checked against the 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,9 +19,10 @@ from conference.checkin import services
 from conference.checkin.devices import issue_device_token
 from conference.checkin.doorlist import door_list, token_hash
 from conference.checkin.models import CheckIn
-from conference.checkin.services import check_in, parse_code
+from conference.checkin.services import check_in, normalize_code, parse_code
 from conference.extensions import db
 from conference.registration.models import DelegateStatus
+from tests.conftest import IN_CI, ROOT
 
 VECTORS = json.loads((Path(__file__).with_name("door_vectors.json")).read_text(encoding="utf-8"))
 PARSE, VERDICTS = VECTORS["parse"], VECTORS["verdicts"]
@@ -63,6 +66,26 @@ def test_the_ignored_characters_are_exactly_the_unicode_categories_named():
     named = {chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) in categories}
     assert ignored - named == {"\u2212"}
     assert named - ignored == set()
+
+
+def test_the_page_reads_every_character_as_the_server_does():
+    """Every Unicode character, alone, is dropped, read as another or kept alike by door-rules.js (under Node) and
+    normalize_code(): the lists written out in both languages are the same lists."""
+    node = shutil.which("node")
+    if node is None and not IN_CI:
+        pytest.skip("needs Node (make test runs door_rules.test.js with it too)")
+    script = """const rules = require(process.argv[1]); const changed = {};
+        for (let code = 0; code <= 0x10ffff; code++) {
+          const text = String.fromCodePoint(code); const read = rules.normalize(text);
+          if (read !== text) { changed[code] = read; }
+        }
+        process.stdout.write(JSON.stringify(changed));"""
+    run = subprocess.run([node, "-e", script, str(ROOT / "static" / "js" / "door-rules.js")], capture_output=True,
+                         text=True, check=True, timeout=120)
+    page = {int(code): read for code, read in json.loads(run.stdout).items()}
+    server = {code: normalize_code(chr(code)) for code in range(0x110000) if normalize_code(chr(code)) != chr(code)}
+    assert page == server
+    assert len(server) > 400  # the controls, spaces, dashes, invisible marks, digits and letters
 
 
 # ---- verdicts: a badge as the door list holds it, scanned on a day ----
