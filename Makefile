@@ -38,12 +38,15 @@ run: db
 	@$(BIN)/flask send-mail --watch & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Linters alone: ruff (style, imports, bugbear) and import-linter (the layers in .importlinter).
-lint: $(BIN)/activate
+# Linters alone: ruff (style, imports, bugbear), import-linter (the layers in .importlinter), ESLint (our scripts).
+lint: $(BIN)/activate node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	node_modules/.bin/eslint static/js tests eslint.config.js
 
+# The door page's offline rules under Node (the same vectors as the server's), then the Python suite.
 test: setup lint node_modules/.package-lock.json
+	node --test tests/checkin/door_rules.test.js
 	$(BIN)/python -m pytest
 
 benchmarks: setup

@@ -1,6 +1,7 @@
 """Door pages: the scanner (with its decoder worker, service worker and manifest), attendance, gate devices."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
+from ..core.assets import file_version
 from ..core.charts import column_chart
 from ..core.i18n import lang, localized, text_direction
 from ..core.security import content_security_policy
@@ -95,9 +97,46 @@ DOOR_CONTENT_SECURITY_POLICY = content_security_policy(script_src="'wasm-unsafe-
 @conference_view(Role.STAFF, Role.ORGANIZER)
 def scanner(conference: Conference):
     """The door page: camera, handheld scanner and search, with a verdict readable at arm's length."""
-    response = make_response(render_template("checkin/scanner.html", conference=conference, texts=scanner_texts()))
+    response = make_response(render_template(
+        "checkin/scanner.html", conference=conference, texts=scanner_texts(), decoder_url=decoder_worker_url(),
+        service_worker_url=service_worker_url(conference)))
     response.headers["Content-Security-Policy"] = DOOR_CONTENT_SECURITY_POLICY
     return response
+
+
+# The door page's files that its service worker keeps, so that the page opens and scans with no network: the page
+# loads each of them (tests/checkin/test_door_assets.py checks that these are the URLs the page uses).
+DOOR_STATIC_FILES = (
+    "css/app.css", "css/checkin.css", "js/app.js", "js/door-auth.js", "js/door-rules.js", "js/checkin-offline.js",
+    "js/checkin-camera.js",
+    "js/checkin.js", "icons/door-192.png", "icons/door-512.png", "vendor/zxing-wasm/zxing-reader.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
+)
+
+
+def _js_file(name: str) -> Path:
+    return Path(current_app.static_folder) / "js" / name
+
+
+def decoder_worker_url() -> str:
+    """The QR decoder worker's URL, with its file's version (as static URLs have theirs)."""
+    return url_for("checkin.decoder_worker", v=file_version(_js_file("checkin-decoder.js")))
+
+
+def door_precache() -> list[str]:
+    """The URLs the door's service worker keeps: each with its content's version, as the page asks for them."""
+    return [*(url_for("static", filename=name) for name in DOOR_STATIC_FILES), decoder_worker_url()]
+
+
+def door_release(precache: list[str]) -> str:
+    """A name for the door's files as they are now: it changes when the service worker or any file it keeps does."""
+    fingerprint = "\n".join([*precache, file_version(_js_file("checkin-sw.js")) or ""])
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+
+
+def service_worker_url(conference: Conference) -> str:
+    """The door's service worker, at a URL that changes with the release, so that browsers install the new one."""
+    return url_for("checkin.service_worker", slug=conference.slug, v=door_release(door_precache()))
 
 
 @bp.get("/checkin/decoder-worker.js")
@@ -112,11 +151,15 @@ def decoder_worker():
 
 @bp.get("/<slug>/checkin/service-worker.js")
 def service_worker(slug: str):
-    """The door page's service worker (static/js/checkin-sw.js), allowed to control the page one level up."""
+    """The door page's service worker (static/js/checkin-sw.js), allowed to control the page one level up.
+
+    It is preceded by its cache's name and the URLs to keep (self.DOOR_CACHE), which change with every release.
+    """
     conference = get_conference_or_404(slug)
-    response = send_from_directory(
-        Path(current_app.static_folder) / "js", "checkin-sw.js", mimetype="text/javascript", max_age=0
-    )
+    precache = door_precache()
+    settings = {"name": f"door-page-{door_release(precache)}", "precache": precache}
+    body = f"self.DOOR_CACHE = {json.dumps(settings)};\n{_js_file('checkin-sw.js').read_text(encoding='utf-8')}"
+    response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = url_for("checkin.scanner", slug=conference.slug)
     response.headers["Cache-Control"] = "no-cache"
     return response

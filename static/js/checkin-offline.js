@@ -1,13 +1,11 @@
 // Door check-in while the network is down: today's door list in IndexedDB, local verdicts, a queue of scans
 // that is sent in order, with each scan's own time, when the network returns.
 // window.DoorOffline(options) returns {judge, queue, sync, refresh, forget, ready}; checkin.js drives it.
-// The local verdict is advisory: on sync the server judges every queued scan again.
+// The local verdict is advisory: on sync the server judges every queued scan again. The rules it is judged by
+// (reading a code, the verdicts) are door-rules.js's, loaded before this file.
 (function () {
   "use strict";
 
-  var STORES = ["badges", "revoked", "queue", "meta"];
-  var DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹";
-  var NOT_CONFIRMED = { pending: true, waitlisted: true, rejected: true };
   var REFRESH_MS = 60000;
 
   function request(idbRequest) {
@@ -21,31 +19,6 @@
     return new Promise(function (resolve, reject) {
       transaction.oncomplete = function () { resolve(); };
       transaction.onerror = transaction.onabort = function () { reject(transaction.error); };
-    });
-  }
-
-  // As the server's normalize_code(): Arabic-Indic digits as ASCII, spaces, dashes and invisible marks dropped.
-  function normalize(raw) {
-    var text = (raw.normalize ? raw.normalize("NFKC") : raw).replace(/[٠-٩۰-۹]/g, function (digit) {
-      return String(DIGITS.indexOf(digit) % 10);
-    });
-    return text.replace(/[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/g, "")
-      .toUpperCase();
-  }
-
-  function parse(raw) {
-    if (raw.length > 512) { return null; }
-    var text = normalize(raw);
-    if (/^[0-9]{39}$/.test(text)) { return { kind: "token", value: text }; }
-    var match = /^([A-Z]{2})([0-9]{1,6})$/.exec(text);
-    if (match) { return { kind: "code", value: match[1] + "-" + ("0000" + parseInt(match[2], 10)).slice(-4) }; }
-    return null;
-  }
-
-  function sha256(text) {
-    return window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
-      return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); })
-        .join("");
     });
   }
 
@@ -159,64 +132,28 @@
       }).catch(function () { /* offline: the list we hold serves */ });
     }
 
-    function localAnswer(verdict, entry, extra) {
-      var answer = { status: verdict ? "error" : "ok", reason: verdict, delegate: null, checked_in_at: null,
-                     first_checked_in_at: null, gate: null, offline: true };
-      if (entry && verdict !== "invalid" && verdict !== "other_conference") { answer.delegate = entry; }
-      for (var key in extra) { if (Object.prototype.hasOwnProperty.call(extra, key)) { answer[key] = extra[key]; } }
-      return answer;
-    }
+    // The door list in IndexedDB, read as DoorRules.find() asks.
+    var doorList = {
+      badge: function (hash) { return request(store("badges").get(hash)); },
+      badgeByCode: function (code) { return request(store("badges").index("code").get(code)); },
+      replaced: function (hash) { return request(store("revoked").get(hash)); }
+    };
 
-    function findEntry(parsed) {
-      if (parsed.kind === "code") {
-        return request(store("badges").index("code").get(parsed.value)).then(function (entry) {
-          return { entry: entry, revoked: false };
-        });
-      }
-      return sha256(parsed.value).then(function (hash) {
-        return request(store("badges").get(hash)).then(function (entry) {
-          if (entry) { return { entry: entry, revoked: false }; }
-          return request(store("revoked").get(hash)).then(function (replaced) {
-            if (!replaced) { return { entry: null, revoked: false }; }
-            return request(store("badges").index("code").get(replaced.code)).then(function (owner) {
-              return { entry: owner || null, revoked: true };
-            });
-          });
-        });
-      });
-    }
-
-    // The local verdict of a scan (see verdictFor); null when there is no door list of today to judge with
-    // (never loaded on this device, or yesterday's).
+    // The local verdict of a scan (DoorRules.judge); null when there is no door list of today to judge with
+    // (never loaded on this device, or yesterday's). An admission is noted in the list, so a second local scan of
+    // the badge is amber.
     function judge(code, gate, at) {
       if (!db) { return Promise.resolve(null); }
-      var parsed = parse(code);
       var day = today();
       return getMeta("day").then(function (listDay) {
         if (listDay !== day) { return null; }
-        if (!parsed) { return localAnswer("invalid", null, {}); }
-        return Promise.all([findEntry(parsed), getMeta("rules")]).then(function (found) {
-          return verdictFor(found[0], found[1] || {}, day, gate, at);
+        return getMeta("rules").then(function (rules) {
+          return window.DoorRules.judge(code, doorList, rules || {}, day, gate, at);
+        }).then(function (answer) {
+          if (answer.status !== "ok") { return answer; }
+          return request(store("badges", "readwrite").put(window.DoorRules.admitted(answer.delegate, at, gate)))
+            .then(function () { return answer; });
         });
-      });
-    }
-
-    // The same verdicts as the server's judge_scan(), from the door list; an admission is noted in the list,
-    // so a second local scan of the badge is amber.
-    function verdictFor(found, rules, day, gate, at) {
-      var entry = found.entry;
-      if (!entry) { return localAnswer("invalid", null, {}); }
-      if (found.revoked) { return localAnswer("revoked", entry, {}); }
-      if (entry.status === "cancelled") { return localAnswer("cancelled", entry, {}); }
-      if (NOT_CONFIRMED[entry.status]) { return localAnswer("not_confirmed", entry, {}); }
-      if (rules.only_on_days && (day < rules.first || day > rules.last)) { return localAnswer("not_today", entry, {}); }
-      if (entry.admitted_at) {
-        return localAnswer("already_checked_in", entry, { first_checked_in_at: entry.admitted_at, gate: entry.gate });
-      }
-      entry.admitted_at = at;
-      entry.gate = gate;
-      return request(store("badges", "readwrite").put(entry)).then(function () {
-        return localAnswer(null, entry, { checked_in_at: at, gate: gate });
       });
     }
 

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
 
 require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -240,6 +244,16 @@ def test_two_offline_doors_admit_once_and_list_the_duplicate(live_server, today_
     assert {admission.gate, duplicate.scan.gate} == {"North", "South"}
 
 
+# The service worker has kept the page, its scripts by the hashed URLs the page uses, and the decoder, in this
+# release's cache (the only one).
+ALL_KEPT = """caches.keys().then(names => names.filter(name => name.startsWith('door-page-')))
+    .then(names => names.length === 1 ? caches.open(names[0]).then(c => c.keys()) : [])
+    .then(keys => keys.map(k => new URL(k.url)).map(u => u.pathname + u.search))
+    .then(kept => kept.some(p => p.startsWith(location.pathname))
+        && [...document.scripts].filter(s => s.src).every(s => kept.includes(s.getAttribute('src')))
+        && kept.some(p => /zxing_reader[.]wasm[?]v=/.test(p)))"""
+
+
 def test_the_scanner_reopens_with_no_network(live_server, today_conference, make_delegate, door_staff):
     delegate = make_delegate(today_conference, name="Fatima Zahra", country="MA")
     with sync_playwright() as playwright:
@@ -247,17 +261,43 @@ def test_the_scanner_reopens_with_no_network(live_server, today_conference, make
         page = open_door_page(browser, live_server, door_staff.email)
         door_list_loaded(page)
         until(page, "navigator.serviceWorker.controller !== null")
-        # The service worker has kept the page, its scripts and the decoder.
-        until(
-            page,
-            """caches.open('door-page-v1').then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname))
-            .then(kept => kept.includes(location.pathname) && kept.some(p => p.endsWith('zxing_reader.wasm')))""",
-        )
+        until(page, ALL_KEPT)
         page.context.set_offline(True)
         page.reload()
         page.wait_for_selector("#scan-input:focus")
         scan_by_hand(page, delegate.code, "ok")
         assert page.is_visible("#verdict-offline") and "Fatima Zahra" in page.inner_text("#verdict")
+        browser.close()
+
+
+def test_after_a_release_the_scanner_reopened_offline_runs_the_new_scripts(app, live_server, today_conference,
+                                                                          make_delegate, door_staff, tmp_path):
+    """A release changes a script: the page registers the new worker, whose cache replaces the old one."""
+    delegate = make_delegate(today_conference, name="Fatima Zahra", country="MA")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = open_door_page(browser, live_server, door_staff.email)
+        door_list_loaded(page)
+        until(page, "navigator.serviceWorker.controller !== null")
+        until(page, ALL_KEPT)
+        last_release = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+
+        static = tmp_path / "static"
+        shutil.copytree(ROOT / "static", static)
+        rules = static / "js" / "door-rules.js"
+        rules.write_text(rules.read_text(encoding="utf-8") + '\nself.doorRelease = "next";\n', encoding="utf-8")
+        app.static_folder = str(static)
+        page.reload()
+        page.wait_for_selector("#scan-input:focus")
+        until(page, f"(navigator.serviceWorker.controller || {{}}).scriptURL !== {json.dumps(last_release)}")
+        until(page, ALL_KEPT)
+
+        page.context.set_offline(True)
+        page.reload()
+        page.wait_for_selector("#scan-input:focus")
+        assert page.evaluate("window.doorRelease") == "next"
+        scan_by_hand(page, delegate.code, "ok")
+        assert page.is_visible("#verdict-offline")
         browser.close()
 
 
