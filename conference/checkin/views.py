@@ -108,9 +108,8 @@ def scanner(conference: Conference):
 # loads each of them (tests/checkin/test_door_assets.py checks that these are the URLs the page uses).
 DOOR_STATIC_FILES = (
     "css/app.css", "css/checkin.css", "js/app.js", "js/door-auth.js", "js/door-rules.js", "js/checkin-offline.js",
-    "js/checkin-camera.js",
-    "js/checkin.js", "icons/door-192.png", "icons/door-512.png", "vendor/zxing-wasm/zxing-reader.js",
-    "vendor/zxing-wasm/zxing_reader.wasm",
+    "js/checkin-camera.js", "js/checkin.js", "icons/door-192.png", "icons/door-512.png",
+    "vendor/zxing-wasm/zxing-reader.js", "vendor/zxing-wasm/zxing_reader.wasm",
 )
 
 
