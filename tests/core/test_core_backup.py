@@ -86,6 +86,9 @@ def test_a_conference_round_trips_to_the_other_database_row_for_row(app, demo, o
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+    # Row for row, but for the mail still queued at export: an import sends nothing by itself, so it is a draft.
+    for row in exported["tables"].get("outbox_messages", []):
+        row["state"] = "draft" if row["state"] == "queued" else row["state"]
     assert canonical(restored) == canonical(exported)
 
 
