@@ -27,6 +27,7 @@ from ..extensions import csrf, limiter
 from . import bp
 from .devices import DOOR_ROLES, DoorStaff, conference_and_holder, hash_device_token, issue_door_token
 from .doorlist import door_list, door_list_version, parse_since
+from .search import search_delegates
 from .services import (
     OFFLINE_VERDICTS,
     NonceReused,
@@ -36,7 +37,6 @@ from .services import (
     check_in,
     live_scan_statements_commit_themselves,
     scan_time,
-    search_delegates,
 )
 
 

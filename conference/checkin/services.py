@@ -4,8 +4,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
-import string
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -14,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -27,33 +25,12 @@ from ..registration.models import Category, DelegateStatus
 from ..registration.services import record_event
 from ..types import utcnow
 from . import queries
+from .codes import parse_code
 from .models import CheckIn, ScanLog, ScanStatus, Verdict
 
-# How a scanned code is read. The door page reads codes offline with the same rules (static/js/door-rules.js), and
-# tests/checkin/door_vectors.json holds the cases both must agree on: change the two together.
-# Read as ASCII: both Arabic-Indic digit sets (Arabic ٠-٩ and Persian/Urdu ۰-۹), full-width forms, a-z as A-Z.
-_READ_AS = {
-    **str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹" + string.ascii_lowercase, "0123456789" * 2 + string.ascii_uppercase),
-    **{code: ord(chr(code - 0xFEE0).upper()) for code in range(0xFF01, 0xFF5F)},  # full-width: ASCII shifted
-}
-# Dropped wherever they are: control characters and spaces (Unicode Cc, Zs, Zl, Zp), dashes (Pd, and the minus
-# sign), invisible format marks (Cf: bidi marks, zero-width characters, the soft hyphen, the Arabic letter mark; a
-# pasted code often carries one). Listed character by character rather than by Unicode category, so that every
-# browser and the server read a code alike whatever Unicode version they know.
-_SPACES = "\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_DASHES = ("\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0"
-           "\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead")
-_INVISIBLE = ("\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-              "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
-              "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-_IGNORED = re.compile(f"[{_SPACES}{_DASHES}{_INVISIBLE}]+")
-_TOKEN = re.compile(r"[0-9]{39}")
-_HUMAN_CODE = re.compile(r"([A-Z]{2})([0-9]{1,6})")
 MAX_RAW = 200  # characters of the scanned input kept in the log
-MAX_CODE = 512  # longer input cannot be a badge and is not even normalised
 MAX_GATE = 60
 MAX_NONCE = 64
-SEARCH_LIMIT = 20
 REFUSALS_WITH_DELEGATE = {Verdict.REVOKED, Verdict.NOT_CONFIRMED, Verdict.CANCELLED, Verdict.NOT_TODAY,
                           Verdict.ALREADY_CHECKED_IN}
 
@@ -64,7 +41,7 @@ OFFLINE_SCAN_MAX_AGE = timedelta(hours=24)
 OFFLINE_VERDICTS = {"ok", *(verdict.value for verdict in Verdict)}
 
 
-def _run(statement, **values):
+def execute(statement, **values):
     """Execute a prebuilt statement in the session's transaction."""
     return db.session.connection().execute(statement, values)
 
@@ -146,28 +123,7 @@ class ScanResult:
         return cls(json.loads(body), body, replayed=True)
 
 
-def normalize_code(raw: str) -> str:
-    """Arabic-Indic digits as ASCII, spaces, dashes and invisible marks dropped, letters a-z upper-cased."""
-    return _IGNORED.sub("", raw.translate(_READ_AS))
-
-
-def parse_code(raw: str) -> tuple[str, str] | None:
-    """("token", 39 digits) for a badge's QR code, ("code", "OM-0042") for a typed human code, else None.
-
-    A human code's number is written with at least four digits, as next_code() writes it (OM12345 is OM-12345).
-    """
-    if len(raw) > MAX_CODE:
-        return None
-    text = normalize_code(raw)
-    if _TOKEN.fullmatch(text):
-        return "token", text
-    match = _HUMAN_CODE.fullmatch(text)
-    if match:
-        return "code", f"{match.group(1)}-{int(match.group(2)):04d}"
-    return None
-
-
-def _storable(text: str, limit: int) -> str:
+def storable(text: str, limit: int) -> str:
     """`text` cut to `limit`, without control characters or lone surrogates, which no database takes."""
     text = text[:limit].encode("utf-8", "replace").decode("utf-8")
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
@@ -177,7 +133,7 @@ def _clean_nonce(nonce: str | None) -> str | None:
     """Short nonces as sent; a long one is hashed so two long nonces never collide by truncation."""
     if not nonce:
         return None
-    nonce = _storable(nonce, 4096)
+    nonce = storable(nonce, 4096)
     if not nonce:  # only control characters: no usable nonce, so no replay protection either
         return None
     if len(nonce) > MAX_NONCE:
@@ -193,7 +149,7 @@ def category_titles(language: str) -> dict[Category, str]:
         return {category: category.title for category in Category}
 
 
-def _delegate_json(row, language: str | None = None) -> dict:
+def delegate_json(row, language: str | None = None) -> dict:
     language = language or lang()
     return {
         "name": row.name, "name_ar": row.name_ar, "name_latin": row.name_latin,
@@ -211,7 +167,7 @@ def _answer(reason: Verdict | None, row, at: datetime | None = None, first: date
     return {
         "status": "ok" if reason is None else "error",
         "reason": reason.value if reason else None,
-        "delegate": _delegate_json(row, language) if shown else None,
+        "delegate": delegate_json(row, language) if shown else None,
         "checked_in_at": at.isoformat(timespec="seconds") if at else None,
         "first_checked_in_at": first.isoformat(timespec="seconds") if first else None,
         "gate": gate,
@@ -222,7 +178,7 @@ def _stored_answer(conference_id: int, nonce: str | None, raw: str) -> str | Non
     """The first answer given to this nonce; a nonce reused for another code is refused, not replayed."""
     if not nonce:
         return None
-    stored = _run(queries.STORED_ANSWER, conference_id=conference_id, nonce=nonce).first()
+    stored = execute(queries.STORED_ANSWER, conference_id=conference_id, nonce=nonce).first()
     if stored is None:
         return None
     if stored.raw != raw:
@@ -266,13 +222,13 @@ def _find_badge(conference_id: int, parsed: tuple[str, str], day: date, seen: Se
     if seen is not None and seen.sought == SoughtBadge(kind, value, day):
         row = seen.row if seen.row.id is not None else None
     elif kind == "token":
-        row = _run(queries.BADGE_BY_TOKEN, day=day, value=value).first()
+        row = execute(queries.BADGE_BY_TOKEN, day=day, value=value).first()
     else:
         # Human codes are numbered per conference, so a typed code can only name one of ours.
-        row = _run(queries.BADGE_BY_CODE, day=day, conference_id=conference_id, value=value).first()
+        row = execute(queries.BADGE_BY_CODE, day=day, conference_id=conference_id, value=value).first()
     if kind == "token":
         if row is None:
-            row = _run(queries.BADGE_BY_REVOKED_TOKEN, value=value).first()
+            row = execute(queries.BADGE_BY_REVOKED_TOKEN, value=value).first()
             if row is None:
                 return None, Verdict.INVALID
             return row, Verdict.OTHER_CONFERENCE if row.conference_id != conference_id else Verdict.REVOKED
@@ -316,7 +272,7 @@ def scan_time(value: str | None, now: datetime | None = None) -> datetime | None
 
 def _log(conference_id: int, answer: dict, body: str, delegate_id: int | None, scan: dict,
          checkin_id: int | None = None) -> None:
-    _run(queries.LOG_SCAN, conference_id=conference_id, status=ScanStatus(answer["status"]),
+    execute(queries.LOG_SCAN, conference_id=conference_id, status=ScanStatus(answer["status"]),
          reason=Verdict(answer["reason"]) if answer["reason"] else None, delegate_id=delegate_id,
          checkin_id=checkin_id, answer=body, **scan)
 
@@ -329,11 +285,11 @@ def _admit(conference_id: int, answer: dict, body: str, delegate_id: int, scan: 
            day: date) -> None:
     """Store the admission and its log line; IntegrityError when either collides."""
     if db.session.get_bind().dialect.name == "postgresql":
-        _run(queries.ADMIT_AND_LOG, conference_id=conference_id, delegate_id=delegate_id, day=day,
+        execute(queries.ADMIT_AND_LOG, conference_id=conference_id, delegate_id=delegate_id, day=day,
              admitted_at=admitted_at, status=ScanStatus.OK, reason=None, answer=body, **scan)
         return
     # Elsewhere (SQLite is local, so a round trip is cheap) the log line is a second insert.
-    checkin_id = _run(queries.ADMIT, conference_id=conference_id, delegate_id=delegate_id, day=day, at=admitted_at,
+    checkin_id = execute(queries.ADMIT, conference_id=conference_id, delegate_id=delegate_id, day=day, at=admitted_at,
                       recorded_at=scan["at"], nonce=scan["nonce"],
                       **{name: scan[name] for name in queries.WHO}).inserted_primary_key[0]
     _log(conference_id, answer, body, delegate_id, scan, checkin_id)
@@ -342,13 +298,13 @@ def _admit(conference_id: int, answer: dict, body: str, delegate_id: int, scan: 
 def _take_over(conference_id: int, answer: dict, body: str, delegate_id: int, scan: dict, admitted_at: datetime,
                day: date) -> bool:
     """An offline scan earlier than the day's stored admission takes it over; False when it is not earlier."""
-    checkin_id = _run(queries.TAKE_OVER_ADMISSION, admitted_delegate_id=delegate_id, admission_day=day,
+    checkin_id = execute(queries.TAKE_OVER_ADMISSION, admitted_delegate_id=delegate_id, admission_day=day,
                       earlier_at=admitted_at, now=scan["at"], scan_nonce=scan["nonce"], scan_gate=scan["gate"],
                       scan_staff_id=scan["staff_id"], scan_device_id=scan["device_id"]).scalar()
     if checkin_id is None:
         return False
     # The scan that held the admission was in fact the second one of the day.
-    _run(queries.DISPLACED_SCANS, displaced_checkin_id=checkin_id, repeat_reason=Verdict.ALREADY_CHECKED_IN)
+    execute(queries.DISPLACED_SCANS, displaced_checkin_id=checkin_id, repeat_reason=Verdict.ALREADY_CHECKED_IN)
     _log(conference_id, answer, body, delegate_id, scan, checkin_id)
     return True
 
@@ -365,9 +321,9 @@ def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str |
     """
     now = now or utcnow()
     conference_id = conference.id
-    raw = _storable(code, MAX_RAW)
+    raw = storable(code, MAX_RAW)
     nonce = _clean_nonce(nonce)
-    gate = _storable((gate or "").strip(), MAX_GATE) or (device.name if device else "")
+    gate = storable((gate or "").strip(), MAX_GATE) or (device.name if device else "")
     admitted_at = scanned_at or now
     scan = {"at": now, "scanned_at": scanned_at, "raw": raw, "nonce": nonce, "gate": gate,
             "offline_verdict": offline_verdict if offline_verdict in OFFLINE_VERDICTS else None,
@@ -401,7 +357,7 @@ def check_in(conference: ConferenceDays, code: str, gate: str = "", nonce: str |
             if stored is not None:
                 return ScanResult.replay(stored)
             verdict = Verdict.ALREADY_CHECKED_IN
-            _, first, first_gate = _run(queries.ADMISSION, delegate_id=row.id, day=day).first() or (None, None, None)
+            _, first, first_gate = execute(queries.ADMISSION, delegate_id=row.id, day=day).first() or (None, None, None)
 
     answer = _answer(verdict, row, first=first, gate=first_gate, language=language)
     body = _dump(answer)
@@ -433,28 +389,3 @@ def undo_check_in(checkin: CheckIn, actor: User, note: str = "") -> None:
     db.session.add(ScanLog(conference_id=conference.id, status=ScanStatus.UNDONE, reason=None,
                            delegate_id=delegate_id, gate=gate, staff_id=actor.id))
     db.session.flush()
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_delegates(conference: ConferenceDays, query: str, now: datetime | None = None) -> list[dict]:
-    """Registrations whose name (any script), e-mail or human code matches, with today's admission if any."""
-    query = unicodedata.normalize("NFC", _storable(query or "", 100)).strip()
-    if len(query) < 2:
-        return []
-    day = conference.local_date(now or utcnow())
-    pattern = _like(query.lower())
-    table = queries.delegates
-    conditions = [func.lower(column).like(pattern, escape="\\")
-                  for column in (table.c.name, table.c.name_latin, table.c.name_ar, table.c.email)]
-    parsed = parse_code(query)
-    if parsed and parsed[0] == "code":
-        conditions.append(table.c.code == parsed[1])
-    rows = _run(queries.DELEGATE_WITH_ADMISSION.where(table.c.conference_id == conference.id, or_(*conditions))
-                .order_by(table.c.name, table.c.id).limit(SEARCH_LIMIT), day=day).all()
-    return [dict(_delegate_json(row), status=row.status.value, status_title=row.status.title,
-                 checked_in_at=row.at.isoformat(timespec="seconds") if row.at else None, gate=row.gate)
-            for row in rows]

@@ -9,16 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from conference.badging.models import RevokedBadge
+from conference.checkin.codes import normalize_code, parse_code
 from conference.checkin.devices import conference_and_holder, issue_device_token, revoke_device
 from conference.checkin.models import CheckIn, ScanLog, ScanStatus
-from conference.checkin.services import (
-    NonceReused,
-    check_in,
-    normalize_code,
-    parse_code,
-    search_delegates,
-    undo_check_in,
-)
+from conference.checkin.search import search_delegates
+from conference.checkin.services import NonceReused, check_in, undo_check_in
 from conference.extensions import db
 from conference.registration.models import AuditEntry
 

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conference.badging.models import RevokedBadge
-from conference.checkin import services
+from conference.checkin import codes, services
+from conference.checkin.codes import normalize_code, parse_code
 from conference.checkin.devices import issue_device_token
 from conference.checkin.doorlist import door_list, token_hash
 from conference.checkin.models import CheckIn
-from conference.checkin.services import check_in, normalize_code, parse_code
+from conference.checkin.services import check_in
 from conference.extensions import db
 from conference.registration.models import DelegateStatus
 from tests.conftest import IN_CI, ROOT
@@ -52,7 +53,7 @@ def test_the_vectors_cover_what_the_issue_names():
         assert char in inputs, f"no vector has U+{ord(char):04X}"
     for digits in ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"):
         assert any(digits[:5] in text_of(vector["input"]) for vector in PARSE)
-    assert any(len(text_of(vector["input"])) > services.MAX_CODE for vector in PARSE)
+    assert any(len(text_of(vector["input"])) > codes.MAX_CODE for vector in PARSE)
     kinds = {vector["expect"][0] if vector["expect"] else None for vector in PARSE}
     assert kinds == {"token", "code", None}
     assert any(expected_parse(vector) == ("code", "OM-12345") for vector in PARSE)
@@ -61,7 +62,7 @@ def test_the_vectors_cover_what_the_issue_names():
 def test_the_ignored_characters_are_exactly_the_unicode_categories_named():
     """The explicit lists (written out so that old browsers read alike) hold every control character, space, dash
     and invisible format mark this Python's Unicode knows, and nothing else but the minus sign."""
-    ignored = {chr(code) for code in range(0x110000) if services._IGNORED.fullmatch(chr(code))}
+    ignored = {chr(code) for code in range(0x110000) if codes._IGNORED.fullmatch(chr(code))}
     categories = {"Cc", "Zs", "Zl", "Zp", "Pd", "Cf"}
     named = {chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) in categories}
     assert ignored - named == {"\u2212"}
