@@ -44,7 +44,7 @@ def invitation_for_token(token: str) -> TeamInvitation | None:
         invitation_id, email = serializer.loads(token, max_age=int(INVITATION_VALID_FOR.total_seconds()))
     except (BadData, TypeError, ValueError):
         return None
-    invitation = db.session.get(TeamInvitation, invitation_id) if isinstance(invitation_id, int) else None
+    invitation = TeamInvitation.get_signed(invitation_id)
     return invitation if invitation is not None and invitation.email == email else None
 
 
@@ -91,8 +91,8 @@ def invite_team_member(conference: Conference, email: str, role: Role, inviter: 
 def cancel_invitation(conference_id: int, invitation_id: int) -> TeamInvitation:
     """Withdraw an invitation that has not been accepted yet; its link stops working."""
     lock_conference(conference_id)  # against an acceptance at the same moment
-    invitation = db.session.get(TeamInvitation, invitation_id)
-    if invitation is None or invitation.conference_id != conference_id:
+    invitation = TeamInvitation.get_for(conference_id, invitation_id)
+    if invitation is None:
         raise AccountError(_l("This invitation does not exist."))
     db.session.refresh(invitation)
     if invitation.accepted_at is not None:

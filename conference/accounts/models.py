@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.params import parse_id
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
 
@@ -81,7 +82,7 @@ class User(UserMixin, db.Model):
         return {m.role for m in self.memberships if m.conference_id == conference_id}
 
 
-class Membership(db.Model):
+class Membership(ConferenceOwned, db.Model):
     """A role held by a user for one conference."""
 
     __tablename__ = "memberships"
@@ -97,7 +98,7 @@ class Membership(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
-class TeamInvitation(db.Model):
+class TeamInvitation(ConferenceOwned, db.Model):
     """A role offered to an e-mail address; it takes effect when the address's owner accepts it."""
 
     __tablename__ = "team_invitations"

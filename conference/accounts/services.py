@@ -150,8 +150,8 @@ def team_of(conference_id: int) -> list[Membership]:
 
 def remove_team_member(conference_id: int, membership_id: int) -> None:
     """Take a role away; the last organizer of a conference stays."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.conference_id != conference_id:
+    membership = Membership.get_for(conference_id, membership_id)
+    if membership is None:
         raise AccountError(_l("This person is not on the team."))
     if membership.role == Role.ORGANIZER:
         lock_conference(conference_id)  # two organizers removing each other at once must leave one

@@ -332,8 +332,8 @@ def accept_placement(conference: Conference, chosen: list[Chosen], actor_name: s
     ready: list[tuple[Chosen, AgendaSession | None]] = []
     for item in dict((c.key, c) for c in chosen).values():
         if item.key.startswith("s"):
-            session = db.session.get(AgendaSession, int(item.key[1:]))
-            if session is None or session.conference_id != conference.id:
+            session = AgendaSession.get_for(conference, int(item.key[1:]))
+            if session is None:
                 outcome.refused.append(str(_l("A session of the proposal no longer exists.")))
                 continue
             if _where(conference, session) != item.previous or (session.pinned and session.placed):

@@ -62,7 +62,7 @@ def changes_since_first(conference: Conference, agenda: Published) -> dict[str, 
     if found is None:
         if len(_CHANGES) >= 16:
             _CHANGES.clear()
-        original = Published(db.session.get(AgendaVersion, first.id))
+        original = Published(AgendaVersion.get_for(conference, first.id))
         found = _CHANGES[key] = {change.session["uid"]: change
                                  for change in compare(original.content, agenda.content)
                                  if change.kind in FLAGGED_CHANGES}

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.scoping import ConferenceOwned
 from ..events.models import Room, Track
 from ..extensions import db
 from ..registration.models import Delegate
@@ -56,7 +57,7 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
-class AgendaSession(db.Model):
+class AgendaSession(ConferenceOwned, db.Model):
     """One programme item in the organizers' working copy; placed when it has a room and a time."""
 
     __tablename__ = "agenda_sessions"
@@ -116,8 +117,10 @@ class AgendaSession(db.Model):
         return [person.delegate for person in self.people if person.role == role]
 
 
-class SessionPerson(db.Model):
+class SessionPerson(ConferenceOwned, db.Model):
     """A delegate speaking on or moderating a session."""
+
+    __owner__ = "session"
 
     __tablename__ = "agenda_session_people"
     __table_args__ = (
@@ -135,7 +138,7 @@ class SessionPerson(db.Model):
     delegate: Mapped[Delegate] = relationship()
 
 
-class AgendaVersion(db.Model):
+class AgendaVersion(ConferenceOwned, db.Model):
     """A published agenda: a numbered, frozen snapshot that public pages and exports serve."""
 
     __tablename__ = "agenda_versions"
@@ -151,7 +154,7 @@ class AgendaVersion(db.Model):
     content: Mapped[str] = mapped_column(Text)  # JSON: the snapshot (see snapshot.py)
 
 
-class Star(db.Model):
+class Star(ConferenceOwned, db.Model):
     """A session a person keeps in their personal agenda (by session id, so it outlives versions)."""
 
     __tablename__ = "agenda_stars"
@@ -165,7 +168,7 @@ class Star(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AgendaFeed(db.Model):
+class AgendaFeed(ConferenceOwned, db.Model):
     """The secret address of a person's personal calendar feed (calendar apps cannot log in)."""
 
     __tablename__ = "agenda_feeds"
@@ -209,7 +212,7 @@ ACTION_TITLES = {
 }
 
 
-class AgendaChange(db.Model):
+class AgendaChange(ConferenceOwned, db.Model):
     """One change to the agenda's working copy, or a publication: who, when, what, from where to where.
 
     The session's uid and title are copied, so the entry still says what it was about once the session is gone.

@@ -265,8 +265,7 @@ def delete_session(conference: Conference, session: AgendaSession, actor: User |
 
 def get_session(conference: Conference, session_id: int) -> AgendaSession | None:
     """A session of this conference's working copy (None for another conference's)."""
-    session = db.session.get(AgendaSession, session_id)
-    return session if session is not None and session.conference_id == conference.id else None
+    return AgendaSession.get_for(conference, session_id)
 
 
 def working_sessions(conference: Conference) -> list[AgendaSession]:
@@ -383,8 +382,8 @@ def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | N
 
     `record=False` leaves the history to the caller (the placement assistant records its own action).
     """
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.conference_id != conference.id or proposal.status != ProposalStatus.CONFIRMED:
+    proposal = Proposal.get_for(conference, proposal_id)
+    if proposal is None or proposal.status != ProposalStatus.CONFIRMED:
         raise AgendaError(_l("Only confirmed proposals of this conference can be scheduled."))
     if db.session.scalar(select(AgendaSession.id).where(AgendaSession.proposal_id == proposal.id)):
         raise AgendaError(_l("This proposal is already on the agenda."))

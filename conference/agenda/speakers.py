@@ -18,8 +18,8 @@ def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[obj
     if not user_ids:
         return {}
     rows = db.session.execute(
-        select(SpeakerProfile, SpeakerProfile.photo.is_not(None))
-        .where(SpeakerProfile.conference_id == conference.id, SpeakerProfile.user_id.in_(user_ids))
+        SpeakerProfile.of(conference).add_columns(SpeakerProfile.photo.is_not(None))
+        .where(SpeakerProfile.user_id.in_(user_ids))
         .options(defer(SpeakerProfile.photo))
     ).all()
     return {profile.user_id: (profile, bool(has_photo)) for profile, has_photo in rows}

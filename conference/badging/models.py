@@ -6,13 +6,16 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..registration.models import Delegate
 from ..types import UTCDateTime, utcnow
 
 
-class RevokedBadge(db.Model):
+class RevokedBadge(ConferenceOwned, db.Model):
     """A badge token that no longer admits anyone."""
+
+    __owner__ = "delegate"
 
     __tablename__ = "revoked_badges"
 

@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..registration.models import Delegate
 from ..types import UTCDateTime, string_enum, utcnow
@@ -60,7 +61,7 @@ SCAN_STATUS_TITLES = {
 }
 
 
-class Device(db.Model):
+class Device(ConferenceOwned, db.Model):
     """A scanner at a gate that authenticates with a bearer token instead of a login."""
 
     __tablename__ = "checkin_devices"
@@ -82,7 +83,7 @@ class Device(db.Model):
         return self.revoked_at is None
 
 
-class DoorToken(db.Model):
+class DoorToken(ConferenceOwned, db.Model):
     """A short-lived bearer token that the scanner page holds for its logged-in staff member.
 
     It is not ambient (a page must send it), so scans carrying it need no CSRF check, and every door scans the one
@@ -104,7 +105,7 @@ class DoorToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class CheckIn(db.Model):
+class CheckIn(ConferenceOwned, db.Model):
     """One admission of a delegate on one conference day; the database allows only one per day."""
 
     __tablename__ = "checkins"
@@ -131,7 +132,7 @@ class CheckIn(db.Model):
     device: Mapped[Device | None] = relationship()
 
 
-class ScanLog(db.Model):
+class ScanLog(ConferenceOwned, db.Model):
     """Every scan at the door, whatever its verdict, with the answer it got."""
 
     __tablename__ = "checkin_scans"

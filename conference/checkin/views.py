@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     make_response,
@@ -31,7 +30,6 @@ from ..core.security import content_security_policy
 from ..core.spreadsheet import csv_response
 from ..events.models import Conference
 from ..events.services import get_conference_or_404
-from ..extensions import db
 from ..types import utcnow
 from . import attendance as stats
 from . import bp
@@ -203,9 +201,7 @@ def attendance_csv(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def undo_checkin(conference: Conference, checkin_id: int):
     """Take back a wrong admission."""
-    checkin = db.session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.conference_id != conference.id:
-        abort(404)
+    checkin = CheckIn.get_or_404(conference, checkin_id)
     form = UndoForm()
     day = checkin.day
     if form.validate_on_submit():
@@ -239,9 +235,7 @@ def devices(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def revoke_device_view(conference: Conference, device_id: int):
     """Stop a device's token from scanning."""
-    device = db.session.get(Device, device_id)
-    if device is None or device.conference_id != conference.id:
-        abort(404)
+    device = Device.get_or_404(conference, device_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: revoke_device(device, current_user),
                 _("The device “%(name)s” can no longer scan.", name=device.name))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..types import UTCDateTime, utcnow
 
@@ -85,7 +86,7 @@ class Conference(db.Model):
         return self.cfp_opens_at <= now < self.cfp_closes_at
 
 
-class Room(db.Model):
+class Room(ConferenceOwned, db.Model):
     """A room of the venue, named in both languages."""
 
     __tablename__ = "rooms"
@@ -109,7 +110,7 @@ class Room(db.Model):
     conference: Mapped[Conference] = relationship(back_populates="rooms")
 
 
-class Track(db.Model):
+class Track(ConferenceOwned, db.Model):
     """A thread of the programme (e.g. "Helplines in emergencies"), shared by the call for proposals and the agenda."""
 
     __tablename__ = "tracks"

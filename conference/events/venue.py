@@ -10,7 +10,6 @@ from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
-from ..extensions import db
 from . import bp
 from .forms import RoomForm, TrackForm
 from .models import Conference, Room, Track
@@ -26,20 +25,6 @@ from .services import (
 )
 
 STEPS = {"up": -1, "down": 1}
-
-
-def _room_or_404(conference: Conference, room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.conference_id != conference.id:
-        abort(404)
-    return room
-
-
-def _track_or_404(conference: Conference, track_id: int) -> Track:
-    track = db.session.get(Track, track_id)
-    if track is None or track.conference_id != conference.id:
-        abort(404)
-    return track
 
 
 def _step(direction: str) -> int:
@@ -79,7 +64,7 @@ def new_room(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def edit_room(conference: Conference, room_id: int):
     """Change a room's names, capacity, booths or opening hours."""
-    room = _room_or_404(conference, room_id)
+    room = Room.get_or_404(conference, room_id)
     form = RoomForm(obj=room if request.method == "GET" else None)
     if form.validate_on_submit():
         if _saved(form, lambda: update_room(room, form.room_data()), _("The room has been saved.")):
@@ -91,7 +76,7 @@ def edit_room(conference: Conference, room_id: int):
 @conference_view(Role.ORGANIZER)
 def move_room_view(conference: Conference, room_id: int, direction: str):
     """Move a room one place up or down."""
-    room, step = _room_or_404(conference, room_id), _step(direction)
+    room, step = Room.get_or_404(conference, room_id), _step(direction)
     if ConfirmForm().validate_on_submit():
         perform(lambda: move_room(room, step))
     return redirect(url_for("events.rooms", slug=conference.slug, _anchor=f"room-{room_id}"))
@@ -101,7 +86,7 @@ def move_room_view(conference: Conference, room_id: int, direction: str):
 @conference_view(Role.ORGANIZER)
 def delete_room_view(conference: Conference, room_id: int):
     """Delete a room that no session uses (otherwise say how many do)."""
-    room = _room_or_404(conference, room_id)
+    room = Room.get_or_404(conference, room_id)
     if ConfirmForm().validate_on_submit():
         name = room.name_en
         perform(lambda: delete_room(room), _("The room “%(name)s” has been deleted.", name=name))
@@ -131,7 +116,7 @@ def new_track(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def edit_track(conference: Conference, track_id: int):
     """Change a track's names or colour."""
-    track = _track_or_404(conference, track_id)
+    track = Track.get_or_404(conference, track_id)
     form = TrackForm(obj=track if request.method == "GET" else None)
     if form.validate_on_submit():
         if _saved(form, lambda: update_track(track, form.track_data()), _("The track has been saved.")):
@@ -143,7 +128,7 @@ def edit_track(conference: Conference, track_id: int):
 @conference_view(Role.ORGANIZER)
 def move_track_view(conference: Conference, track_id: int, direction: str):
     """Move a track one place up or down."""
-    track, step = _track_or_404(conference, track_id), _step(direction)
+    track, step = Track.get_or_404(conference, track_id), _step(direction)
     if ConfirmForm().validate_on_submit():
         perform(lambda: move_track(track, step))
     return redirect(url_for("events.tracks", slug=conference.slug, _anchor=f"track-{track_id}"))
@@ -153,7 +138,7 @@ def move_track_view(conference: Conference, track_id: int, direction: str):
 @conference_view(Role.ORGANIZER)
 def delete_track_view(conference: Conference, track_id: int):
     """Delete a track that no session or proposal uses (otherwise say how many do)."""
-    track = _track_or_404(conference, track_id)
+    track = Track.get_or_404(conference, track_id)
     if ConfirmForm().validate_on_submit():
         name = track.name_en
         perform(lambda: delete_track(track), _("The track “%(name)s” has been deleted.", name=name))

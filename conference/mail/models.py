@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
 
@@ -29,7 +30,7 @@ MAIL_STATE_TITLES = {MailState.DRAFT: _l("Draft"), MailState.QUEUED: _l("Queued"
                      MailState.FAILED: _l("Failed")}
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(ConferenceOwned, db.Model):
     """One e-mail, rendered and stored before any attempt to send it."""
 
     __tablename__ = "outbox_messages"

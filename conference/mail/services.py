@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 
 from ..extensions import db
 from ..types import utcnow
@@ -166,3 +166,8 @@ def watch(interval: float = 5.0, rounds: int | None = None, sleep=time.sleep) ->
         done += 1
         if rounds is None or done < rounds:
             sleep(interval)
+
+
+def every_message() -> Select:
+    """SELECT of every message of the installation, whatever its conference (the site administrators' outbox)."""
+    return select(OutboxMessage)

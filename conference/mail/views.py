@@ -1,9 +1,8 @@
 """The outbox, readable by organizers (their conference) and site administrators (all)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..accounts.access import admin_required, conference_view
 from ..accounts.forms import ConfirmForm
@@ -14,7 +13,7 @@ from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .models import MailState, OutboxMessage
-from .services import draft_count, release, release_drafts, requeue
+from .services import draft_count, every_message, release, release_drafts, requeue
 
 PAGE_SIZE = 50
 
@@ -24,19 +23,11 @@ def _page(query):
                        error_out=False)
 
 
-def _message_or_404(conference: Conference, message_id: int) -> OutboxMessage:
-    """A message of this conference's outbox (another conference's is not found)."""
-    item = db.session.get(OutboxMessage, message_id)
-    if item is None or item.conference_id != conference.id:
-        abort(404)
-    return item
-
-
 @bp.get("/<slug>/manage/outbox")
 @conference_view(Role.ORGANIZER)
 def outbox(conference: Conference):
     """Messages sent for one conference, newest first."""
-    query = select(OutboxMessage).where(OutboxMessage.conference_id == conference.id)
+    query = OutboxMessage.of(conference)
     state = request.args.get("state")
     if state in {s.value for s in MailState}:
         query = query.where(OutboxMessage.state == state)
@@ -58,7 +49,7 @@ def release_all(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def release_message(conference: Conference, message_id: int):
     """Release one draft so it is sent."""
-    item = _message_or_404(conference, message_id)
+    item = OutboxMessage.get_or_404(conference, message_id)
     if ConfirmForm().validate_on_submit():
         released = perform(lambda: release(item),
                            lambda done: _("The message has been released for sending.") if done else None)
@@ -71,7 +62,7 @@ def release_message(conference: Conference, message_id: int):
 @conference_view(Role.ORGANIZER)
 def message(conference: Conference, message_id: int):
     """One message as it was sent."""
-    item = _message_or_404(conference, message_id)
+    item = OutboxMessage.get_or_404(conference, message_id)
     return render_template("mail/message.html", message=item, conference=conference, form=ConfirmForm())
 
 
@@ -79,7 +70,7 @@ def message(conference: Conference, message_id: int):
 @conference_view(Role.ORGANIZER)
 def retry_message(conference: Conference, message_id: int):
     """Queue a failed message again for the mail worker."""
-    item = _message_or_404(conference, message_id)
+    item = OutboxMessage.get_or_404(conference, message_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: requeue(item),
                 lambda done: _("The message is queued and will be sent again within a minute.") if done else None)
@@ -91,7 +82,7 @@ def retry_message(conference: Conference, message_id: int):
 def admin_outbox():
     """Every message of the installation, for site administrators."""
     state = request.args.get("state")
-    query = select(OutboxMessage)
+    query = every_message()
     if state in {s.value for s in MailState}:
         query = query.where(OutboxMessage.state == state)
     return render_template("mail/outbox.html", page=_page(query), conference=None, form=ConfirmForm())

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..accounts.access import conference_view
@@ -23,20 +22,11 @@ from .forms import DelegationForm, DelegationMemberForm
 from .services import delegations_of
 
 
-def _delegation_or_404(conference: Conference, delegation_id: int) -> Delegation:
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.conference_id != conference.id:
-        abort(404)
-    return delegation
-
-
 def _member_form(conference: Conference, delegation: Delegation) -> DelegationMemberForm:
     """A form listing the delegates of the delegation's country."""
     form = DelegationMemberForm()
     candidates = db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.country == delegation.country)
-        .order_by(Delegate.name)
-    ).all()
+        Delegate.of(conference).where(Delegate.country == delegation.country).order_by(Delegate.name)).all()
     form.delegate_id.choices = [SelectChoice(d.id, f"{d.name} ({d.code})") for d in candidates]
     return form
 
@@ -59,7 +49,7 @@ def delegations(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def delegation(conference: Conference, delegation_id: int):
     """One delegation: head, members, and forms to change them."""
-    item = _delegation_or_404(conference, delegation_id)
+    item = Delegation.get_or_404(conference, delegation_id)
     return render_template("manage/delegation.html", conference=conference, delegation=item,
                            form=_member_form(conference, item))
 
@@ -68,7 +58,7 @@ def delegation(conference: Conference, delegation_id: int):
 @conference_view(Role.ORGANIZER)
 def delegation_member(conference: Conference, delegation_id: int, role: str):
     """Add a member to the delegation, or name its head (who also becomes a member)."""
-    item = _delegation_or_404(conference, delegation_id)
+    item = Delegation.get_or_404(conference, delegation_id)
     if role not in {"member", "head"}:
         abort(404)
     form = _member_form(conference, item)

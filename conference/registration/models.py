@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..core.i18n import lang
+from ..core.scoping import ConferenceOwned
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
 
@@ -79,7 +80,7 @@ CATEGORY_COLOURS = {
 }
 
 
-class Delegation(db.Model):
+class Delegation(ConferenceOwned, db.Model):
     """A country's official delegation to a conference."""
 
     __tablename__ = "delegations"
@@ -104,7 +105,7 @@ class Delegation(db.Model):
         return self.name_ar if lang() == "ar" and self.name_ar else self.name
 
 
-class Delegate(db.Model):
+class Delegate(ConferenceOwned, db.Model):
     """One person's registration for one conference."""
 
     __tablename__ = "delegates"
@@ -174,8 +175,10 @@ AUDIT_EVENTS = {
 }
 
 
-class AuditEntry(db.Model):
+class AuditEntry(ConferenceOwned, db.Model):
     """One change to a registration: what, who, when, from which status to which, why."""
+
+    __owner__ = "delegate"
 
     __tablename__ = "delegate_audit"
 

@@ -151,8 +151,8 @@ def waitlist_position(delegate: Delegate) -> int | None:
 def _check_delegation(conference: Conference, delegation_id: int | None, country: str) -> None:
     if delegation_id is None:
         return
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.conference_id != conference.id or delegation.country != country:
+    delegation = Delegation.get_for(conference, delegation_id)
+    if delegation is None or delegation.country != country:
         raise RegistrationError(_l("This delegation does not belong to the chosen country."))
 
 
@@ -445,8 +445,7 @@ def public_participants(conference: Conference):
 
 def get_delegate(conference: Conference, delegate_id: int) -> Delegate | None:
     """A delegate of this conference by id (None for another conference's)."""
-    delegate = db.session.get(Delegate, delegate_id)
-    return delegate if delegate is not None and delegate.conference_id == conference.id else None
+    return Delegate.get_for(conference, delegate_id)
 
 
 def delegates_by_ids(conference: Conference, ids: list[int]) -> list[Delegate]:

@@ -124,8 +124,8 @@ def assign(conference: Conference, proposal_id: int):
 def unassign(conference: Conference, proposal_id: int, assignment_id: int):
     """Take a reviewer off a proposal they have not scored."""
     item = _proposal_or_404(conference, proposal_id)
-    assignment = db.session.get(ReviewAssignment, assignment_id)
-    if assignment is None or assignment.proposal_id != item.id:
+    assignment = ReviewAssignment.get_or_404(conference, assignment_id)
+    if assignment.proposal_id != item.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
         perform(lambda: unassign_reviewer(assignment), _("The reviewer has been taken off this proposal."))

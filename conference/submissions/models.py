@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Lar
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..core.scoping import ConferenceOwned
 from ..events.models import Track
 from ..extensions import db
 from ..types import UTCDateTime, string_enum, utcnow
@@ -46,7 +47,7 @@ SUBMITTER = "submitter"
 CO_SPEAKER = "co_speaker"
 
 
-class CallForProposals(db.Model):
+class CallForProposals(ConferenceOwned, db.Model):
     """The call's settings for one conference (its open and close dates live on the conference)."""
 
     __tablename__ = "calls_for_proposals"
@@ -65,7 +66,7 @@ class CallForProposals(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ProposalType(db.Model):
+class ProposalType(ConferenceOwned, db.Model):
     """A kind of session that can be proposed (talk, panel, workshop) with its default length."""
 
     __tablename__ = "proposal_types"
@@ -82,7 +83,7 @@ class ProposalType(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Proposal(db.Model):
+class Proposal(ConferenceOwned, db.Model):
     """A talk, panel or workshop proposed to the call, with its speakers."""
 
     __tablename__ = "proposals"
@@ -124,8 +125,10 @@ class Proposal(db.Model):
         return str(LANGUAGE_TITLES.get(self.language, self.language))
 
 
-class ProposalSpeaker(db.Model):
+class ProposalSpeaker(ConferenceOwned, db.Model):
     """A speaker of a proposal: the submitter, or a co-speaker invited by e-mail (user set once they accept)."""
+
+    __owner__ = "proposal"
 
     __tablename__ = "proposal_speakers"
     __table_args__ = (
@@ -148,7 +151,7 @@ class ProposalSpeaker(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class SpeakerProfile(db.Model):
+class SpeakerProfile(ConferenceOwned, db.Model):
     """What the programme shows about a speaker in one conference, in both languages."""
 
     __tablename__ = "speaker_profiles"
@@ -170,7 +173,7 @@ class SpeakerProfile(db.Model):
     user: Mapped[User] = relationship()
 
 
-class SpeakerAvailability(db.Model):
+class SpeakerAvailability(ConferenceOwned, db.Model):
     """A time range when a speaker can speak; none at all means any time of the conference."""
 
     __tablename__ = "speaker_availability"
@@ -186,8 +189,10 @@ class SpeakerAvailability(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ReviewAssignment(db.Model):
+class ReviewAssignment(ConferenceOwned, db.Model):
     """A reviewer assigned to a proposal, and their review once given (score 1-5 and a comment)."""
+
+    __owner__ = "proposal"
 
     __tablename__ = "review_assignments"
     __table_args__ = (
@@ -208,8 +213,10 @@ class ReviewAssignment(db.Model):
     reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
 
 
-class ProposalLogEntry(db.Model):
+class ProposalLogEntry(ConferenceOwned, db.Model):
     """One change of a proposal's state: who, when, from which state to which."""
+
+    __owner__ = "proposal"
 
     __tablename__ = "proposal_log"
 

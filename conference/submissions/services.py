@@ -124,16 +124,14 @@ def save_proposal_type(conference: Conference, proposal_type: ProposalType | Non
 
 def get_proposal_type(conference: Conference, type_id: int | None) -> ProposalType | None:
     """A proposal type of this conference by id (None for another conference's)."""
-    item = db.session.get(ProposalType, type_id) if type_id else None
-    return item if item is not None and item.conference_id == conference.id else None
+    return ProposalType.get_for(conference, type_id) if type_id else None
 
 
 # ---- finding proposals ---------------------------------------------------------------------------------------
 
 def get_proposal(conference: Conference, proposal_id: int) -> Proposal | None:
     """A proposal of this conference by id (None for another conference's)."""
-    proposal = db.session.get(Proposal, proposal_id)
-    return proposal if proposal is not None and proposal.conference_id == conference.id else None
+    return Proposal.get_for(conference, proposal_id)
 
 
 def is_speaker(proposal: Proposal, user: User) -> bool:

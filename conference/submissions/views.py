@@ -11,7 +11,6 @@ from ..accounts.invitations import mask_email
 from ..core.actions import perform
 from ..core.i18n import lang
 from ..events.models import Conference
-from ..extensions import db
 from . import bp
 from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
@@ -73,8 +72,8 @@ def _proposal_form(conference: Conference, **kwargs) -> ProposalForm:
 
 def _own_proposal(conference: Conference, proposal_id: int, submitter_only: bool = False) -> Proposal:
     """A proposal the current user speaks in (or wrote); another's is not found."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.conference_id != conference.id or not is_speaker(proposal, current_user):
+    proposal = Proposal.get_or_404(conference, proposal_id)
+    if not is_speaker(proposal, current_user):
         abort(404)
     if submitter_only and not is_submitter(proposal, current_user):
         abort(403)
@@ -228,8 +227,8 @@ def decline(conference: Conference, proposal_id: int):
 @conference_view()
 def invitation(conference: Conference, token: str):
     """A co-speaker's invitation link: log in (or sign up) with the invited address, then accept."""
-    speaker = invitation_for_token(token)
-    if speaker is None or speaker.proposal.conference_id != conference.id:
+    speaker = invitation_for_token(conference, token)
+    if speaker is None:
         return render_template("submissions/invitation_invalid.html", conference=conference), 404
     page = {"conference": conference, "speaker": speaker, "proposal": speaker.proposal, "next_url": request.path,
             "invited_address": mask_email(speaker.email)}

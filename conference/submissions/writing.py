@@ -52,8 +52,7 @@ def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: 
         raise SubmissionError(_l("Please choose a type from the list."))
     track_id = data.get("track_id")
     if track_id is not None:
-        track = db.session.get(Track, track_id)
-        if track is None or track.conference_id != conference.id:
+        if Track.get_for(conference, track_id) is None:
             raise SubmissionError(_l("Please choose a track from the list."))
     if data.get("language") not in LANGUAGES:
         raise SubmissionError(_l("Please choose a language from the list."))
@@ -164,8 +163,8 @@ def invitation_token(speaker: ProposalSpeaker) -> str:
         [speaker.id, _address_digest(speaker.email)])
 
 
-def invitation_for_token(token: str) -> ProposalSpeaker | None:
-    """The invitation a valid token was made for, while it is still open for that address."""
+def invitation_for_token(conference: Conference, token: str) -> ProposalSpeaker | None:
+    """The conference's invitation a valid token was made for, while it is still open for that address."""
     try:
         payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT).loads(
             token, max_age=INVITATION_MAX_AGE)
@@ -173,7 +172,7 @@ def invitation_for_token(token: str) -> ProposalSpeaker | None:
         return None
     if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
         return None
-    speaker = db.session.get(ProposalSpeaker, payload[0])
+    speaker = ProposalSpeaker.get_for(conference, payload[0])
     if speaker is None or speaker.role != CO_SPEAKER:
         return None
     # Links mailed before the digest carry the address itself; they stop working INVITATION_MAX_AGE after that.
