@@ -21,7 +21,8 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import CATEGORY_TITLES, Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, delegate_query
-from ..registration.services import new_badge_token, record_event
+from ..registration.services import new_badge_token
+from ..registration.workflow import record_event
 from ..types import utcnow
 from .models import RevokedBadge
 

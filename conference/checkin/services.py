@@ -22,7 +22,7 @@ from ..core.i18n import lang
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, DelegateStatus
-from ..registration.services import record_event
+from ..registration.workflow import record_event
 from ..types import utcnow
 from . import queries
 from .codes import parse_code

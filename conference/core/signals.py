@@ -29,8 +29,8 @@ owner's held registrations proceed.""")
 
 # signal -> the modules whose receivers must be connected to it in every application.
 RECEIVERS = {
-    conference_saved: ("conference.registration.services",),
+    conference_saved: ("conference.registration.workflow",),
     room_in_use: ("conference.agenda.services",),
     track_in_use: ("conference.agenda.services", "conference.submissions.services"),
-    address_confirmed: ("conference.registration.services",),
+    address_confirmed: ("conference.registration.workflow",),
 }

@@ -18,19 +18,15 @@ from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present, delegate_query
 from ..registration.services import (
-    TRANSITIONS,
-    allowed_actions,
     apply_bulk_action,
     delegates_by_ids,
     delegation_choices,
     get_delegate,
     issue_visa_letter,
     update_details,
-    waitlist_position,
 )
-from ..registration.services import (
-    change_status as change_registration_status,
-)
+from ..registration.workflow import TRANSITIONS, allowed_actions, waitlist_position
+from ..registration.workflow import change_status as change_registration_status
 from . import bp
 from .exports import delegate_header, delegate_rows
 from .forms import BulkForm, NoteForm, OrganizerDetailsForm

@@ -9,7 +9,7 @@ bp = Blueprint("registration", __name__)
 def init_app(app: Flask) -> None:
     """Set the area up in `app`: its pages and their blueprint, and its receivers of other areas' signals."""
     from . import views  # noqa: F401  (each module adds its routes to bp)
-    from .services import connect_receivers
+    from .workflow import connect_receivers
 
     app.register_blueprint(bp)
     connect_receivers()

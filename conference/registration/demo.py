@@ -11,7 +11,8 @@ from ..accounts.models import User
 from ..events.models import Conference
 from ..extensions import db
 from .models import AuditEntry, Category, Delegate, DelegateStatus, Delegation
-from .services import new_badge_token, places_taken
+from .services import new_badge_token
+from .workflow import places_taken
 
 DEMO_PASSWORD = "doha-demo-2027"  # every demo account's password
 

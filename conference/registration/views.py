@@ -17,15 +17,14 @@ from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Category, Delegate, DelegateStatus
 from .services import (
-    change_status,
     delegation_choices,
     public_participants,
     register_delegate,
     register_visitor,
     registration_of,
     update_details,
-    waitlist_position,
 )
+from .workflow import change_status, waitlist_position
 
 
 def _own_registration(conference: Conference) -> Delegate:

@@ -14,6 +14,7 @@ from ..mail.models import MailState
 from ..registration.demo import DEMO_PASSWORD
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import register_speaker
+from .call import call_of, proposal_types
 from .models import (
     CO_SPEAKER,
     SUBMITTER,
@@ -25,7 +26,7 @@ from .models import (
     SpeakerAvailability,
     SpeakerProfile,
 )
-from .services import call_of, notify_speakers, proposal_types
+from .workflow import notify_speakers
 
 S = ProposalStatus
 CALL_EN = (

@@ -22,8 +22,8 @@ from ..core.i18n import fmt_date, localized
 from ..core.params import parse_id
 from ..core.text import CleanText, multiline_filter, text_field
 from ..registration.forms import ARABIC_LETTER, country_select_choices
+from .call import count_words
 from .models import LANGUAGE_TITLES, LANGUAGES
-from .services import count_words
 from .writing import MAX_CO_SPEAKERS
 
 NOT_A_CHOICE = -1  # what a tampered id becomes: no row has it, so each field's check refuses it with its message

@@ -14,6 +14,7 @@ from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
+from .call import call_of, get_proposal_type, proposal_types, save_proposal_type, update_call
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
 from .models import ProposalStatus, ReviewAssignment
 from .profiles import profile_of
@@ -32,21 +33,8 @@ from .review import (
     score_proposal,
     unassign_reviewer,
 )
-from .services import (
-    DECISIONS,
-    ORGANIZER_ACTIONS,
-    TRANSITIONS,
-    call_of,
-    decide_proposals,
-    decision_preview,
-    get_proposal,
-    get_proposal_type,
-    proposal_types,
-    proposals_by_ids,
-    save_proposal_type,
-    set_duration,
-    update_call,
-)
+from .services import get_proposal, proposals_by_ids, set_duration
+from .workflow import DECISIONS, ORGANIZER_ACTIONS, TRANSITIONS, decide_proposals, decision_preview
 
 ORGANIZER = Role.ORGANIZER
 

@@ -15,8 +15,9 @@ from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate
 from ..types import utcnow
+from .call import call_of
+from .errors import SubmissionError
 from .models import Proposal, ProposalSpeaker, ProposalStatus, ReviewAssignment, SpeakerProfile
-from .services import SubmissionError, call_of
 
 S = ProposalStatus
 REVIEWABLE = (S.SUBMITTED,)  # reviews are given and changed until the decision is made

@@ -12,24 +12,20 @@ from ..core.actions import perform
 from ..core.i18n import lang
 from ..events.models import Conference
 from . import bp
+from .call import call_of, proposal_types
 from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
 from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
 from .services import (
-    allowed_actions,
     awaiting_confirmation,
-    call_of,
-    change_status,
     decision_released,
     invitations_for,
-    is_speaker,
-    is_submitter,
-    proposal_types,
     proposals_of,
     speaker_log,
     speaker_status,
     speaker_statuses,
 )
+from .workflow import allowed_actions, change_status, is_speaker, is_submitter
 from .writing import (
     DuplicateProposal,
     accept_invitation,

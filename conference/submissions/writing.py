@@ -20,10 +20,12 @@ from ..events.models import Conference, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
+from .call import call_of, count_words, get_proposal_type
 from .errors import SubmissionError
 from .models import CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker
 from .profiles import profile_of
-from .services import S, call_of, count_words, get_proposal_type, is_speaker, is_submitter, register_speakers
+from .services import S
+from .workflow import is_speaker, is_submitter, register_speakers
 
 MAX_CO_SPEAKERS = 5
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

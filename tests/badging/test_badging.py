@@ -11,7 +11,7 @@ from conference.badging.models import RevokedBadge
 from conference.badging.services import reissue_badge
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
-from conference.registration.services import change_status
+from conference.registration.workflow import change_status
 from tests.conftest import login, post_form
 from tests.pdfcheck import assert_clean_pdf
 

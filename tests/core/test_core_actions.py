@@ -143,7 +143,7 @@ def test_a_work_in_progress_of_the_request_before_perform_is_committed_with_it(a
 def test_a_proposal_sent_twice_leads_to_the_first_with_an_info_message(client, make_conference, make_user):
     from datetime import datetime, timedelta, timezone
 
-    from conference.submissions.services import call_of, proposal_types
+    from conference.submissions.call import call_of, proposal_types
 
     now = datetime.now(timezone.utc)
     conference = make_conference("doha", cfp_opens_at=now - timedelta(days=1), cfp_closes_at=now + timedelta(days=1))

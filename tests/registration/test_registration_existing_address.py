@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash
 from conference.accounts.models import User
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.registration.errors import RegistrationError
 from conference.registration.models import Delegate, Delegation
-from conference.registration.services import RegistrationError, register_visitor
+from conference.registration.services import register_visitor
 from tests.conftest import PASSWORD, csrf_token, post_form
 
 

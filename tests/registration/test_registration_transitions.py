@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from conference.accounts.models import Role
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.registration.errors import RegistrationError
 from conference.registration.models import HOLDS_PLACE, AuditEntry, DelegateStatus
-from conference.registration.services import TRANSITIONS, RegistrationError, allowed_actions, change_status
+from conference.registration.workflow import TRANSITIONS, allowed_actions, change_status
 
 CASES = [(action, status) for action in TRANSITIONS for status in DelegateStatus]
 

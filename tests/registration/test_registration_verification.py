@@ -9,17 +9,10 @@ from sqlalchemy import select
 from conference.accounts.verification import confirm_address
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.registration.errors import RegistrationError
 from conference.registration.models import Category, Delegate, DelegateStatus
-from conference.registration.services import (
-    TRANSITIONS,
-    RegistrationError,
-    allowed_actions,
-    bulk_change,
-    change_status,
-    register_delegate,
-    register_speaker,
-    register_visitor,
-)
+from conference.registration.services import register_delegate, register_speaker, register_visitor
+from conference.registration.workflow import TRANSITIONS, allowed_actions, bulk_change, change_status
 from tests.conftest import PASSWORD, login, post_form, quick_user
 
 S = DelegateStatus

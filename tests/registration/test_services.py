@@ -9,18 +9,16 @@ from sqlalchemy.exc import IntegrityError
 
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+from conference.registration.errors import RegistrationError
 from conference.registration.models import Category, Delegate, DelegateStatus
 from conference.registration.services import (
-    RegistrationError,
-    bulk_change,
-    change_status,
     create_delegation,
     issue_visa_letter,
     register_delegate,
     set_delegation_head,
     update_details,
-    waitlist_position,
 )
+from conference.registration.workflow import bulk_change, change_status, waitlist_position
 from tests.conftest import quick_user
 
 S = DelegateStatus

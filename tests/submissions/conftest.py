@@ -7,7 +7,8 @@ import pytest
 
 from conference.accounts.models import Role
 from conference.extensions import db
-from conference.submissions.services import call_of, proposal_types, submit_proposal
+from conference.submissions.call import call_of, proposal_types
+from conference.submissions.workflow import submit_proposal
 from conference.submissions.writing import create_proposal
 
 

@@ -46,15 +46,16 @@ ROUTES: dict[str, tuple[str, dict[str, int]]] = {
 def samples(people, conference) -> dict[str, int]:
     """Rows the paths above need (their ids fill the "{name}" parts), created for the doha conference."""
     from conference.extensions import db
+    from conference.submissions.call import proposal_types
     from conference.submissions.models import ReviewAssignment
     from conference.submissions.profiles import process_photo, save_profile
-    from conference.submissions.services import proposal_types, submit_proposal
+    from conference.submissions.workflow import submit_proposal
     from conference.submissions.writing import create_proposal
 
     now = datetime.now(timezone.utc)
     conference.cfp_opens_at, conference.cfp_closes_at = now - timedelta(days=1), now + timedelta(days=1)
     delegate = people["delegate"]
-    from conference.submissions.services import call_of
+    from conference.submissions.call import call_of
 
     call_of(conference)
     proposal = create_proposal(conference, delegate, {

@@ -9,8 +9,9 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.mail.services import release_drafts
 from conference.registration.models import Delegate
+from conference.submissions.errors import SubmissionError
 from conference.submissions.models import Proposal, ProposalLogEntry, ProposalStatus
-from conference.submissions.services import SubmissionError, change_status
+from conference.submissions.workflow import change_status
 from conference.submissions.writing import accept_invitation
 
 

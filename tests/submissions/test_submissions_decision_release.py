@@ -11,17 +11,10 @@ from sqlalchemy import select
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
 from conference.mail.services import release_drafts
+from conference.submissions.errors import SubmissionError
 from conference.submissions.models import ProposalStatus
-from conference.submissions.services import (
-    SubmissionError,
-    accept_proposal,
-    confirm_proposal,
-    decision_released,
-    reverse_rejection,
-    revoke_acceptance,
-    speaker_log,
-    speaker_status,
-)
+from conference.submissions.services import decision_released, speaker_log, speaker_status
+from conference.submissions.workflow import accept_proposal, confirm_proposal, reverse_rejection, revoke_acceptance
 from tests.conftest import login, post_form
 
 S = ProposalStatus

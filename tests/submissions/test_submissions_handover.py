@@ -11,7 +11,8 @@ from conference.registration.models import Category, DelegateStatus
 from conference.registration.services import registration_of
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability, SpeakerProfile
 from conference.submissions.profiles import save_profile, set_availability
-from conference.submissions.services import change_status, set_duration
+from conference.submissions.services import set_duration
+from conference.submissions.workflow import change_status
 from conference.submissions.writing import accept_invitation
 
 S = ProposalStatus

@@ -6,7 +6,7 @@ import pytest
 from conference.accounts.models import Role
 from conference.extensions import db
 from conference.submissions.review import assign_reviewer, score_proposal
-from conference.submissions.services import change_status
+from conference.submissions.workflow import change_status
 from conference.submissions.writing import invitation_token
 from tests.pagecheck import LANGUAGES, axe_violations, vnu_errors
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.mail.services import release_drafts
+from conference.submissions.call import proposal_types
 from conference.submissions.models import Proposal, ProposalStatus, SpeakerAvailability
-from conference.submissions.services import change_status, proposal_types
+from conference.submissions.workflow import change_status
 from conference.submissions.writing import invitation_token
 from tests.conftest import login, post_form
 

@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from conference.accounts.models import Role
 from conference.extensions import db
+from conference.submissions.call import proposal_types
 from conference.submissions.models import (
     SUBMITTER,
     Proposal,
@@ -14,7 +15,6 @@ from conference.submissions.models import (
     ProposalStatus,
     ReviewAssignment,
 )
-from conference.submissions.services import proposal_types
 from tests.conftest import login, quick_user
 
 

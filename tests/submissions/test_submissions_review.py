@@ -9,6 +9,7 @@ from sqlalchemy import select
 from conference.accounts.models import Role
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
+from conference.submissions.errors import SubmissionError
 from conference.submissions.models import ProposalStatus, ReviewAssignment
 from conference.submissions.profiles import save_profile
 from conference.submissions.review import (
@@ -18,7 +19,7 @@ from conference.submissions.review import (
     proposal_table,
     score_proposal,
 )
-from conference.submissions.services import SubmissionError, change_status
+from conference.submissions.workflow import change_status
 from tests.conftest import login, post_form
 
 S = ProposalStatus
@@ -151,7 +152,7 @@ def test_reviewer_sees_no_speaker_name_when_anonymized(client, cfp, organizer, r
 
 
 def test_reviewer_sees_names_when_not_anonymized(client, cfp, organizer, reviewers, make_user, make_proposal):
-    from conference.submissions.services import call_of
+    from conference.submissions.call import call_of
 
     call_of(cfp).anonymized_review = False
     author = make_user("zainab@example.org", name="Zainab Al-Lawati")
@@ -285,7 +286,7 @@ def test_call_settings_are_saved(client, cfp, organizer):
 
 
 def test_proposal_type_duration_is_edited(client, cfp, organizer):
-    from conference.submissions.services import proposal_types
+    from conference.submissions.call import proposal_types
 
     talk = proposal_types(cfp)[0]
     login(client, organizer)

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from conference.extensions import db
 from conference.mail.services import release_drafts
+from conference.submissions.call import proposal_types
 from conference.submissions.models import Proposal, ReviewAssignment
-from conference.submissions.services import proposal_types
 from tests.conftest import login, post_form
 
 
@@ -49,7 +49,7 @@ def _letters(proposal=None):
 
 
 def test_revoking_an_acceptance_replaces_the_unreleased_acceptance_letter(cfp, organizer, speaker, make_proposal):
-    from conference.submissions.services import accept_proposal, revoke_acceptance
+    from conference.submissions.workflow import accept_proposal, revoke_acceptance
 
     proposal = make_proposal(speaker)
     accept_proposal(proposal, organizer)
@@ -60,7 +60,7 @@ def test_revoking_an_acceptance_replaces_the_unreleased_acceptance_letter(cfp, o
 
 
 def test_the_other_proposals_letters_stay_when_one_decision_is_reversed(cfp, organizer, speaker, make_proposal):
-    from conference.submissions.services import accept_proposal, revoke_acceptance
+    from conference.submissions.workflow import accept_proposal, revoke_acceptance
 
     first, second = make_proposal(speaker), make_proposal(speaker)
     accept_proposal(first, organizer)
@@ -72,7 +72,7 @@ def test_the_other_proposals_letters_stay_when_one_decision_is_reversed(cfp, org
 
 def test_a_released_letter_is_followed_by_one_saying_it_replaces_it(cfp, organizer, speaker, make_proposal):
     from conference.mail.services import release
-    from conference.submissions.services import reject_proposal, reverse_rejection
+    from conference.submissions.workflow import reject_proposal, reverse_rejection
 
     proposal = make_proposal(speaker)
     reject_proposal(proposal, organizer)
@@ -85,7 +85,7 @@ def test_a_released_letter_is_followed_by_one_saying_it_replaces_it(cfp, organiz
 
 
 def test_a_reversal_is_logged_with_its_note(cfp, organizer, speaker, make_proposal):
-    from conference.submissions.services import accept_proposal, revoke_acceptance
+    from conference.submissions.workflow import accept_proposal, revoke_acceptance
 
     proposal = make_proposal(speaker)
     accept_proposal(proposal, organizer)
@@ -98,7 +98,7 @@ def test_a_reversal_is_logged_with_its_note(cfp, organizer, speaker, make_propos
 
 def test_the_organizer_reverses_a_decision_through_the_confirmation_page(client, cfp, organizer, speaker,
                                                                           make_proposal):
-    from conference.submissions.services import accept_proposal
+    from conference.submissions.workflow import accept_proposal
 
     proposal = make_proposal(speaker)
     accept_proposal(proposal, organizer)
@@ -126,7 +126,7 @@ def test_the_bulk_decision_menu_offers_no_reversal(client, cfp, organizer, speak
 
 
 def test_a_confirmed_proposal_cannot_be_revoked_over_http(client, cfp, organizer, speaker, make_proposal):
-    from conference.submissions.services import accept_proposal, confirm_proposal
+    from conference.submissions.workflow import accept_proposal, confirm_proposal
 
     proposal = make_proposal(speaker)
     accept_proposal(proposal, organizer)
@@ -150,7 +150,7 @@ def _arabic_speaker(make_user):
 
 
 def test_a_letters_text_isolates_the_speakers_name(cfp, organizer, make_user, make_proposal):
-    from conference.submissions.services import accept_proposal
+    from conference.submissions.workflow import accept_proposal
 
     accept_proposal(make_proposal(_arabic_speaker(make_user)), organizer)
     db.session.commit()
@@ -158,7 +158,7 @@ def test_a_letters_text_isolates_the_speakers_name(cfp, organizer, make_user, ma
 
 
 def test_a_letters_text_isolates_the_title_after_its_label(cfp, organizer, make_user, make_proposal):
-    from conference.submissions.services import accept_proposal
+    from conference.submissions.workflow import accept_proposal
 
     accept_proposal(make_proposal(_arabic_speaker(make_user), title="Helplines in Oman"), organizer)
     db.session.commit()
@@ -166,7 +166,7 @@ def test_a_letters_text_isolates_the_title_after_its_label(cfp, organizer, make_
 
 
 def test_a_letters_html_isolates_the_speakers_name(cfp, organizer, make_user, make_proposal):
-    from conference.submissions.services import accept_proposal
+    from conference.submissions.workflow import accept_proposal
 
     accept_proposal(make_proposal(_arabic_speaker(make_user)), organizer)
     db.session.commit()
@@ -182,7 +182,7 @@ def test_an_invitations_text_isolates_the_inviters_name(cfp, speaker, make_propo
 
 
 def test_an_invalid_co_speaker_address_is_isolated_in_the_message(cfp, speaker):
-    from conference.submissions.services import SubmissionError
+    from conference.submissions.errors import SubmissionError
     from conference.submissions.writing import create_proposal
 
     data = {"title": "T", "abstract": "A", "proposal_type_id": proposal_types(cfp)[0].id, "track_id": None,
@@ -216,7 +216,7 @@ def test_the_organizers_table_separates_speakers_with_an_arabic_comma_in_arabic(
 ], ids=["arabic-with-harakat", "arabic-tanween-and-digits", "arabic-case-endings", "devanagari-vowel-signs",
         "latin-joiners", "ideographs"])
 def test_words_are_counted_whole_whatever_their_marks(text, words):
-    from conference.submissions.services import count_words
+    from conference.submissions.call import count_words
 
     assert count_words(text) == words
 

@@ -11,8 +11,9 @@ from conference.mail.models import MailState, OutboxMessage
 from conference.mail.services import release_drafts
 from conference.registration.models import Category, DelegateStatus
 from conference.registration.services import registration_of
+from conference.submissions.errors import SubmissionError
 from conference.submissions.models import ProposalStatus
-from conference.submissions.services import TRANSITIONS, SubmissionError, change_status
+from conference.submissions.workflow import TRANSITIONS, change_status
 
 S = ProposalStatus
 ALL = list(S)
@@ -91,7 +92,7 @@ def test_after_the_deadline_speakers_cannot_submit_or_withdraw(make_proposal, sp
 
 
 def test_submitting_an_abstract_over_the_limit_is_refused(make_proposal, speaker, cfp):
-    from conference.submissions.services import call_of
+    from conference.submissions.call import call_of
 
     proposal = make_proposal(speaker, submitted=False, abstract="word " * 100)
     call_of(cfp).abstract_word_limit = 50
