@@ -75,7 +75,8 @@ class Route:
     POST with a valid CSRF token (read from a page of the visitor's own session) answers and changes.
 
     Strings in path, post_path, form, json and headers may name samples: "{delegate_id}". A form is posted as a
-    browser posts it; a JSON body goes with the X-CSRFToken header, as the door page sends it.
+    browser posts it; a JSON body goes with the X-CSRFToken header, as the door page sends it. The headers (a bearer
+    token) go with the GET and the POST.
     """
 
     path: str

@@ -133,7 +133,7 @@ def test_matrix(app, people, samples, visitor):
         login(client, people[visitor])
     answers = {}
     for label, route in ROUTES.items():
-        status = client.get(route.path.format(**samples)).status_code
+        status = client.get(route.path.format(**samples), headers=fill(route.headers, samples)).status_code
         answers[label] = (status, route.get[visitor])
     wrong = {label: got for label, got in answers.items() if got[0] != got[1]}
     assert wrong == {}, f"(got, expected) for {visitor}: {wrong}"

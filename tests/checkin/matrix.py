@@ -15,6 +15,8 @@ from tests.access import (
 )
 
 DOOR_TEAM = expect(401, 403, 403, 200, 403, 200, 200)
+HOLDER = expect(200, 200, 200, 200, 200, 200, 200)  # a bearer token answers whoever's cookie comes with it
+DEVICE, DOOR_TOKEN = {"Authorization": "Bearer {device_token}"}, {"Authorization": "Bearer {door_token}"}
 ORGANIZER_PAGE_POST = {**ORGANIZER_POST, "organizer": DONE_200, "admin": DONE_200}
 SCAN = {"code": "{badge_token}", "gate": "Main entrance", "nonce": "matrix-1"}
 
@@ -23,11 +25,12 @@ ROUTES: dict[str, Route] = {
     "checkin.scan_api": Route("/api/v1/doha/checkin", POST_ONLY, DOOR_API_POST, json=SCAN),
     # A bearer token is the credential, whoever's cookie comes with it: a gate device's, or a door token.
     "checkin.scan_api (gate device)": Route("/api/v1/doha/checkin", POST_ONLY, for_everyone(DONE_200), json=SCAN,
-                                            headers={"Authorization": "Bearer {device_token}"}),
+                                            headers=DEVICE),
     "checkin.scan_api (door token)": Route("/api/v1/doha/checkin", POST_ONLY, for_everyone(DONE_200), json=SCAN,
-                                           headers={"Authorization": "Bearer {door_token}"}),
+                                           headers=DOOR_TOKEN),
     "checkin.door_token_api": Route("/api/v1/doha/door-token", POST_ONLY, DOOR_API_POST, json={}),
     "checkin.search_api": Route("/api/v1/doha/checkin/search?q=Hamad", DOOR_TEAM),
+    "checkin.search_api (door token)": Route("/api/v1/doha/checkin/search?q=Hamad", HOLDER, headers=DOOR_TOKEN),
     "checkin.scanner": Route("/doha/checkin", STAFF),
     "checkin.attendance": Route("/doha/manage/attendance", ORGANIZER),
     "checkin.attendance_csv": Route("/doha/manage/attendance.csv", ORGANIZER),
@@ -38,6 +41,7 @@ ROUTES: dict[str, Route] = {
                              form={"name": "North gate, scanner 2"}),
     "checkin.revoke_device": Route("/doha/manage/devices/{device_id}/revoke", POST_ONLY, ORGANIZER_POST),
     "checkin.door_list_api": Route("/api/v1/doha/door-list", DOOR_TEAM),
+    "checkin.door_list_api (gate device)": Route("/api/v1/doha/door-list", HOLDER, headers=DEVICE),
     "checkin.decoder_worker": Route("/checkin/decoder-worker.js", PUBLIC),
     "checkin.service_worker": Route("/doha/checkin/service-worker.js", PUBLIC),
     "checkin.manifest": Route("/doha/checkin/manifest.webmanifest", PUBLIC),
