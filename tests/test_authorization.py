@@ -1,158 +1,130 @@
-"""The authorization matrix: every route, every kind of visitor, the expected answer.
+"""The authorization matrix: every route, every kind of visitor, the expected answer to a GET and to a POST.
 
-Each area adds its routes to ROUTES (newer areas in tests/<area>/matrix.py); a route missing from the table fails.
+The rows live beside each area's tests, in tests/<area>/matrix.py (ROUTES and samples()), and are collected here
+from every such module on disk: a new area is covered by adding its module. A route of the application without a
+row fails, and so does a route that changes state without a POST expectation.
+
+The POST column posts with a valid CSRF token, read from a page of the visitor's own session, so that what answers
+is the view's own check of who may change what. Each visitor's test starts from fresh samples, and every POST from
+the database as the samples left it: a POST that changed something is undone before the next one.
 """
 from __future__ import annotations
 
+import importlib
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+
 import pytest
+from sqlalchemy import select, update
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from conference.extensions import db
-from conference.mail.services import queue_mail
-from tests.access import ADMIN, LOGGED_IN, ORGANIZER, OWN_REGISTRATION, POST_ONLY, PUBLIC, STAFF, VISITORS, expect
-from tests.agenda import matrix as agenda_matrix
-from tests.conftest import login
-from tests.events import matrix as events_matrix
-from tests.submissions import matrix as submissions_matrix
+from conference.extensions import db, limiter
+from tests.access import VISITORS, Answer, Route
+from tests.conftest import csrf_token, login
 
-# Areas that keep their rows beside their own tests: each module has ROUTES and samples(people, conference).
-AREA_MATRICES = (submissions_matrix, agenda_matrix, events_matrix)
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
-# endpoint -> (path to GET, expected status per visitor)
-ROUTES: dict[str, tuple[str, dict[str, int]]] = {
-    "core.healthz": ("/healthz", PUBLIC),
-    "accounts.login": ("/login", PUBLIC),
-    "accounts.signup": ("/signup", PUBLIC),
-    "accounts.logout": ("/logout", PUBLIC),
-    "accounts.password": ("/account/password", LOGGED_IN),
-    "accounts.forgot_password": ("/password/forgot", PUBLIC),
-    "accounts.reset_password": ("/password/reset/not-a-valid-token", PUBLIC),
-    "accounts.team": ("/doha/manage/team", ORGANIZER),
-    "accounts.remove_member": ("/doha/manage/team/1/remove", POST_ONLY),
-    "accounts.confirm_address": ("/account/confirm/not-a-valid-token", PUBLIC),
-    "accounts.send_confirmation": ("/account/confirm", POST_ONLY),
-    "accounts.cancel_team_invitation": ("/doha/manage/team/invitations/1/cancel", POST_ONLY),
-    "accounts.invitation": ("/invitations/not-a-valid-token", PUBLIC),
-    "events.index": ("/", PUBLIC),
-    "events.home": ("/doha/", PUBLIC),
-    "events.create": ("/admin/conferences/new", ADMIN),
-    "events.settings": ("/doha/manage/settings", ORGANIZER),
-    "mail.outbox": ("/doha/manage/outbox", ORGANIZER),
-    "mail.message": ("/doha/manage/outbox/{message_id}", ORGANIZER),
-    "mail.retry_message": ("/doha/manage/outbox/{message_id}/retry", POST_ONLY),
-    "mail.admin_outbox": ("/admin/outbox", ADMIN),
-    # check-in: the sample admission and gate device belong to the doha conference
-    "checkin.scan_api": ("/api/v1/doha/checkin", POST_ONLY),
-    "checkin.door_token_api": ("/api/v1/doha/door-token", POST_ONLY),
-    "checkin.search_api": ("/api/v1/doha/checkin/search?q=Hamad", expect(401, 403, 403, 200, 403, 200, 200)),
-    "checkin.scanner": ("/doha/checkin", STAFF),
-    "checkin.attendance": ("/doha/manage/attendance", ORGANIZER),
-    "checkin.attendance_csv": ("/doha/manage/attendance.csv", ORGANIZER),
-    "checkin.undo_checkin": ("/doha/manage/attendance/{checkin_id}/undo", POST_ONLY),
-    "checkin.devices": ("/doha/manage/devices", ORGANIZER),
-    "checkin.revoke_device": ("/doha/manage/devices/{device_id}/revoke", POST_ONLY),
-    "checkin.door_list_api": ("/api/v1/doha/door-list", expect(401, 403, 403, 200, 403, 200, 200)),
-    "checkin.decoder_worker": ("/checkin/decoder-worker.js", PUBLIC),
-    "checkin.service_worker": ("/doha/checkin/service-worker.js", PUBLIC),
-    "checkin.manifest": ("/doha/checkin/manifest.webmanifest", PUBLIC),
-    # registration: the sample delegate is approved, with a visa letter issued
-    "registration.register": ("/doha/register", expect(200, 302, 200, 200, 200, 200, 200)),
-    "registration.me": ("/doha/me", LOGGED_IN),
-    "registration.edit": ("/doha/me/edit", expect(302, 302, 404, 404, 404, 404, 404)),
-    "registration.cancel": ("/doha/me/cancel", OWN_REGISTRATION),
-    "registration.visa_letter": ("/doha/me/visa-letter.pdf", OWN_REGISTRATION),
-    "registration.participants": ("/doha/participants", PUBLIC),
-    "manage.dashboard": ("/doha/manage/", ORGANIZER),
-    "manage.delegates": ("/doha/manage/delegates", ORGANIZER),
-    "manage.bulk": ("/doha/manage/delegates/bulk", POST_ONLY),
-    "manage.delegate": ("/doha/manage/delegates/{delegate_id}", ORGANIZER),
-    "manage.change_status": ("/doha/manage/delegates/{delegate_id}/status/approve", POST_ONLY),
-    "manage.edit_delegate": ("/doha/manage/delegates/{delegate_id}/edit", ORGANIZER),
-    "manage.issue_letter": ("/doha/manage/delegates/{delegate_id}/visa-letter", POST_ONLY),
-    "manage.letter_pdf": ("/doha/manage/delegates/{delegate_id}/visa-letter.pdf", ORGANIZER),
-    "manage.export_csv": ("/doha/manage/delegates.csv", ORGANIZER),
-    "manage.export_xlsx": ("/doha/manage/delegates.xlsx", ORGANIZER),
-    "manage.delegations": ("/doha/manage/delegations", ORGANIZER),
-    "manage.delegation": ("/doha/manage/delegations/{delegation_id}", ORGANIZER),
-    "manage.delegation_member": ("/doha/manage/delegations/{delegation_id}/member", POST_ONLY),
-    "badging.badges": ("/doha/manage/badges", ORGANIZER),
-    "badging.batch_pdf": ("/doha/manage/badges.pdf?layout=a6", ORGANIZER),
-    "badging.mark_batch_printed": ("/doha/manage/badges/printed", POST_ONLY),
-    "badging.delegate_badge": ("/doha/manage/delegates/{delegate_id}/badge.pdf", ORGANIZER),
-    "badging.reissue": ("/doha/manage/delegates/{delegate_id}/badge/reissue", POST_ONLY),
-    "badging.my_badge": ("/doha/me/badge.pdf", OWN_REGISTRATION),
-}
-for area in AREA_MATRICES:
-    ROUTES.update(area.ROUTES)
+
+def _area_matrices() -> list[ModuleType]:
+    """Every tests/<area>/matrix.py, in the order of the areas' names."""
+    folder = Path(__file__).parent
+    return [importlib.import_module(f"tests.{path.parent.name}.matrix") for path in sorted(folder.glob("*/matrix.py"))]
+
+
+AREA_MATRICES = _area_matrices()
+
+
+def _collect() -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    for area in AREA_MATRICES:
+        twice = routes.keys() & area.ROUTES.keys()
+        assert not twice, f"{area.__name__} repeats rows of another area: {sorted(twice)}"
+        routes.update(area.ROUTES)
+    return routes
+
+
+# label ("endpoint", or "endpoint (variant)" for a second row of one endpoint) -> Route
+ROUTES = _collect()
+
+
+def endpoint_of(label: str) -> str:
+    return label.split(" ", 1)[0]
+
+
+def fill(value, samples: dict):
+    """`value` with "{name}" in its strings replaced by the samples (in dicts, their keys, and lists too)."""
+    if isinstance(value, str):
+        return value.format(**samples)
+    if isinstance(value, dict):
+        return {fill(key, samples): fill(item, samples) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, samples) for item in value]
+    return value
 
 
 @pytest.fixture
 def samples(app, people, doha) -> dict[str, object]:
-    """Values for the URL parameters in ROUTES."""
-    message = queue_mail("someone@example.org", "welcome", "en", conference=doha,
-                         user=people["delegate"], login_url="http://x/login")
-    db.session.commit()
-    values = {"message_id": message.id, **_registration_samples(people["delegate"], doha)}
-    for extend in SAMPLE_EXTENSIONS:
-        values.update(extend(people, doha))
+    """Values for the "{name}" parts of the rows: every area's samples(), for the doha conference."""
+    values: dict[str, object] = {}
     for area in AREA_MATRICES:
-        values.update(area.samples(people, doha))
+        made = area.samples(people, doha) if hasattr(area, "samples") else {}
+        twice = values.keys() & made.keys()
+        assert not twice, f"{area.__name__} repeats sample names of another area: {sorted(twice)}"
+        values.update(made)
     return values
 
 
-def _registration_samples(user, conference) -> dict[str, int]:
-    """An approved registration with a visa letter for the 'delegate' visitor, in a delegation."""
-    from datetime import date
+# ---- every route has its row -------------------------------------------------------------------------------------
 
-    from conference.registration.models import Delegate, DelegateStatus, Delegation
-    from conference.registration.services import new_badge_token
+class _AnyValue(dict):
+    """Stands for every sample when a path is only matched against the URL map (1 fits ids and tokens alike)."""
 
-    delegation = Delegation(conference_id=conference.id, country="OM", name="Oman")
-    delegate = Delegate(
-        conference_id=conference.id, user_id=user.id, email=user.email, name="حمد بن سيف الحوسني",
-        name_latin="Hamad bin Saif Al-Housni", country="OM", status=DelegateStatus.APPROVED, code="OM-0001",
-        badge_token=new_badge_token(), consent_privacy=True, visa_requested=True, passport_name="HAMAD AL HOUSNI",
-        nationality="OM", passport_number="A1234567", passport_expiry=date(2035, 1, 1), visa_letter_ref="DOHA-V1",
-        delegation=delegation,
-    )
-    db.session.add_all([delegation, delegate])
-    db.session.commit()
-    return {"delegate_id": delegate.id, "delegation_id": delegation.id}
+    def __missing__(self, key: str) -> str:
+        return "1"
 
 
-# Areas whose routes need sample rows (a delegate, a device, ...) add a factory here.
-SAMPLE_EXTENSIONS: list = []
-
-
-def _checkin_samples(people, conference) -> dict[str, int]:
-    """An admission on the first conference day and a gate device."""
-    from conference.accounts.services import create_user
-    from conference.checkin.devices import issue_device_token
-    from conference.checkin.models import CheckIn
-    from conference.registration.models import Delegate, DelegateStatus
-    from conference.registration.services import new_badge_token
-
-    user = create_user("door-sample@example.org", "correct-horse-battery", "Fatima Zahra")
-    delegate = Delegate(conference_id=conference.id, user_id=user.id, email=user.email, name="Fatima Zahra",
-                        country="MA", status=DelegateStatus.APPROVED, code="MA-0001",
-                        badge_token=new_badge_token(), consent_privacy=True)
-    db.session.add(delegate)
-    db.session.flush()
-    checkin = CheckIn(conference_id=conference.id, delegate_id=delegate.id, day=conference.start_date, gate="Main")
-    db.session.add(checkin)
-    device, _ = issue_device_token(conference, "Turnstile", people["organizer"])
-    db.session.commit()
-    return {"checkin_id": checkin.id, "device_id": device.id}
-
-
-SAMPLE_EXTENSIONS.append(_checkin_samples)
+def _rule_of(app, path: str, method: str):
+    """The URL rule that answers `method` on `path` (without its query string), or None."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        rule, _ = adapter.match(path.partition("?")[0].format_map(_AnyValue()), method=method, return_rule=True)
+    except (NotFound, MethodNotAllowed):
+        return None
+    return rule
 
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
-    missing = sorted(endpoints - ROUTES.keys())
-    assert missing == [], f"add these routes to ROUTES in tests/test_authorization.py: {missing}"
-    assert sorted(ROUTES.keys() - endpoints) == []
+    missing = sorted(endpoints - {endpoint_of(label) for label in ROUTES})
+    assert missing == [], f"add rows for these routes to tests/<area>/matrix.py: {missing}"
+    wrong = {label: route.path for label, route in ROUTES.items()
+             if getattr(_rule_of(app, route.path, "GET") or _rule_of(app, route.path, "POST"), "endpoint", None)
+             != endpoint_of(label)}
+    assert wrong == {}, f"these rows' paths are not served by the endpoint they name: {wrong}"
 
+
+def post_path(route: Route) -> str:
+    """Where the row POSTs."""
+    return route.post_path or route.path
+
+
+def test_every_state_changing_route_has_a_post_expectation(app):
+    """Each rule that takes a POST (PUT, PATCH, DELETE) is posted to by a row that says what every visitor gets."""
+    posted = defaultdict(set)
+    for label, route in ROUTES.items():
+        if route.post is not None:
+            assert set(route.post) == set(VISITORS), f"{label}: a POST expectation for every visitor"
+            rule = _rule_of(app, post_path(route), "POST")
+            assert rule is not None and rule.endpoint == endpoint_of(label), \
+                f"{label}: {post_path(route)} does not take a POST at {endpoint_of(label)}"
+            posted[rule.endpoint].add(rule.rule)
+    missing = sorted(f"{rule.endpoint} {rule.rule}" for rule in app.url_map.iter_rules()
+                     if rule.methods & STATE_CHANGING and rule.rule not in posted[rule.endpoint])
+    assert missing == [], f"say in tests/<area>/matrix.py what a POST does for every visitor: {missing}"
+
+
+# ---- GET ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_matrix(app, people, samples, visitor):
@@ -160,10 +132,10 @@ def test_matrix(app, people, samples, visitor):
     if people[visitor] is not None:
         login(client, people[visitor])
     answers = {}
-    for endpoint, (path, expected) in ROUTES.items():
-        status = client.get(path.format(**samples)).status_code
-        answers[endpoint] = (status, expected[visitor])
-    wrong = {endpoint: got for endpoint, got in answers.items() if got[0] != got[1]}
+    for label, route in ROUTES.items():
+        status = client.get(route.path.format(**samples), headers=fill(route.headers, samples)).status_code
+        answers[label] = (status, route.get[visitor])
+    wrong = {label: got for label, got in answers.items() if got[0] != got[1]}
     assert wrong == {}, f"(got, expected) for {visitor}: {wrong}"
 
 
@@ -171,12 +143,122 @@ def test_every_state_changing_route_needs_csrf(app, people, samples):
     client = app.test_client()
     login(client, people["admin"])
     posted = 0
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or not rule.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+    for route in ROUTES.values():
+        if route.post is None:
             continue
-        path = ROUTES[rule.endpoint][0].format(**samples)
-        for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+        path = post_path(route).format(**samples)
+        for method in sorted(_rule_of(app, post_path(route), "POST").methods & STATE_CHANGING):
             response = client.open(path, method=method, data={"anything": "x"})
             assert response.status_code == 400, f"{method} {path} answered {response.status_code} without CSRF"
             posted += 1
     assert posted >= 5
+
+
+# ---- POST ---------------------------------------------------------------------------------------------------------
+
+class Snapshot:
+    """Every row of every table, to tell which tables a request changed and to put them back as they were."""
+
+    def __init__(self) -> None:
+        self.tables = db.metadata.sorted_tables  # parents before children
+        self.rows = self.read()
+        self.children = defaultdict(set)  # table -> the tables with a foreign key to it
+        for table in self.tables:
+            for key in table.foreign_keys:
+                self.children[key.column.table.name].add(table.name)
+
+    def read(self, names: set[str] | None = None) -> dict[str, list[dict]]:
+        """The rows of every table (or of the tables named), in the order of their primary keys."""
+        rows = {table.name: [dict(row._mapping) for row in db.session.execute(
+            select(table).order_by(*table.primary_key.columns))]
+            for table in self.tables if names is None or table.name in names}
+        db.session.rollback()  # end the read transaction: the next read sees the next request's writes
+        return rows
+
+    def changed(self, names: set[str] | None = None) -> list[str]:
+        """The tables (of those named) whose rows differ from the snapshot's."""
+        return [name for name, rows in self.read(names).items() if rows != self.rows[name]]
+
+    def restore(self, changed: list[str]) -> None:
+        """Put the changed tables back as they were, with the tables that point at them (deleting a row deletes or
+        changes the rows that point at it); the links of a cycle, such as a delegation's head, are set last."""
+        names, todo = set(), list(changed)
+        while todo:
+            name = todo.pop()
+            if name not in names:
+                names.add(name)
+                todo.extend(self.children[name])
+        tables = [table for table in self.tables if table.name in names]
+        db.session.rollback()
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+        later = []
+        for table in tables:
+            cyclic = [key.parent.name for key in table.foreign_keys if key.use_alter]
+            rows = self.rows[table.name]
+            if rows:
+                db.session.execute(table.insert(), [{**row, **dict.fromkeys(cyclic)} for row in rows])
+            later += [(table, row, cyclic) for row in rows if any(row[name] is not None for name in cyclic)]
+        for table, row, cyclic in later:
+            keys = [column == row[column.name] for column in table.primary_key.columns]
+            db.session.execute(update(table).where(*keys).values({name: row[name] for name in cyclic}))
+        db.session.commit()
+        assert self.changed(names) == [], "the snapshot was not restored"
+
+
+def _session_user(client) -> str | None:
+    with client.session_transaction() as stored:
+        return stored.get("_user_id")
+
+
+def _post(app, cookie: str | None, route: Route, samples: dict, token: str, snapshot: Snapshot):
+    """POST the row's form (or JSON) in the visitor's session, in an application context of its own (so nothing
+    cached in `g` or the database session by one request is seen by the next); returns the Answer observed."""
+    with app.app_context():
+        client = app.test_client()
+        if cookie is not None:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        before = _session_user(client)
+        path, headers = post_path(route).format(**samples), fill(route.headers, samples)
+        if route.json is not None:
+            response = client.post(path, json=fill(route.json, samples), headers={"X-CSRFToken": token, **headers})
+        else:
+            response = client.post(path, data={"csrf_token": token, **fill(route.form, samples)}, headers=headers)
+        changed = snapshot.changed()
+        effect = "rows" if changed else "session" if _session_user(client) != before else "nothing"
+        location = (response.location or "") if response.status_code in (301, 302, 303) else ""
+    return Answer(response.status_code, effect, location), changed
+
+
+def _visitor_session(app, user) -> tuple[str | None, str]:
+    """The visitor's session cookie (None when anonymous and no cookie was set) and the CSRF token of its pages."""
+    client = app.test_client()
+    if user is not None:
+        login(client, user)
+    token = csrf_token(client, "/login" if user is None else "/account/password")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return (cookie.value if cookie else None), token
+
+
+def _matches(got: Answer, expected: Answer) -> bool:
+    return (got.status, got.effect) == (expected.status, expected.effect) and \
+        got.location.startswith(expected.location)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_post_matrix(app, people, samples, visitor):
+    """Every state-changing route, posted by this visitor with a valid CSRF token: refused, or done."""
+    cookie, token = _visitor_session(app, people[visitor])
+    snapshot = Snapshot()
+    wrong = {}
+    for label, route in ROUTES.items():
+        if route.post is None:
+            continue
+        limiter.reset()  # each POST with the budget of a first attempt
+        got, changed = _post(app, cookie, route, samples, token, snapshot)
+        expected = route.post[visitor]
+        if not _matches(got, expected):
+            wrong[label] = f"got {got}{' ' + str(changed) if changed else ''}, expected {expected}"
+        if changed:
+            snapshot.restore(changed)
+    assert wrong == {}, f"POST as {visitor}:\n" + "\n".join(f"  {label}: {text}" for label, text in wrong.items())

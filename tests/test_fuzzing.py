@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from conference import create_app
 from conference.extensions import db
 from tests.conftest import app_config, csrf_token, login
-from tests.test_authorization import ROUTES, samples  # noqa: F401  (samples is the matrix's fixture)
+from tests.test_authorization import ROUTES, post_path, samples  # noqa: F401  (samples is the matrix's fixture)
 
 # Forms used by visitors who are not logged in, and forms of a delegate's own pages; the rest as a site admin.
 ANONYMOUS = {"accounts.login", "accounts.signup", "accounts.forgot_password", "accounts.reset_password",
@@ -78,7 +78,7 @@ def _row_counts() -> dict[str, int]:
 
 @pytest.mark.parametrize("endpoint", _form_endpoints())
 def test_any_form_input_gives_no_server_error(app, people, samples, endpoint):  # noqa: F811
-    path = ROUTES[endpoint][0].format(**samples)
+    path = post_path(ROUTES[endpoint]).format(**samples)
     client = app.test_client()
     if people[_visitor(endpoint)] is not None:
         login(client, people[_visitor(endpoint)])
