@@ -59,8 +59,8 @@ def samples(people, conference) -> dict:
     from conference.extensions import db
     from conference.registration.models import Delegate, DelegateStatus
     from conference.registration.services import new_badge_token
+    from conference.submissions.call import call_of, proposal_types
     from conference.submissions.models import SUBMITTER, Proposal, ProposalSpeaker, ProposalStatus, SpeakerProfile
-    from conference.submissions.services import call_of, proposal_types
     from tests.conftest import quick_user
 
     organizer = people["organizer"]

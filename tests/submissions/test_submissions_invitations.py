@@ -15,8 +15,9 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.mail.services import release_drafts
 from conference.registration.models import Delegate
+from conference.submissions.errors import SubmissionError
 from conference.submissions.models import ProposalSpeaker
-from conference.submissions.services import SubmissionError, change_status
+from conference.submissions.workflow import change_status
 from conference.submissions.writing import INVITATION_SALT, accept_invitation, invitation_for_token
 from tests.conftest import PASSWORD, login, post_form, quick_user
 
