@@ -1,7 +1,6 @@
 """The organizers' agenda editor: the day grid, the session form, the to-be-scheduled list, publishing."""
 from __future__ import annotations
 
-import json
 from datetime import date, time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -37,7 +36,7 @@ from .services import (
     warnings_by_session,
     working_sessions,
 )
-from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda, renamed_places
+from .versions import build_snapshot, compare, latest_version, publish_agenda, read_version, renamed_places
 
 
 def chosen_day(conference: Conference) -> date:
@@ -206,12 +205,12 @@ def publish(conference: Conference):
             return redirect(url_for("agenda.editor", slug=conference.slug))
     sessions = working_sessions(conference)
     previous = latest_version(conference)
-    before = annotate(json.loads(previous.content)) if previous else None
-    after = annotate(build_snapshot(conference, sessions, before))
+    before = read_version(previous) if previous else None
+    after = build_snapshot(conference, sessions, before)
     return render_template("agenda/publish.html", conference=conference, form=form, previous=previous,
                            changes=compare(before, after), renamed=renamed_places(before, after),
                            warnings=agenda_warnings(conference, sessions),
-                           placed=len(after["sessions"]))
+                           placed=len(after.sessions))
 
 
 @bp.get("/<slug>/manage/agenda/placement")
