@@ -23,12 +23,11 @@ from ..extensions import db
 from ..registration.models import Delegate
 from ..submissions.models import Proposal, SpeakerAvailability
 from . import placement
+from .checks import AgendaError, agenda_warnings
 from .grid import DAY_END, DAY_START, day_grid
 from .history import NOT_PLACED, from_to, record_change, where
 from .models import SPEAKER, AgendaSession, ChangeAction, SessionKind
 from .services import (
-    AgendaError,
-    agenda_warnings,
     kind_of,
     local_moment,
     place_session,

@@ -18,12 +18,12 @@ from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .assistant import accept_placement, parse_item, preview_grids, propose_placement
+from .checks import agenda_warnings, warnings_by_session
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
 from .history import entries, history_query, recent_changes
 from .services import (
     actor_name,
-    agenda_warnings,
     create_session,
     delete_session,
     get_session,
@@ -33,7 +33,6 @@ from .services import (
     schedule_proposal,
     unplace_session,
     update_session,
-    warnings_by_session,
     working_sessions,
 )
 from .versions import build_snapshot, compare, latest_version, publish_agenda, read_version, renamed_places

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from ..accounts.models import User
 from ..events.models import Conference
 from ..extensions import db
+from .checks import AgendaError
 from .models import AgendaFeed, Star
-from .services import AgendaError
 from .snapshot import PublishedSession
 from .versions import Published
 

@@ -16,9 +16,10 @@ from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..registration.models import Delegate
 from ..types import utcnow
+from .checks import AgendaError, agenda_warnings
 from .history import record_change
 from .models import MODERATOR, SPEAKER, AgendaSession, AgendaVersion, ChangeAction, Star
-from .services import AgendaError, agenda_warnings, working_sessions
+from .services import working_sessions
 from .snapshot import SCHEMA, PublishedPerson, PublishedRoom, PublishedSession, PublishedTrack, Snapshot
 
 

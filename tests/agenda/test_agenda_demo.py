@@ -68,7 +68,8 @@ def test_the_published_demo_versions_are_free_of_conflicts(app):
 
 
 def test_the_demo_working_copy_leaves_one_or_two_warnings_after_the_last_publication(app):
-    from conference.agenda.services import agenda_warnings, working_sessions
+    from conference.agenda.checks import agenda_warnings
+    from conference.agenda.services import working_sessions
     from conference.seed import seed_demo
 
     conference = seed_demo(date(2026, 12, 1))
