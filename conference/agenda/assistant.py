@@ -1,6 +1,6 @@
 """The placement assistant on the working copy: the solver's problem from the database, its proposal, accepting it.
 
-placement.py solves; this module reads the working copy into its plain data, explains the result in the
+placement/ solves; this module reads the working copy into its plain data, explains the result in the
 organizer's words, and applies the items an organizer accepts through the hand edit's own functions and checks.
 """
 from __future__ import annotations
