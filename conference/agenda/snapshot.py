@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Self
 
 SCHEMA = 1  # the shape to_json writes, stored beside it in agenda_versions.content_schema
 # How a snapshot of schema n becomes one of schema n + 1, for every n below SCHEMA. Schema 1 is the shape of the
@@ -23,17 +24,19 @@ def upgraded(data: dict, schema: int) -> dict:
     return data
 
 
-def _plain(cls, data: dict):
-    """An instance of a dataclass whose fields are all stored under their own names."""
-    return cls(**{f.name: data[f.name] for f in fields(cls)})
+class _Plain:
+    """The JSON of a dataclass whose fields are all stored, as they are, under their own names."""
 
+    @classmethod
+    def from_json(cls, data: dict) -> Self:
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
 
-def _plain_json(item) -> dict:
-    return {f.name: getattr(item, f.name) for f in fields(item)}
+    def to_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
-class PublishedPerson:
+class PublishedPerson(_Plain):
     """What the public may know of a person on the agenda (never the e-mail address)."""
 
     id: int  # the delegate's id
@@ -44,16 +47,9 @@ class PublishedPerson:
     organization: str
     country: str
 
-    @classmethod
-    def from_json(cls, data: dict) -> PublishedPerson:
-        return _plain(cls, data)
-
-    def to_json(self) -> dict:
-        return _plain_json(self)
-
 
 @dataclass(frozen=True)
-class PublishedRoom:
+class PublishedRoom(_Plain):
     """A room as it was named when the version was published."""
 
     id: int
@@ -61,29 +57,15 @@ class PublishedRoom:
     name_ar: str
     capacity: int | None
 
-    @classmethod
-    def from_json(cls, data: dict) -> PublishedRoom:
-        return _plain(cls, data)
-
-    def to_json(self) -> dict:
-        return _plain_json(self)
-
 
 @dataclass(frozen=True)
-class PublishedTrack:
+class PublishedTrack(_Plain):
     """A track as it was named when the version was published."""
 
     id: int
     name_en: str
     name_ar: str
     colour: str
-
-    @classmethod
-    def from_json(cls, data: dict) -> PublishedTrack:
-        return _plain(cls, data)
-
-    def to_json(self) -> dict:
-        return _plain_json(self)
 
 
 @dataclass(frozen=True)
