@@ -174,7 +174,7 @@ class PlacementModel:
                 self._stay(session)
         self._half_days(placed)
         self._track_rooms(by_track, fixed_by_track)
-        if len(self.problem.days) > 1:
+        if len(self.problem.days) > 1 and placed:
             self._balance(placed)
 
     def _tracks_apart(self, by_track, fixed_by_track) -> None:
