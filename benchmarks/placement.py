@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 from conference import create_app  # noqa: E402
 from conference.accounts.models import User  # noqa: E402
 from conference.agenda.assistant import accept_placement, parse_item, propose_placement  # noqa: E402
+from conference.agenda.checks import agenda_warnings  # noqa: E402
 from conference.agenda.models import AgendaSession, SessionKind, SessionPerson  # noqa: E402
-from conference.agenda.services import SessionData, agenda_warnings, create_session, working_sessions  # noqa: E402
+from conference.agenda.services import SessionData, create_session, working_sessions  # noqa: E402
 from conference.events.models import Conference  # noqa: E402
 from conference.events.services import add_room, add_track  # noqa: E402
 from conference.extensions import db  # noqa: E402

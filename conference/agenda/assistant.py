@@ -1,6 +1,6 @@
 """The placement assistant on the working copy: the solver's problem from the database, its proposal, accepting it.
 
-placement.py solves; this module reads the working copy into its plain data, explains the result in the
+placement/ solves; this module reads the working copy into its plain data, explains the result in the
 organizer's words, and applies the items an organizer accepts through the hand edit's own functions and checks.
 """
 from __future__ import annotations
@@ -23,12 +23,11 @@ from ..extensions import db
 from ..registration.models import Delegate
 from ..submissions.models import Proposal, SpeakerAvailability
 from . import placement
+from .checks import AgendaError, agenda_warnings
 from .grid import DAY_END, DAY_START, day_grid
 from .history import NOT_PLACED, from_to, record_change, where
 from .models import SPEAKER, AgendaSession, ChangeAction, SessionKind
 from .services import (
-    AgendaError,
-    agenda_warnings,
     kind_of,
     local_moment,
     place_session,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..events.models import Conference
 from ..extensions import db
 from .models import AgendaVersion
+from .snapshot import PublishedRoom, PublishedSession
 from .versions import Change, Published, compare
 
 UNPUBLISHED, BEFORE, OPEN, ENDED = "unpublished", "before", "open", "ended"
@@ -21,9 +22,9 @@ FLAGGED_CHANGES = ("added", "moved", "cancelled")
 class RoomNow:
     """One room: what runs in it now and what starts in it next today."""
 
-    room: dict
-    current: list[dict]
-    following: dict | None
+    room: PublishedRoom
+    current: list[PublishedSession]
+    following: PublishedSession | None
 
 
 @dataclass
@@ -35,16 +36,16 @@ class Board:
     today: date
     version: int | None = None
     rooms: list[RoomNow] = field(default_factory=list)
-    remaining: list[dict] = field(default_factory=list)  # today's sessions that have not ended, in order
-    cancelled: list[dict] = field(default_factory=list)  # today's sessions cancelled since the first publication
+    remaining: list[PublishedSession] = field(default_factory=list)  # today's sessions not ended yet, in order
+    cancelled: list[PublishedSession] = field(default_factory=list)  # today's, cancelled since the first publication
     changes: dict[str, Change] = field(default_factory=dict)  # flagged changes by session uid
     next_day: date | None = None  # when nothing is left today: the next day with sessions
 
     @property
-    def later(self) -> list[dict]:
+    def later(self) -> list[PublishedSession]:
         """Today's remaining sessions that the rooms' now and next do not already show."""
-        shown = {s["uid"] for r in self.rooms for s in r.current + ([r.following] if r.following else [])}
-        return [s for s in self.remaining if s["uid"] not in shown]
+        shown = {s.uid for r in self.rooms for s in r.current + ([r.following] if r.following else [])}
+        return [s for s in self.remaining if s.uid not in shown]
 
 
 _CHANGES: dict[tuple, dict[str, Change]] = {}  # per worker: versions never change, so neither does their comparison
@@ -63,8 +64,8 @@ def changes_since_first(conference: Conference, agenda: Published) -> dict[str, 
         if len(_CHANGES) >= 16:
             _CHANGES.clear()
         original = Published(AgendaVersion.get_for(conference, first.id))
-        found = _CHANGES[key] = {change.session["uid"]: change
-                                 for change in compare(original.content, agenda.content)
+        found = _CHANGES[key] = {change.session.uid: change
+                                 for change in compare(original.snapshot, agenda.snapshot)
                                  if change.kind in FLAGGED_CHANGES}
     return found
 
@@ -75,31 +76,31 @@ def venue_board(conference: Conference, agenda: Published | None, now: datetime,
     today = conference.local_date(now)
     if agenda is None:
         return Board(UNPUBLISHED, now, today)
-    sessions = [s for s in agenda.sessions if room_id is None or s["room_id"] == room_id]
+    sessions = [s for s in agenda.sessions if room_id is None or s.room_id == room_id]
     board = Board(OPEN, now, today, version=agenda.number)
     if today < conference.start_date:
         board.state = BEFORE
         return board
-    last_end = max((s["end"] for s in agenda.sessions), default=None)
+    last_end = max((s.ends_at for s in agenda.sessions), default=None)
     if today > conference.end_date or (today >= conference.end_date and (last_end is None or now >= last_end)):
         board.state = ENDED
         return board
     board.changes = changes_since_first(conference, agenda)
-    todays = [s for s in sessions if conference.local_date(s["start"]) == today]
-    board.remaining = [s for s in todays if s["end"] > now]
+    todays = [s for s in sessions if conference.local_date(s.starts_at) == today]
+    board.remaining = [s for s in todays if s.ends_at > now]
     for room in agenda.rooms:
-        if room_id is not None and room["id"] != room_id:
+        if room_id is not None and room.id != room_id:
             continue
-        in_room = [s for s in todays if s["room_id"] == room["id"]]
+        in_room = [s for s in todays if s.room_id == room.id]
         if not in_room and room_id is None:
             continue  # the lobby lists the rooms in use today; a door screen always shows its own room
-        current = [s for s in in_room if s["start"] <= now < s["end"]]
-        following = next((s for s in in_room if s["start"] > now), None)
+        current = [s for s in in_room if s.starts_at <= now < s.ends_at]
+        following = next((s for s in in_room if s.starts_at > now), None)
         board.rooms.append(RoomNow(room, current, following))
     board.cancelled = [change.session for change in board.changes.values() if change.kind == "cancelled"
-                       and conference.local_date(change.session["start"]) == today and change.session["end"] > now
-                       and (room_id is None or change.session["room_id"] == room_id)]
+                       and conference.local_date(change.session.starts_at) == today and change.session.ends_at > now
+                       and (room_id is None or change.session.room_id == room_id)]
     if not board.remaining:
-        board.next_day = min((conference.local_date(s["start"]) for s in sessions
-                              if conference.local_date(s["start"]) > today), default=None)
+        board.next_day = min((conference.local_date(s.starts_at) for s in sessions
+                              if conference.local_date(s.starts_at) > today), default=None)
     return board

@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
+from .checks import AgendaError, agenda_warnings
 from .models import AgendaSession, AgendaVersion
 from .services import (
-    AgendaError,
     SessionData,
-    agenda_warnings,
     create_session,
     place_session,
     proposals_to_schedule,

@@ -1,7 +1,6 @@
 """The organizers' agenda editor: the day grid, the session form, the to-be-scheduled list, publishing."""
 from __future__ import annotations
 
-import json
 from datetime import date, time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,12 +18,12 @@ from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .assistant import accept_placement, parse_item, preview_grids, propose_placement
+from .checks import agenda_warnings, warnings_by_session
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
 from .history import entries, history_query, recent_changes
 from .services import (
     actor_name,
-    agenda_warnings,
     create_session,
     delete_session,
     get_session,
@@ -34,10 +33,9 @@ from .services import (
     schedule_proposal,
     unplace_session,
     update_session,
-    warnings_by_session,
     working_sessions,
 )
-from .versions import annotate, build_snapshot, compare, latest_version, publish_agenda, renamed_places
+from .versions import build_snapshot, compare, latest_version, publish_agenda, read_version, renamed_places
 
 
 def chosen_day(conference: Conference) -> date:
@@ -206,12 +204,12 @@ def publish(conference: Conference):
             return redirect(url_for("agenda.editor", slug=conference.slug))
     sessions = working_sessions(conference)
     previous = latest_version(conference)
-    before = annotate(json.loads(previous.content)) if previous else None
-    after = annotate(build_snapshot(conference, sessions, before))
+    before = read_version(previous) if previous else None
+    after = build_snapshot(conference, sessions, before)
     return render_template("agenda/publish.html", conference=conference, form=form, previous=previous,
                            changes=compare(before, after), renamed=renamed_places(before, after),
                            warnings=agenda_warnings(conference, sessions),
-                           placed=len(after["sessions"]))
+                           placed=len(after.sessions))
 
 
 @bp.get("/<slug>/manage/agenda/placement")

@@ -10,7 +10,8 @@ from lxml import etree
 
 from ..core.text import BIDI_CONTROLS
 from ..events.models import Conference
-from .versions import Published
+from .snapshot import PublishedPerson, PublishedRoom, PublishedSession
+from .versions import Published, published_room
 
 GENERATOR = "conference-system"
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "".join(BIDI_CONTROLS) + "]")
@@ -21,17 +22,17 @@ def clean(value: str | None) -> str:
     return _UNSAFE.sub("", value or "")
 
 
-def pick(item: dict, field: str, language: str) -> str:
-    """The field in `language`, falling back to the other one."""
+def pick(item: object, field: str, language: str) -> str:
+    """The attribute `field`_`language` of `item` (a published row, a conference), falling back to the other one."""
     other = "en" if language == "ar" else "ar"
-    return clean(item.get(f"{field}_{language}") or item.get(f"{field}_{other}") or "")
+    return clean(getattr(item, f"{field}_{language}", None) or getattr(item, f"{field}_{other}", None) or "")
 
 
-def person_name(person: dict, language: str) -> str:
+def person_name(person: PublishedPerson, language: str) -> str:
     """A person's name for `language`: the Arabic form on Arabic pages, the Latin form elsewhere when given."""
-    if language == "ar" and person.get("name_ar"):
-        return clean(person["name_ar"])
-    return clean(person.get("name_latin") if language != "ar" and person.get("name_latin") else person["name"])
+    if language == "ar" and person.name_ar:
+        return clean(person.name_ar)
+    return clean(person.name_latin if language != "ar" and person.name_latin else person.name)
 
 
 def acronym(conference: Conference) -> str:
@@ -39,34 +40,33 @@ def acronym(conference: Conference) -> str:
     return re.sub(r"[^a-z0-9_]", "_", conference.slug.lower()).ljust(4, "_")
 
 
-def person_guid(conference: Conference, person: dict) -> str:
+def person_guid(conference: Conference, person: PublishedPerson) -> str:
     """A stable UUID for a person on this conference's agenda (no e-mail address in it)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"conference:{conference.slug}:person:{person['id']}"))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"conference:{conference.slug}:person:{person.id}"))
 
 
-def room_guid(conference: Conference, room: dict) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"conference:{conference.slug}:room:{room['id']}"))
+def room_guid(conference: Conference, room: PublishedRoom) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"conference:{conference.slug}:room:{room.id}"))
 
 
-def _ical_event(conference: Conference, session: dict, agenda: Published, language: str, url: str,
+def _ical_event(conference: Conference, session: PublishedSession, agenda: Published, language: str, url: str,
                 status: str) -> Event:
     event = Event()
     tz = conference.tz
-    event.add("uid", f"{session['uid']}@{conference.slug}")
+    event.add("uid", f"{session.uid}@{conference.slug}")
     event.add("dtstamp", agenda.published_at)
-    event.add("dtstart", session["start"].astimezone(tz))
-    event.add("dtend", session["end"].astimezone(tz))
+    event.add("dtstart", session.starts_at.astimezone(tz))
+    event.add("dtend", session.ends_at.astimezone(tz))
     event.add("summary", pick(session, "title", language))
-    room = session.get("room")
-    if room:
-        event.add("location", pick(room, "name", language))
-    people = [person_name(p, language) for p in session["speakers"] + session["moderators"]]
+    if session.room:
+        event.add("location", pick(session.room, "name", language))
+    people = [person_name(p, language) for p in session.speakers + session.moderators]
     description = "\n\n".join(part for part in (", ".join(people), pick(session, "description", language)) if part)
     if description:
         event.add("description", description)
     event.add("status", status)
     event.add("sequence", agenda.number)
-    event.add("url", url.format(id=session["id"]))
+    event.add("url", url.format(id=session.id))
     return event
 
 
@@ -77,22 +77,21 @@ def agenda_ics(conference: Conference, agenda: Published | None, language: str, 
     calendar.add("prodid", f"-//{GENERATOR}//{conference.slug}//{language.upper()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", clean(name or pick({"name_en": conference.name_en, "name_ar": conference.name_ar},
-                                                     "name", language)))
+    calendar.add("x-wr-calname", clean(name or pick(conference, "name", language)))
     calendar.add("x-wr-timezone", conference.timezone)
     if agenda is not None:
         for session in agenda.sessions:
-            if only is None or session["id"] in only:
+            if only is None or session.id in only:
                 calendar.add_component(_ical_event(conference, session, agenda, language, session_url, "CONFIRMED"))
         for session in agenda.cancelled:
-            if only is None or session["id"] in only:
+            if only is None or session.id in only:
                 calendar.add_component(_ical_event(conference, session, agenda, language, session_url, "CANCELLED"))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _duration(session: dict) -> str:
-    minutes = int((session["end"] - session["start"]).total_seconds() // 60)
+def _duration(session: PublishedSession) -> str:
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -102,32 +101,30 @@ def _days(conference: Conference, agenda: Published | None) -> list[dict]:
     days = []
     for index, day in enumerate(conference.days, start=1):
         start = datetime.combine(day, time(0), tzinfo=tz)
-        sessions = [s for s in (agenda.sessions if agenda else []) if s["start"].astimezone(tz).date() == day]
+        sessions = [s for s in (agenda.sessions if agenda else []) if s.starts_at.astimezone(tz).date() == day]
         days.append({"index": index, "date": day, "start": start, "end": start + timedelta(days=1),
                      "sessions": sessions})
     return days
 
 
-def _event_fields(conference: Conference, session: dict, language: str, url: str) -> dict:
-    track = session.get("track")
+def _event_fields(conference: Conference, session: PublishedSession, language: str, url: str) -> dict:
     return {
-        "id": session["id"], "guid": session["uid"], "title": pick(session, "title", language),
-        "room": pick(session["room"], "name", language), "date": session["start"].astimezone(conference.tz),
-        "start": session["start"].astimezone(conference.tz).strftime("%H:%M"), "duration": _duration(session),
-        "abstract": pick(session, "description", language), "slug": f"{acronym(conference)}-{session['id']:04d}",
-        "track": pick(track, "name", language) if track else "", "type": session["kind"],
-        "language": session["language"] if session["language"] != "both" else "ar,en",
-        "url": url.format(id=session["id"]),
+        "id": session.id, "guid": session.uid, "title": pick(session, "title", language),
+        "room": pick(session.room, "name", language), "date": session.starts_at.astimezone(conference.tz),
+        "start": session.starts_at.astimezone(conference.tz).strftime("%H:%M"), "duration": _duration(session),
+        "abstract": pick(session, "description", language), "slug": f"{acronym(conference)}-{session.id:04d}",
+        "track": pick(session.track, "name", language) if session.track else "", "type": session.kind,
+        "language": session.language if session.language != "both" else "ar,en",
+        "url": url.format(id=session.id),
         "persons": [(person_guid(conference, p), person_name(p, language))
-                    for p in session["speakers"] + session["moderators"]],
+                    for p in session.speakers + session.moderators],
     }
 
 
 def schedule_json(conference: Conference, agenda: Published | None, language: str, base_url: str,
                   session_url: str) -> dict:
     """The schedule in the c3voc JSON format."""
-    rooms = agenda.rooms if agenda else [{"id": r.id, "name_en": r.name_en, "name_ar": r.name_ar,
-                                          "capacity": r.capacity} for r in conference.rooms]
+    rooms = agenda.rooms if agenda else [published_room(r) for r in conference.rooms]
     days = []
     for day in _days(conference, agenda):
         by_room: dict[str, list] = {pick(r, "name", language): [] for r in rooms}
@@ -148,13 +145,13 @@ def schedule_json(conference: Conference, agenda: Published | None, language: st
             "base_url": base_url,
             "conference": {
                 "acronym": acronym(conference),
-                "title": pick({"name_en": conference.name_en, "name_ar": conference.name_ar}, "name", language),
+                "title": pick(conference, "name", language),
                 "start": conference.start_date.isoformat(), "end": conference.end_date.isoformat(),
                 "daysCount": len(conference.days), "timeslot_duration": "00:05", "time_zone_name": conference.timezone,
                 "url": base_url,
                 "rooms": [{"name": pick(r, "name", language), "guid": room_guid(conference, r),
-                           "capacity": r.get("capacity")} for r in rooms],
-                "tracks": [{"name": pick(t, "name", language), "color": t["colour"]}
+                           "capacity": r.capacity} for r in rooms],
+                "tracks": [{"name": pick(t, "name", language), "color": t.colour}
                            for t in (agenda.tracks if agenda else [])],
                 "days": days,
             },
@@ -169,8 +166,7 @@ def schedule_xml(conference: Conference, agenda: Published | None, language: str
     etree.SubElement(root, "generator", name=GENERATOR, version="1")
     etree.SubElement(root, "version").text = str(agenda.number) if agenda else "0"
     info = etree.SubElement(root, "conference")
-    etree.SubElement(info, "title").text = pick({"name_en": conference.name_en, "name_ar": conference.name_ar},
-                                                "name", language)
+    etree.SubElement(info, "title").text = pick(conference, "name", language)
     etree.SubElement(info, "acronym").text = acronym(conference)
     etree.SubElement(info, "start").text = conference.start_date.isoformat()
     etree.SubElement(info, "end").text = conference.end_date.isoformat()
@@ -179,13 +175,13 @@ def schedule_xml(conference: Conference, agenda: Published | None, language: str
     etree.SubElement(info, "base_url").text = base_url
     etree.SubElement(info, "time_zone_name").text = conference.timezone
     for track in agenda.tracks if agenda else []:
-        etree.SubElement(info, "track", name=pick(track, "name", language), color=track["colour"].lower())
+        etree.SubElement(info, "track", name=pick(track, "name", language), color=track.colour.lower())
     rooms = agenda.rooms if agenda else []
     for day in _days(conference, agenda):
         day_element = etree.SubElement(root, "day", date=day["date"].isoformat(), start=day["start"].isoformat(),
                                        end=day["end"].isoformat(), index=str(day["index"]))
         for room in rooms:
-            sessions = [s for s in day["sessions"] if s["room_id"] == room["id"]]
+            sessions = [s for s in day["sessions"] if s.room_id == room.id]
             if not sessions:
                 continue
             room_element = etree.SubElement(day_element, "room", name=pick(room, "name", language),

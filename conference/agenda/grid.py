@@ -54,8 +54,7 @@ def day_grid(conference: Conference, day: date, rooms: list, items: list, when, 
     first = max(first, midnight)
     rows = min(int((last - first) / STEP), MAX_ROWS)
     grid = DayGrid(day=day, rooms=rooms, start=first, rows=rows)
-    columns = {room_id: index for index, room_id in enumerate((r["id"] if isinstance(r, dict) else r.id)
-                                                              for r in rooms)}
+    columns = {room.id: index for index, room in enumerate(rooms)}
     ends: dict[int, list[datetime]] = {}
     for item in sorted(todays, key=lambda i: when(i)[0]):
         start, end = when(item)

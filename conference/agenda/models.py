@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.scoping import ConferenceOwned
@@ -143,7 +143,8 @@ class AgendaVersion(ConferenceOwned, db.Model):
 
     __tablename__ = "agenda_versions"
     __table_args__ = (UniqueConstraint("conference_id", "number"),
-                      CheckConstraint("number >= 1", name="version_number_positive"))
+                      CheckConstraint("number >= 1", name="version_number_positive"),
+                      CheckConstraint("content_schema >= 1", name="content_schema_positive"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
@@ -152,6 +153,8 @@ class AgendaVersion(ConferenceOwned, db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(500), default="")
     content: Mapped[str] = mapped_column(Text)  # JSON: the snapshot (see snapshot.py)
+    # The shape `content` was written in (snapshot.SCHEMA then); versions from before the number are schema 1.
+    content_schema: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class Star(ConferenceOwned, db.Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -9,8 +10,9 @@ from sqlalchemy import delete, select
 from ..accounts.models import User
 from ..events.models import Conference
 from ..extensions import db
+from .checks import AgendaError
 from .models import AgendaFeed, Star
-from .services import AgendaError
+from .snapshot import PublishedSession
 from .versions import Published
 
 
@@ -35,16 +37,24 @@ def set_star(conference: Conference, user: User, agenda: Published | None, sessi
     return starred
 
 
-def my_sessions(agenda: Published | None, ids: set[int]) -> list[dict]:
+@dataclass(frozen=True)
+class StarredSession:
+    """A session of the personal agenda, with the other starred sessions it overlaps."""
+
+    session: PublishedSession
+    overlaps: list[PublishedSession]
+
+
+def my_sessions(agenda: Published | None, ids: set[int]) -> list[StarredSession]:
     """The starred sessions of the published agenda, in time order, each with the starred ones it overlaps."""
     if agenda is None:
         return []
-    chosen = sorted((s for s in agenda.sessions if s["id"] in ids), key=lambda s: (s["start"], s["id"]))
+    chosen = sorted((s for s in agenda.sessions if s.id in ids), key=lambda s: (s.starts_at, s.id))
     rows = []
     for session in chosen:
         overlaps = [other for other in chosen if other is not session
-                    and other["start"] < session["end"] and session["start"] < other["end"]]
-        rows.append({"session": session, "overlaps": overlaps})
+                    and other.starts_at < session.ends_at and session.starts_at < other.ends_at]
+        rows.append(StarredSession(session, overlaps))
     return rows
 
 

@@ -18,6 +18,7 @@ from ..core.i18n import zone_label
 from ..events.models import Conference
 from .exports import clean, person_name, pick
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES
+from .snapshot import PublishedSession
 from .versions import Published
 
 MARGIN = 12 * mm
@@ -94,7 +95,7 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
     width = A5[0] - 2 * MARGIN
     tz = conference.tz
     out = io.BytesIO()
-    name = pick({"name_en": conference.name_en, "name_ar": conference.name_ar}, "name", language)
+    name = pick(conference, "name", language)
     with force_locale(language):
         document = SimpleDocTemplate(out, pagesize=A5, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                                      bottomMargin=MARGIN, title=f"{name} · {_('Programme')}",
@@ -102,20 +103,14 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
         story: list = []
         story += _lines(name, 17, rtl, width, BOLD, BRAND)
         venue = ("، " if rtl else ", ").join(
-            p
-            for p in (
-                pick({"v_en": conference.venue_en, "v_ar": conference.venue_ar}, "v", language),
-                pick({"c_en": conference.city_en, "c_ar": conference.city_ar}, "c", language),
-            )
-            if p
-        )
+            p for p in (pick(conference, "venue", language), pick(conference, "city", language)) if p)
         if venue:
             story += _lines(venue, 10, rtl, width)
         story += _lines(_("Programme, version %(n)s", n=agenda.number), 10, rtl, width, colour=MUTED)
 
         story += _lines(_("All times are %(zone)s.", zone=zone_label(conference)), 9, rtl, width, colour=MUTED)
         for index, day in enumerate(conference.days):
-            sessions = [s for s in agenda.sessions if s["start"].astimezone(tz).date() == day]
+            sessions = [s for s in agenda.sessions if s.starts_at.astimezone(tz).date() == day]
             if index:
                 story.append(PageBreak())
             else:
@@ -133,26 +128,27 @@ def programme_pdf(conference: Conference, agenda: Published, language: str) -> i
     return out
 
 
-def _session_block(session: dict, conference: Conference, language: str, rtl: bool, width: float) -> list:
+def _session_block(session: PublishedSession, conference: Conference, language: str, rtl: bool,
+                   width: float) -> list:
     tz = conference.tz
-    start: datetime = session["start"].astimezone(tz)
-    end: datetime = session["end"].astimezone(tz)
+    start: datetime = session.starts_at.astimezone(tz)
+    end: datetime = session.ends_at.astimezone(tz)
     times = f"{format_time(start, 'HH:mm', locale='en')}–{format_time(end, 'HH:mm', locale='en')}"
-    facts = [times, pick(session["room"], "name", language), str(KIND_TITLES.get(session["kind"], ""))]
+    facts = [times, pick(session.room, "name", language), str(KIND_TITLES.get(session.kind, ""))]
     block = [Spacer(1, 2.5 * mm)]
     block += _lines(pick(session, "title", language), 11.5, rtl, width, BOLD)
     block += _lines(" · ".join(f for f in facts if f), 9, rtl, width, colour=BRAND)
-    if session["kind"] != "break":
-        languages = str(LANGUAGE_TITLES.get(session["language"], ""))
-        if session["interpretation"]:
-            languages += " · " + str(INTERPRETATION_TITLES[session["interpretation"]])
+    if session.kind != "break":
+        languages = str(LANGUAGE_TITLES.get(session.language, ""))
+        if session.interpretation:
+            languages += " · " + str(INTERPRETATION_TITLES[session.interpretation])
         block += _lines(languages, 8.5, rtl, width, colour=MUTED)
-    if session["chair"]:
-        block += _lines(_("Chair: %(name)s", name=person_name(session["chair"], language)), 9, rtl, width)
-    people = [person_name(p, language) for p in session["speakers"]]
+    if session.chair:
+        block += _lines(_("Chair: %(name)s", name=person_name(session.chair, language)), 9, rtl, width)
+    people = [person_name(p, language) for p in session.speakers]
     if people:
         block += _lines(_("Speakers: %(names)s", names=("، " if rtl else ", ").join(people)), 9, rtl, width)
-    moderators = [person_name(p, language) for p in session["moderators"]]
+    moderators = [person_name(p, language) for p in session.moderators]
     if moderators:
         block += _lines(_("Moderators: %(names)s", names=("، " if rtl else ", ").join(moderators)), 9, rtl, width)
     description = pick(session, "description", language)

@@ -16,7 +16,8 @@ from ..types import utcnow
 from . import bp
 from .board import Board, venue_board
 from .exports import clean, person_name
-from .versions import CHANGE_TITLES, published
+from .snapshot import PublishedRoom
+from .versions import CHANGE_TITLES, published, published_room
 
 LANGUAGES = ("en", "ar")
 REFRESH_SECONDS, MAX_REFRESH_SECONDS = 30, 3600
@@ -87,16 +88,16 @@ def _moved_from(change, conference: Conference) -> dict[str, str] | None:
         return None
     texts = {}
     for language in LANGUAGES:
-        room = clean((before.get("room") or {}).get(f"name_{language}") or (before.get("room") or {}).get("name_en"))
-        when = _hm(before["start"], conference)
-        if conference.local_date(before["start"]) != conference.local_date(change.session["start"]):
-            when = f"{format_date(conference.local_date(before['start']), 'EEEE', locale=language)} {when}"
+        room = clean((getattr(before.room, f"name_{language}") or before.room.name_en) if before.room else "")
+        when = _hm(before.starts_at, conference)
+        if conference.local_date(before.starts_at) != conference.local_date(change.session.starts_at):
+            when = f"{format_date(conference.local_date(before.starts_at), 'EEEE', locale=language)} {when}"
         with force_locale(language):
             texts[language] = str(_l("Was %(when)s, %(room)s", when=when, room=room))
     return texts
 
 
-def _room(conference: Conference, agenda) -> dict | None:
+def _room(conference: Conference, agenda) -> PublishedRoom | None:
     """The ?room= of a door screen: a room of this conference (404 for any other value)."""
     raw = request.args.get("room")
     if raw is None or raw == "":
@@ -107,13 +108,13 @@ def _room(conference: Conference, agenda) -> dict | None:
     room = next((r for r in conference.rooms if r.id == room_id), None)
     if room is None:
         abort(404)
-    return {"id": room.id, "name_en": room.name_en, "name_ar": room.name_ar, "capacity": room.capacity}
+    return published_room(room)
 
 
 def _context(conference: Conference) -> dict:
     agenda = published(conference)
     room = _room(conference, agenda)
-    board = venue_board(conference, agenda, utcnow(), room["id"] if room else None)
+    board = venue_board(conference, agenda, utcnow(), room.id if room else None)
     published_at = {language: format_datetime(agenda.published_at, "medium", tzinfo=conference.tz, locale=language)
                     for language in LANGUAGES} if agenda else None
     return {"conference": conference, "board": board, "room": room, "texts": screen_texts(conference, board),

@@ -1,7 +1,6 @@
-"""The agenda's working copy: the checks that refuse a save, the warnings that never block one, and every edit."""
+"""The agenda's working copy: every edit of its sessions (the checks each edit passes are in checks.py)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -11,15 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..core.actions import ServiceError
-from ..core.i18n import localized
 from ..core.signals import room_in_use, track_in_use
-from ..core.text import forbidden_characters, isolate, normalize_text
+from ..core.text import normalize_text
 from ..events.models import Conference, Room, Track
 from ..extensions import db
 from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import registration_of
-from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus, SpeakerAvailability
+from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus
+from .checks import STEP_MINUTES, AgendaError, check_text, check_times
 from .history import NOT_PLACED, from_to, record_change, where
 from .models import (
     INTERPRETATION,
@@ -32,21 +30,7 @@ from .models import (
     SessionPerson,
 )
 
-STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
 MAX_PEOPLE = 40
-
-
-class AgendaError(ServiceError):
-    """An agenda change that cannot be made, with a message for the organizer."""
-
-
-@dataclass(frozen=True)
-class AgendaWarning:
-    """Something an organizer should look at; it never blocks a save."""
-
-    kind: str  # room, person, capacity, availability
-    session_ids: tuple[int, ...]
-    message: str
 
 
 @dataclass
@@ -78,33 +62,6 @@ def local_moment(conference: Conference, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=conference.tz).astimezone(timezone.utc)
 
 
-def _on_step(moment: datetime) -> bool:
-    return moment.second == 0 and moment.microsecond == 0 and moment.minute % STEP_MINUTES == 0
-
-
-def check_times(conference: Conference, starts_at: datetime, ends_at: datetime) -> None:
-    """Refuse times that cannot be on this conference's agenda."""
-    if ends_at <= starts_at:
-        raise AgendaError(_l("The session must end after it starts."))
-    if ends_at - starts_at < timedelta(minutes=STEP_MINUTES):
-        raise AgendaError(_l("A session lasts at least %(n)s minutes.", n=STEP_MINUTES))
-    local_start, local_end = starts_at.astimezone(conference.tz), ends_at.astimezone(conference.tz)
-    if not (_on_step(local_start) and _on_step(local_end)):
-        raise AgendaError(_l("Sessions start and end on %(n)s-minute steps.", n=STEP_MINUTES))
-    days = conference.days
-    last_moment = datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=conference.tz)
-    if local_start.date() not in days or ends_at > last_moment:
-        raise AgendaError(_l("The session must be on one of the conference's days."))
-    if local_start.date() != (local_end - timedelta(microseconds=1)).date():
-        raise AgendaError(_l("A session starts and ends on the same day."))
-
-
-def _check_text(*values: str) -> None:
-    for value in values:
-        if forbidden_characters(value, multiline=True):
-            raise AgendaError(_l("This text contains invisible control characters. Please retype it."))
-
-
 def _own(model, conference: Conference, item_id: int | None, message):
     """The row of `model` with this id when it belongs to the conference; None for no id; refused otherwise."""
     if item_id is None:
@@ -134,7 +91,7 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
     title_en, title_ar = normalize_text(data.title_en), normalize_text(data.title_ar)
     description_en = normalize_text(data.description_en, multiline=True)
     description_ar = normalize_text(data.description_ar, multiline=True)
-    _check_text(title_en, title_ar, description_en, description_ar)
+    check_text(title_en, title_ar, description_en, description_ar)
     if not (title_en or title_ar):
         raise AgendaError(_l("Give the session a title in English or Arabic."))
     if len(title_en) > 250 or len(title_ar) > 250:
@@ -277,103 +234,6 @@ def working_sessions(conference: Conference) -> list[AgendaSession]:
                  selectinload(AgendaSession.people).joinedload(SessionPerson.delegate))
         .order_by(AgendaSession.starts_at, AgendaSession.room_id, AgendaSession.id)
     ).unique())
-
-
-def person_ids(session: AgendaSession) -> set[int]:
-    """Every delegate on the session: speakers, moderators and the chair."""
-    ids = {person.delegate_id for person in session.people}
-    return ids | ({session.chair_id} if session.chair_id else set())
-
-
-def _clashes(sessions: list[AgendaSession], gap: timedelta = timedelta(0)):
-    """Pairs of sessions that overlap (or come closer than `gap`), from a list sorted by start."""
-    for index, first in enumerate(sessions):
-        for second in sessions[index + 1:]:
-            if second.starts_at >= first.ends_at + gap:
-                break
-            yield first, second
-
-
-def _title(session: AgendaSession) -> str:
-    return isolate(localized(session, "title"))
-
-
-def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> list[AgendaWarning]:
-    """What organizers should look at: clashes of rooms and people, small rooms, speakers outside their times."""
-    placed = sorted((s for s in sessions if s.placed), key=lambda s: (s.starts_at, s.id))
-    warnings: list[AgendaWarning] = []
-    by_room: dict[int, list[AgendaSession]] = defaultdict(list)
-    by_person: dict[int, list[AgendaSession]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for session in placed:
-        by_room[session.room_id].append(session)
-        for delegate in [p.delegate for p in session.people] + ([session.chair] if session.chair else []):
-            by_person[delegate.id].append(session)
-            names[delegate.id] = delegate.name
-        room = session.room
-        if room is not None and room.capacity is not None and (session.expected_audience or 0) > room.capacity:
-            warnings.append(AgendaWarning("capacity", (session.id,), str(_l(
-                "“%(session)s” expects %(audience)s people; %(room)s holds %(capacity)s.", session=_title(session),
-                audience=session.expected_audience, room=isolate(localized(room, "name")), capacity=room.capacity))))
-    for room_sessions in by_room.values():
-        for first, second in _clashes(room_sessions):
-            warnings.append(
-                AgendaWarning(
-                    "room",
-                    (first.id, second.id),
-                    str(
-                        _l(
-                            "%(room)s holds “%(first)s” and “%(second)s” at the same time.",
-                            room=isolate(localized(first.room, "name")),
-                            first=_title(first),
-                            second=_title(second),
-                        )
-                    ),
-                )
-            )
-    gap = timedelta(minutes=conference.changeover_minutes or 0)
-    for delegate_id, person_sessions in by_person.items():
-        for first, second in _clashes(person_sessions, gap):
-            if second.starts_at < first.ends_at:
-                message = _l("%(name)s is in “%(first)s” and “%(second)s” at the same time.",
-                             name=isolate(names[delegate_id]), first=_title(first), second=_title(second))
-            else:
-                message = _l("%(name)s has less than %(n)s minutes between “%(first)s” and “%(second)s”.",
-                             name=isolate(names[delegate_id]), n=conference.changeover_minutes, first=_title(first),
-                             second=_title(second))
-            warnings.append(AgendaWarning("person", (first.id, second.id), str(message)))
-    warnings.extend(_availability_warnings(conference, placed))
-    return warnings
-
-
-def _availability_warnings(conference: Conference, placed: list[AgendaSession]) -> list[AgendaWarning]:
-    """Speakers scheduled outside the times they said they can speak (no rows: available at any time)."""
-    windows: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for row in db.session.scalars(select(SpeakerAvailability).where(
-            SpeakerAvailability.conference_id == conference.id)):
-        windows[row.user_id].append((row.starts_at, row.ends_at))
-    warnings = []
-    if not windows:
-        return warnings
-    for session in placed:
-        for person in session.people:
-            if person.role != SPEAKER:
-                continue
-            spans = windows.get(person.delegate.user_id)
-            if spans and not any(start <= session.starts_at and session.ends_at <= end for start, end in spans):
-                warnings.append(AgendaWarning("availability", (session.id,), str(_l(
-                    "%(name)s speaks in “%(session)s” outside the times they gave.", name=isolate(person.delegate.name),
-                    session=_title(session)))))
-    return warnings
-
-
-def warnings_by_session(warnings: list[AgendaWarning]) -> dict[int, list[AgendaWarning]]:
-    """The warnings that concern each session."""
-    result: dict[int, list[AgendaWarning]] = defaultdict(list)
-    for warning in warnings:
-        for session_id in warning.session_ids:
-            result[session_id].append(warning)
-    return result
 
 
 def schedule_proposal(conference: Conference, proposal_id: int, room_id: int | None, day: date | None,

@@ -10,6 +10,7 @@ from ..events.models import Conference
 from ..extensions import db
 from ..submissions.models import SpeakerProfile
 from . import bp
+from .snapshot import PublishedSession
 from .versions import Published, published
 
 
@@ -28,20 +29,19 @@ def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[obj
 def speaker_cards(conference: Conference, agenda: Published) -> list[dict]:
     """Every person on the published agenda with their profile and sessions, by name."""
     people = agenda.people()
-    profiles = _profiles(conference, {p["user_id"] for p in people.values()})
-    sessions_by_person: dict[int, list[dict]] = {}
+    profiles = _profiles(conference, {p.user_id for p in people.values()})
+    sessions_by_person: dict[int, list[PublishedSession]] = {}
     for session in agenda.sessions:
-        on_stage = session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else [])
-        for person in on_stage:
-            sessions_by_person.setdefault(person["id"], [])
-            if session not in sessions_by_person[person["id"]]:
-                sessions_by_person[person["id"]].append(session)
+        for person in session.people:
+            sessions_by_person.setdefault(person.id, [])
+            if session not in sessions_by_person[person.id]:
+                sessions_by_person[person.id].append(session)
     cards = []
     for person_id, person in people.items():
-        profile, has_photo = profiles.get(person["user_id"], (None, False))
+        profile, has_photo = profiles.get(person.user_id, (None, False))
         cards.append({"person": person, "profile": profile, "has_photo": has_photo,
                       "sessions": sessions_by_person.get(person_id, [])})
-    return sorted(cards, key=lambda c: (c["person"]["name_latin"] or c["person"]["name"]).casefold())
+    return sorted(cards, key=lambda c: (c["person"].name_latin or c["person"].name).casefold())
 
 
 @bp.get("/<slug>/speakers")
@@ -62,7 +62,7 @@ def speaker(conference: Conference, person_id: int):
     person = version.people().get(person_id) if version else None
     if person is None:
         abort(404)
-    profile, has_photo = _profiles(conference, {person["user_id"]}).get(person["user_id"], (None, False))
+    profile, has_photo = _profiles(conference, {person.user_id}).get(person.user_id, (None, False))
     return render_template("agenda/speaker.html", conference=conference, person=person, profile=profile,
                            has_photo=has_photo, sessions=version.sessions_of(person_id))
 
@@ -76,7 +76,7 @@ def speaker_photo(conference: Conference, person_id: int):
     if person is None:
         abort(404)
     photo = db.session.scalar(select(SpeakerProfile.photo).where(SpeakerProfile.conference_id == conference.id,
-                                                                 SpeakerProfile.user_id == person["user_id"]))
+                                                                 SpeakerProfile.user_id == person.user_id))
     if not photo:
         abort(404)
     response = Response(photo, mimetype="image/jpeg")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
@@ -12,54 +11,64 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..db_locks import lock_conference
-from ..events.models import Conference
+from ..events.models import Conference, Room, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..registration.models import Delegate
 from ..types import utcnow
+from .checks import AgendaError, agenda_warnings
 from .history import record_change
 from .models import MODERATOR, SPEAKER, AgendaSession, AgendaVersion, ChangeAction, Star
-from .services import AgendaError, agenda_warnings, working_sessions
+from .services import working_sessions
+from .snapshot import SCHEMA, PublishedPerson, PublishedRoom, PublishedSession, PublishedTrack, Snapshot
 
 
-def _person(delegate: Delegate) -> dict:
-    """What the public may know of a person on the agenda (never the e-mail address)."""
-    return {"id": delegate.id, "user_id": delegate.user_id, "name": delegate.name, "name_latin": delegate.name_latin,
-            "name_ar": delegate.name_ar, "organization": delegate.organization, "country": delegate.country}
+def _person(delegate: Delegate) -> PublishedPerson:
+    return PublishedPerson(id=delegate.id, user_id=delegate.user_id, name=delegate.name,
+                           name_latin=delegate.name_latin, name_ar=delegate.name_ar,
+                           organization=delegate.organization, country=delegate.country)
 
 
-def _session(session: AgendaSession) -> dict:
-    room, track = session.room, session.track
-    return {
-        "id": session.id, "uid": session.uid, "title_en": session.title_en, "title_ar": session.title_ar,
-        "description_en": session.description_en, "description_ar": session.description_ar,
-        "kind": session.kind.value, "starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
-        "room_id": room.id, "track_id": track.id if track else None, "language": session.language,
-        "interpretation": session.interpretation, "proposal_id": session.proposal_id,
-        "chair": _person(session.chair) if session.chair else None,
-        "speakers": [_person(p.delegate) for p in session.people if p.role == SPEAKER],
-        "moderators": [_person(p.delegate) for p in session.people if p.role == MODERATOR],
-    }
+def published_room(room: Room) -> PublishedRoom:
+    """A room of the conference as a version shows it."""
+    return PublishedRoom(id=room.id, name_en=room.name_en, name_ar=room.name_ar, capacity=room.capacity)
 
 
-def build_snapshot(conference: Conference, sessions: list[AgendaSession], previous: dict | None) -> dict:
+def _track(track: Track) -> PublishedTrack:
+    return PublishedTrack(id=track.id, name_en=track.name_en, name_ar=track.name_ar, colour=track.colour)
+
+
+def _session(session: AgendaSession) -> PublishedSession:
+    return PublishedSession(
+        id=session.id, uid=session.uid, title_en=session.title_en, title_ar=session.title_ar,
+        description_en=session.description_en, description_ar=session.description_ar, kind=session.kind.value,
+        starts_at=session.starts_at, ends_at=session.ends_at, room_id=session.room.id,
+        track_id=session.track.id if session.track else None, language=session.language,
+        interpretation=session.interpretation, proposal_id=session.proposal_id,
+        chair=_person(session.chair) if session.chair else None,
+        speakers=tuple(_person(p.delegate) for p in session.people if p.role == SPEAKER),
+        moderators=tuple(_person(p.delegate) for p in session.people if p.role == MODERATOR),
+    )
+
+
+def build_snapshot(conference: Conference, sessions: list[AgendaSession], previous: Snapshot | None) -> Snapshot:
     """The content of a version: every placed session with its room, track, people and languages."""
-    placed = [s for s in sessions if s.placed]
-    current = [_session(s) for s in placed]
-    ids = {s["uid"] for s in current}
-    cancelled = []
-    if previous:
-        # Once published, a session that disappears stays listed as cancelled (calendars then drop it).
-        earlier = previous.get("sessions", []) + previous.get("cancelled", [])
-        cancelled = [s for s in earlier if s["uid"] not in ids]
-    return {
-        "rooms": [{"id": r.id, "name_en": r.name_en, "name_ar": r.name_ar, "capacity": r.capacity}
-                  for r in conference.rooms],
-        "tracks": [{"id": t.id, "name_en": t.name_en, "name_ar": t.name_ar, "colour": t.colour}
-                   for t in conference.tracks],
-        "sessions": sorted(current, key=lambda s: (s["starts_at"], s["room_id"], s["id"])),
-        "cancelled": cancelled,
-    }
+    current = sorted((_session(s) for s in sessions if s.placed), key=lambda s: (s.starts_at, s.room_id, s.id))
+    ids = {s.uid for s in current}
+    earlier = previous.sessions + previous.cancelled if previous else ()
+    return Snapshot(rooms=tuple(published_room(r) for r in conference.rooms),
+                    tracks=tuple(_track(t) for t in conference.tracks), sessions=tuple(current),
+                    cancelled=tuple(s for s in earlier if s.uid not in ids))
+
+
+def read_version(version: AgendaVersion) -> Snapshot:
+    """A stored version's content, in today's shape whatever the schema it was written with."""
+    return Snapshot.from_json(json.loads(version.content), version.content_schema)
+
+
+def snapshot_text(snapshot: Snapshot) -> str:
+    """The JSON text stored in agenda_versions.content."""
+    return json.dumps(snapshot.to_json(), ensure_ascii=False, sort_keys=True)
 
 
 def latest_version(conference: Conference) -> AgendaVersion | None:
@@ -79,8 +88,8 @@ class Change:
     """One difference between two consecutive versions."""
 
     kind: str  # added, cancelled, moved, retitled
-    session: dict
-    before: dict | None = None
+    session: PublishedSession
+    before: PublishedSession | None = None
 
     @property
     def title(self) -> str:
@@ -91,22 +100,22 @@ CHANGE_TITLES = {"added": _l("Added"), "cancelled": _l("Cancelled"), "moved": _l
                  "retitled": _l("Renamed")}
 
 
-def compare(before: dict | None, after: dict) -> list[Change]:
+def compare(before: Snapshot | None, after: Snapshot) -> list[Change]:
     """Added, cancelled, moved (room or time) and retitled sessions, by their stable uid."""
     if before is None:
         return []
-    old = {s["uid"]: s for s in before["sessions"]}
-    new = {s["uid"]: s for s in after["sessions"]}
+    old = {s.uid: s for s in before.sessions}
+    new = {s.uid: s for s in after.sessions}
     changes = [Change("added", new[i]) for i in new if i not in old]
     changes += [Change("cancelled", old[i]) for i in old if i not in new]
     for uid in new.keys() & old.keys():
         a, b = old[uid], new[uid]
-        if (a["room_id"], a["starts_at"], a["ends_at"]) != (b["room_id"], b["starts_at"], b["ends_at"]):
+        if (a.room_id, a.starts_at, a.ends_at) != (b.room_id, b.starts_at, b.ends_at):
             changes.append(Change("moved", b, a))
-        if (a["title_en"], a["title_ar"]) != (b["title_en"], b["title_ar"]):
+        if (a.title_en, a.title_ar) != (b.title_en, b.title_ar):
             changes.append(Change("retitled", b, a))
     order = {"added": 0, "moved": 1, "retitled": 2, "cancelled": 3}
-    return sorted(changes, key=lambda c: (c.session["starts_at"], order[c.kind], c.session["id"]))
+    return sorted(changes, key=lambda c: (c.session.starts_at, order[c.kind], c.session.id))
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,8 @@ class Renamed:
     """A room or track that kept its id but changed its name between two versions."""
 
     kind: str  # room, track
-    before: dict
-    after: dict
+    before: PublishedRoom | PublishedTrack
+    after: PublishedRoom | PublishedTrack
 
     @property
     def title(self) -> str:
@@ -125,16 +134,15 @@ class Renamed:
 RENAMED_TITLES = {"room": _l("Room renamed"), "track": _l("Track renamed")}
 
 
-def renamed_places(before: dict | None, after: dict) -> list[Renamed]:
+def renamed_places(before: Snapshot | None, after: Snapshot) -> list[Renamed]:
     """Rooms and tracks whose English or Arabic name differs between two versions (compare() lists sessions)."""
     if before is None:
         return []
     renamed = []
-    for kind, key in (("room", "rooms"), ("track", "tracks")):
-        old = {item["id"]: item for item in before.get(key, [])}
-        renamed += [Renamed(kind, old[item["id"]], item) for item in after.get(key, [])
-                    if item["id"] in old and (old[item["id"]]["name_en"], old[item["id"]]["name_ar"])
-                    != (item["name_en"], item["name_ar"])]
+    for kind, earlier, later in (("room", before.rooms, after.rooms), ("track", before.tracks, after.tracks)):
+        old = {item.id: item for item in earlier}
+        renamed += [Renamed(kind, old[item.id], item) for item in later
+                    if item.id in old and (old[item.id].name_en, old[item.id].name_ar) != (item.name_en, item.name_ar)]
     return renamed
 
 
@@ -145,34 +153,29 @@ class Published:
         self.conference_id = version.conference_id
         self.number = version.number
         self.published_at = version.published_at
-        self.content = json.loads(version.content)
-        self.sessions: list[dict] = self.content["sessions"]
-        self.rooms: list[dict] = self.content["rooms"]
-        self.tracks: list[dict] = self.content["tracks"]
-        self.cancelled: list[dict] = self.content.get("cancelled", [])
-        self.room_by_id = {r["id"]: r for r in self.rooms}
-        self.track_by_id = {t["id"]: t for t in self.tracks}
-        annotate(self.content)
+        self.snapshot = read_version(version)
+        self.sessions = self.snapshot.sessions
+        self.rooms = self.snapshot.rooms
+        self.tracks = self.snapshot.tracks
+        self.cancelled = self.snapshot.cancelled
+        self.room_by_id = {r.id: r for r in self.rooms}
+        self.track_by_id = {t.id: t for t in self.tracks}
 
     @cached_property
-    def by_id(self) -> dict[int, dict]:
-        return {s["id"]: s for s in self.sessions}
+    def by_id(self) -> dict[int, PublishedSession]:
+        return {s.id: s for s in self.sessions}
 
-    def people(self) -> dict[int, dict]:
+    def people(self) -> dict[int, PublishedPerson]:
         """Every person on the published agenda (speakers, moderators, chairs) by delegate id."""
-        found: dict[int, dict] = {}
+        found: dict[int, PublishedPerson] = {}
         for session in self.sessions:
-            for person in (
-                session["speakers"] + session["moderators"] + ([session["chair"]] if session["chair"] else [])
-            ):
-                found.setdefault(person["id"], person)
+            for person in session.people:
+                found.setdefault(person.id, person)
         return found
 
-    def sessions_of(self, delegate_id: int) -> list[dict]:
+    def sessions_of(self, delegate_id: int) -> list[PublishedSession]:
         """The sessions a person speaks on, moderates or chairs."""
-        return [s for s in self.sessions
-                if any(p["id"] == delegate_id for p in s["speakers"] + s["moderators"])
-                or (s["chair"] and s["chair"]["id"] == delegate_id)]
+        return [s for s in self.sessions if any(p.id == delegate_id for p in s.people)]
 
 
 _READ: dict[int, Published] = {}  # versions never change: each worker parses a snapshot once
@@ -207,10 +210,9 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
     if agenda_warnings(conference, sessions) and not warnings_seen:
         raise AgendaError(_l("Look at the open warnings and confirm that you want to publish anyway."))
     previous_version = latest_version(conference)
-    previous = json.loads(previous_version.content) if previous_version else None
+    previous = read_version(previous_version) if previous_version else None
     snapshot = build_snapshot(conference, sessions, previous)
-    content = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-    if previous_version is not None and content == previous_version.content:
+    if previous is not None and snapshot == previous:
         # A second click, the back button or a colleague publishing the same moment: no empty version.
         raise AgendaError(_l("Nothing has changed since version %(n)s, so there is nothing to publish.",
                              n=previous_version.number))
@@ -218,7 +220,7 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
                                 .where(AgendaVersion.conference_id == conference.id)) or 0) + 1
     version = AgendaVersion(conference_id=conference.id, number=number, published_at=utcnow(),
                             published_by_id=actor.id if actor else None, note=note[:500],
-                            content=content)
+                            content_schema=SCHEMA, content=snapshot_text(snapshot))
     db.session.add(version)
     try:
         with db.session.begin_nested():
@@ -229,7 +231,7 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
     record_change(conference, ChangeAction.PUBLISHED, None, actor,
                   f"#{number}" + (f" · {version.note}" if version.note else ""))  # the version's number and note
     if previous is not None:
-        notify_changes(conference, compare(annotate(previous), annotate(snapshot)), version)
+        notify_changes(conference, compare(previous, snapshot), version)
     return version
 
 
@@ -237,17 +239,12 @@ def notify_changes(conference: Conference, changes: list[Change], version: Agend
     """One e-mail per person whose session changed: its speakers and moderators, and those who starred it."""
     if not changes:
         return 0
-    touched = {c.session["id"] for c in changes}
+    touched = {c.session.id for c in changes}
     by_email: dict[str, tuple[str, set[int]]] = {}
-    delegate_ids = {p["id"] for c in changes for p in c.session["speakers"] + c.session["moderators"]}
-    for c in changes:
-        if c.session["chair"]:
-            delegate_ids.add(c.session["chair"]["id"])
+    delegate_ids = {p.id for c in changes for p in c.session.people}
     delegates = db.session.scalars(select(Delegate).where(Delegate.id.in_(delegate_ids))).all() if delegate_ids else []
     for delegate in delegates:
-        mine = {c.session["id"] for c in changes
-                if delegate.id in {p["id"] for p in c.session["speakers"] + c.session["moderators"]}
-                or (c.session["chair"] or {}).get("id") == delegate.id}
+        mine = {c.session.id for c in changes if delegate.id in {p.id for p in c.session.people}}
         locale, ids = by_email.setdefault(delegate.email, (delegate.locale, set()))
         ids.update(mine)
     for star, user in db.session.execute(select(Star, User).join(User, User.id == Star.user_id).where(
@@ -256,22 +253,10 @@ def notify_changes(conference: Conference, changes: list[Change], version: Agend
         ids.add(star.session_id)
     for email, (locale, ids) in sorted(by_email.items()):
         queue_mail(email, "agenda_changed", locale if locale in ("ar", "en") else "en", conference=conference,
-                   changes=[c for c in changes if c.session["id"] in ids], version=version,
+                   changes=[c for c in changes if c.session.id in ids], version=version,
                    agenda_url=absolute_url("agenda.agenda", slug=conference.slug),
                    changes_url=absolute_url("agenda.changes", slug=conference.slug))
     return len(by_email)
-
-
-def annotate(content: dict) -> dict:
-    """Add datetimes and the room and track rows to a snapshot's sessions (for pages and e-mails, never stored)."""
-    rooms = {r["id"]: r for r in content["rooms"]}
-    tracks = {t["id"]: t for t in content["tracks"]}
-    for session in content["sessions"] + content.get("cancelled", []):
-        session["start"] = datetime.fromisoformat(session["starts_at"])
-        session["end"] = datetime.fromisoformat(session["ends_at"])
-        session["room"] = rooms.get(session["room_id"])
-        session["track"] = tracks.get(session["track_id"])
-    return content
 
 
 def changelog(conference: Conference) -> list[tuple[AgendaVersion, list[Change]]]:
@@ -279,7 +264,7 @@ def changelog(conference: Conference) -> list[tuple[AgendaVersion, list[Change]]
     result = []
     previous = None
     for version in reversed(all_versions(conference)):
-        content = annotate(json.loads(version.content))
+        content = read_version(version)
         result.append((version, compare(previous, content)))
         previous = content
     return list(reversed(result))

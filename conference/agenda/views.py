@@ -23,6 +23,7 @@ from .grid import day_grid
 from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, SessionKind
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
 from .programme import programme_pdf as render_programme
+from .snapshot import PublishedSession
 from .versions import Published, changelog, published
 
 
@@ -58,7 +59,7 @@ def session_cards(conference: Conference, agenda: Published) -> dict[int, tuple[
             _CARDS.clear()
         module = current_app.jinja_env.get_template("agenda/_cards.html").make_module(
             {**agenda_helpers(), "conference": conference})
-        cards = _CARDS[key] = {s["id"]: (Markup(module.grid_card(s)), Markup(module.list_card(s)))
+        cards = _CARDS[key] = {s.id: (Markup(module.grid_card(s)), Markup(module.list_card(s)))
                                for s in agenda.sessions}
     return cards
 
@@ -74,26 +75,27 @@ def _filters(agenda: Published) -> dict:
     }
 
 
-def _matches(session: dict, filters: dict) -> bool:
-    if filters["track"] is not None and session["track_id"] != filters["track"]:
+def _matches(session: PublishedSession, filters: dict) -> bool:
+    if filters["track"] is not None and session.track_id != filters["track"]:
         return False
-    if filters["kind"] and session["kind"] != filters["kind"]:
+    if filters["kind"] and session.kind != filters["kind"]:
         return False
-    if filters["language"] and session["language"] not in (filters["language"], "both") \
-            and session["interpretation"] not in (filters["language"], "both"):
+    if filters["language"] and session.language not in (filters["language"], "both") \
+            and session.interpretation not in (filters["language"], "both"):
         return False
     return True
 
 
-def _now_and_next(conference: Conference, agenda: Published) -> tuple[list[dict], list[dict]] | None:
+def _now_and_next(conference: Conference,
+                  agenda: Published) -> tuple[list[PublishedSession], list[PublishedSession]] | None:
     """During the conference days: what runs now and what starts next (None on other days)."""
     now = utcnow()
     if conference.local_date(now) not in conference.days:
         return None
-    running = [s for s in agenda.sessions if s["start"] <= now < s["end"]]
-    upcoming = [s for s in agenda.sessions if s["start"] > now]
-    first = min((s["start"] for s in upcoming), default=None)
-    return running, [s for s in upcoming if s["start"] == first]
+    running = [s for s in agenda.sessions if s.starts_at <= now < s.ends_at]
+    upcoming = [s for s in agenda.sessions if s.starts_at > now]
+    first = min((s.starts_at for s in upcoming), default=None)
+    return running, [s for s in upcoming if s.starts_at == first]
 
 
 def _day(conference: Conference) -> date:
@@ -117,7 +119,7 @@ def agenda(conference: Conference):
     day = _day(conference)
     filters = _filters(version)
     shown = [s for s in version.sessions if _matches(s, filters)]
-    todays = [s for s in shown if conference.local_date(s["start"]) == day]
+    todays = [s for s in shown if conference.local_date(s.starts_at) == day]
     return render_template(
         "agenda/agenda.html", conference=conference, agenda=version, day=day, sessions=todays,
         filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
@@ -129,7 +131,8 @@ _DAYS: dict[tuple, list[str]] = {}  # per worker: a day of a version, in a langu
 _STAR_MARK = re.compile(r"<!--star:(\d+)-->")
 
 
-def _day_body(conference: Conference, agenda: Published, day: date, filters: dict, todays: list[dict]) -> Markup:
+def _day_body(conference: Conference, agenda: Published, day: date, filters: dict,
+              todays: list[PublishedSession]) -> Markup:
     """The day's grid and list, rendered once per version, language, day and filters; this reader's stars put in."""
     key = (conference.slug, agenda.conference_id, agenda.number, agenda.published_at, lang(), conference.timezone,
            day, filters["track"], filters["kind"], filters["language"])
@@ -137,8 +140,8 @@ def _day_body(conference: Conference, agenda: Published, day: date, filters: dic
     if parts is None and todays:
         if len(_DAYS) >= 64:
             _DAYS.clear()
-        grid = day_grid(conference, day, agenda.rooms, todays, lambda s: (s["start"], s["end"]),
-                        lambda s: s["room_id"])
+        grid = day_grid(conference, day, agenda.rooms, todays, lambda s: (s.starts_at, s.ends_at),
+                        lambda s: s.room_id)
         parts = _DAYS[key] = _STAR_MARK.split(render_template(
             "agenda/_day.html", conference=conference, grid=grid, sessions=todays,
             cards=session_cards(conference, agenda)))
@@ -163,7 +166,7 @@ def session(conference: Conference, session_id: int):
     item = version.by_id.get(session_id)
     cancelled = False
     if item is None:
-        item = next((s for s in version.cancelled if s["id"] == session_id), None)
+        item = next((s for s in version.cancelled if s.id == session_id), None)
         cancelled = item is not None
     if item is None:
         abort(404)
@@ -221,7 +224,7 @@ def my_agenda(conference: Conference):
     feed_url = url_for("agenda.feed", slug=conference.slug, token=token, _external=True)
     return render_template("agenda/my_agenda.html", conference=conference, agenda=version, rows=rows,
                            feed_url=feed_url, zone=zone_label(conference), form=ConfirmForm(),
-                           starred={row["session"]["id"] for row in rows})
+                           starred={row.session.id for row in rows})
 
 
 @bp.post("/<slug>/me/agenda/feed/reset")

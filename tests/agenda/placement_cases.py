@@ -6,7 +6,8 @@ from datetime import datetime, time
 from sqlalchemy import select
 
 from conference.agenda.assistant import accept_placement, parse_item
-from conference.agenda.services import agenda_warnings, working_sessions
+from conference.agenda.checks import agenda_warnings
+from conference.agenda.services import working_sessions
 from conference.extensions import db
 from conference.submissions.models import Proposal, ProposalSpeaker, ProposalStatus, ProposalType, SpeakerAvailability
 

@@ -5,16 +5,9 @@ from datetime import time, timedelta
 
 import pytest
 
+from conference.agenda.checks import AgendaError, agenda_warnings
 from conference.agenda.models import AgendaSession
-from conference.agenda.services import (
-    AgendaError,
-    SessionData,
-    agenda_warnings,
-    create_session,
-    place_session,
-    update_session,
-    working_sessions,
-)
+from conference.agenda.services import SessionData, create_session, place_session, update_session, working_sessions
 from conference.events.services import add_room
 from conference.extensions import db
 

@@ -1,13 +1,13 @@
 """The demo agenda: the two Doha days in four rooms, two published versions with a changelog, idempotent."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy import func, select
 
 from conference.agenda.models import AgendaSession, AgendaVersion
-from conference.agenda.versions import annotate, changelog, published
+from conference.agenda.snapshot import Snapshot
+from conference.agenda.versions import changelog, published, read_version
 from conference.extensions import db
 
 
@@ -20,20 +20,20 @@ def test_the_demo_agenda(app):
     assert len(sessions) >= 24
     assert db.session.scalar(select(func.count(AgendaVersion.id))) == 2
     agenda = published(conference)
-    assert {conference.local_date(s["start"]) for s in agenda.sessions} == set(conference.days)
-    assert len({s["room_id"] for s in agenda.sessions}) == 4
-    assert {s["language"] for s in agenda.sessions} == {"ar", "en", "both"}
-    assert any(s["interpretation"] for s in agenda.sessions)
-    assert {"ceremony", "plenary", "panel", "workshop", "talk", "break"} <= {s["kind"] for s in agenda.sessions}
-    names = {p["name_latin"] for s in agenda.sessions for p in s["speakers"]}
+    assert {conference.local_date(s.starts_at) for s in agenda.sessions} == set(conference.days)
+    assert len({s.room_id for s in agenda.sessions}) == 4
+    assert {s.language for s in agenda.sessions} == {"ar", "en", "both"}
+    assert any(s.interpretation for s in agenda.sessions)
+    assert {"ceremony", "plenary", "panel", "workshop", "talk", "break"} <= {s.kind for s in agenda.sessions}
+    names = {p.name_latin for s in agenda.sessions for p in s.speakers}
     assert "Hamad bin Saif Al-Housni" in names
-    assert any(s["chair"] for s in agenda.sessions)
+    assert any(s.chair for s in agenda.sessions)
     (latest, changes), _ = changelog(conference)
     assert latest.number == 2 and {c.kind for c in changes} >= {"added", "cancelled", "moved", "retitled"}
     assert any(s.proposal_id for s in sessions)  # confirmed proposals of the call were placed
 
 
-def _hard_conflicts(conference, content: dict) -> list[str]:
+def _hard_conflicts(conference, content: Snapshot) -> list[str]:
     """Rooms or people in two sessions at once, and speakers outside their availability, in a version's content."""
     from conference.submissions.models import SpeakerAvailability
 
@@ -43,19 +43,17 @@ def _hard_conflicts(conference, content: dict) -> list[str]:
     ):
         windows.setdefault(row.user_id, []).append((row.starts_at, row.ends_at))
     found = []
-    sessions = content["sessions"]
+    sessions = content.sessions
     for i, a in enumerate(sessions):
-        people_a = {p["id"] for p in a["speakers"] + a["moderators"]} | ({a["chair"]["id"]} if a["chair"] else set())
+        people_a = {p.id for p in a.people}
         for b in sessions[i + 1:]:
-            if a["start"] < b["end"] and b["start"] < a["end"]:
-                people_b = {p["id"] for p in b["speakers"] + b["moderators"]} | (
-                    {b["chair"]["id"]} if b["chair"] else set())
-                if a["room_id"] == b["room_id"] or people_a & people_b:
-                    found.append(f"{a['title_en'] or a['title_ar']} / {b['title_en'] or b['title_ar']}")
-        for person in a["speakers"]:
-            spans = windows.get(person["user_id"])
-            if spans and not any(s <= a["start"] and a["end"] <= e for s, e in spans):
-                found.append(f"{person['name']} outside availability in {a['title_en'] or a['title_ar']}")
+            if a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                if a.room_id == b.room_id or people_a & {p.id for p in b.people}:
+                    found.append(f"{a.title_en or a.title_ar} / {b.title_en or b.title_ar}")
+        for person in a.speakers:
+            spans = windows.get(person.user_id)
+            if spans and not any(s <= a.starts_at and a.ends_at <= e for s, e in spans):
+                found.append(f"{person.name} outside availability in {a.title_en or a.title_ar}")
     return found
 
 
@@ -66,12 +64,12 @@ def test_the_published_demo_versions_are_free_of_conflicts(app):
     history = changelog(conference)
     assert len(history) == 2
     for version, _ in history:
-        content = annotate(json.loads(version.content))
-        assert _hard_conflicts(conference, content) == [], version.number
+        assert _hard_conflicts(conference, read_version(version)) == [], version.number
 
 
 def test_the_demo_working_copy_leaves_one_or_two_warnings_after_the_last_publication(app):
-    from conference.agenda.services import agenda_warnings, working_sessions
+    from conference.agenda.checks import agenda_warnings
+    from conference.agenda.services import working_sessions
     from conference.seed import seed_demo
 
     conference = seed_demo(date(2026, 12, 1))

@@ -46,7 +46,7 @@ def test_a_session_not_on_the_published_agenda_cannot_be_starred(venue, sessions
 
 def test_overlaps_are_found_among_starred_sessions(venue, sessions):
     rows = my_sessions(published(venue["conference"]), {s.id for s in sessions})
-    overlapping = {row["session"]["title_en"]: [o["title_en"] for o in row["overlaps"]] for row in rows}
+    overlapping = {row.session.title_en: [o.title_en for o in row.overlaps] for row in rows}
     assert overlapping == {"Keynote": ["Panel"], "Panel": ["Keynote"], "Workshop": []}
 
 

@@ -46,11 +46,11 @@ def board_at(venue, day: int, clock: str, room: int | None = None):
 
 
 def titles(sessions) -> list[str]:
-    return [s["title_en"] for s in sessions]
+    return [s.title_en for s in sessions]
 
 
 def rooms_now_next(board) -> dict[str, tuple[list[str], str | None]]:
-    return {r.room["name_en"]: (titles(r.current), r.following["title_en"] if r.following else None)
+    return {r.room.name_en: (titles(r.current), r.following.title_en if r.following else None)
             for r in board.rooms}
 
 
@@ -129,7 +129,7 @@ def test_sessions_moved_added_or_cancelled_since_the_first_publication_are_flagg
     board = board_at(venue, 0, "09:30")
     assert {uid: change.kind for uid, change in board.changes.items()} == {
         day_one["workshop"].uid: "moved", added.uid: "added", day_one["panel"].uid: "cancelled"}
-    assert board.changes[day_one["workshop"].uid].before["room"]["name_en"] == "Main Hall"
+    assert board.changes[day_one["workshop"].uid].before.room.name_en == "Main Hall"
     assert titles(board.cancelled) == ["Helplines in emergencies"]
     assert "Helplines in emergencies" not in titles(board.remaining)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from conference.agenda.models import AgendaVersion, Star
 from conference.agenda.services import AgendaError, SessionData, delete_session, update_session
+from conference.agenda.snapshot import Snapshot
 from conference.agenda.versions import changelog, compare, publish_agenda, published
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
@@ -44,7 +45,7 @@ def test_the_first_publication_is_version_one_and_freezes_the_sessions(venue, ad
     assert "email" not in json.dumps(content)
     session.title_en = "Changed in the working copy"
     db.session.commit()
-    assert published(venue["conference"]).sessions[0]["title_en"] == "Opening ceremony"
+    assert published(venue["conference"]).sessions[0].title_en == "Opening ceremony"
 
 
 def test_open_warnings_need_a_confirmation(venue, add_session):
@@ -70,9 +71,9 @@ def test_the_changelog_lists_added_cancelled_moved_and_renamed(venue, add_sessio
     _publish(venue["conference"])
     (latest, changes), (first, none) = changelog(venue["conference"])
     assert (latest.number, first.number, none) == (2, 1, [])
-    assert sorted((c.kind, c.session["title_en"]) for c in changes) == [
+    assert sorted((c.kind, c.session.title_en) for c in changes) == [
         ("added", "Closing"), ("cancelled", "Break"), ("moved", "Panel"), ("retitled", "Hands-on workshop")]
-    assert keep.id not in {c.session["id"] for c in changes}
+    assert keep.id not in {c.session.id for c in changes}
 
 
 def test_a_cancelled_session_stays_listed_as_cancelled(venue, add_session):
@@ -83,12 +84,12 @@ def test_a_cancelled_session_stays_listed_as_cancelled(venue, add_session):
     db.session.commit()
     _publish(venue["conference"])
     agenda = published(venue["conference"])
-    assert [s["title_en"] for s in agenda.cancelled] == ["Break"]
-    assert [s["title_en"] for s in agenda.sessions] == ["Keynote"]
+    assert [s.title_en for s in agenda.cancelled] == ["Break"]
+    assert [s.title_en for s in agenda.sessions] == ["Keynote"]
 
 
 def test_compare_before_any_version_is_empty():
-    assert compare(None, {"sessions": []}) == []
+    assert compare(None, Snapshot()) == []
 
 
 def test_speakers_and_starrers_of_changed_sessions_get_one_mail_in_their_language(venue, add_session, speakers,
