@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
 import tempfile
@@ -40,10 +41,30 @@ def compile_catalogs() -> None:
 def pytest_configure(config) -> None:
     compile_catalogs()
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the PostgreSQL pass leaves it out")
+    config.addinivalue_line("markers", "browser: opens Chromium or a page checker (set by the fixtures it uses); "
+                                       "`make test-fast` leaves it out")
 
 
+# Browser tests reach the application through live_server; the page checkers are the axe and vnu fixtures.
+BROWSER_FIXTURES = {"live_server", "axe", "vnu"}
+BROWSER_CALLS = re.compile(r"\b(sync_playwright|axe_violations|vnu_errors)\b")
+
+
+@functools.cache
+def calls_a_browser(function) -> bool:
+    """Whether a test's own code starts Chromium or a page checker."""
+    return bool(BROWSER_CALLS.search(inspect.getsource(function)))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
-    """The PostgreSQL pass deselects SQLite-only tests (the SQLite pass runs them), never skips them."""
+    """Mark browser tests by the fixtures they use; deselect SQLite-only tests in the PostgreSQL pass."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        elif "browser" not in item.keywords and hasattr(item, "function") and calls_a_browser(item.function):
+            raise pytest.UsageError(f"{item.nodeid} starts a browser or a page checker without a fixture that marks "
+                                    f"it (one of {', '.join(sorted(BROWSER_FIXTURES))}) or @pytest.mark.browser")
     if not os.environ.get("TEST_DATABASE_URL"):
         return
     kept = [item for item in items if "sqlite_only" not in item.keywords]
@@ -281,6 +302,22 @@ def make_delegate(app):
         return delegate
 
     return make
+
+
+@pytest.fixture
+def axe(app, live_server):
+    """axe-core in Chromium: `axe(pages, who, language)`, the serious violations per page (tests/pagecheck.py)."""
+    from tests.pagecheck import axe_violations
+
+    return functools.partial(axe_violations, app, live_server)
+
+
+@pytest.fixture
+def vnu(app, tmp_path):
+    """The Nu Html Checker: `vnu(pages, who)`, its errors on the pages in both languages (tests/pagecheck.py)."""
+    from tests.pagecheck import vnu_errors
+
+    return functools.partial(vnu_errors, app, folder=tmp_path)
 
 
 @pytest.fixture
