@@ -6,8 +6,9 @@ import inspect
 import os
 import re
 import tempfile
+import threading
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -92,6 +93,53 @@ def new_database(like_url: str, prefix: str = "scratch"):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def run_together(tasks, app=None, expected: tuple[type[BaseException], ...] = ()) -> list:
+    """Run each task in its own thread (in its own app context and session with `app`), released at one instant.
+
+    A task is called with `ready`, which it calls just before the step that races: the threads wait there for one
+    another, so what each loads first is not part of the race. With `app`, a task's session is committed when it
+    returns and rolled back when it raises. Returns what each task returned or, for an `expected` exception, the
+    error it raised, in the tasks' order; any other error is raised here, with its traceback.
+    """
+    barrier = threading.Barrier(len(tasks), timeout=60)
+    outcomes: list = [None] * len(tasks)
+
+    def run(index: int, task) -> None:
+        waited = []
+
+        def ready() -> None:
+            waited.append(True)
+            barrier.wait()
+
+        with app.app_context() if app is not None else nullcontext():
+            try:
+                outcomes[index] = task(ready)
+                assert waited, f"task {index} of run_together never called ready()"
+                if app is not None:
+                    db.session.commit()
+            except BaseException as error:  # handed to the main thread
+                # Failing before the start, a task would keep the others waiting until the timeout; after it, it
+                # leaves the barrier alone (an abort would break the threads still waking up there).
+                if not waited:
+                    barrier.abort()
+                if app is not None:
+                    db.session.rollback()
+                outcomes[index] = error
+            finally:
+                if app is not None:
+                    db.session.remove()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    unexpected = [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, expected)]
+    if unexpected:  # the cause first, before the others' broken barrier
+        raise min(unexpected, key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    return outcomes
 
 
 @pytest.fixture
