@@ -5,6 +5,7 @@ import functools
 import inspect
 import os
 import re
+import shutil
 import tempfile
 import threading
 import uuid
@@ -30,20 +31,36 @@ PASSWORD = "correct-horse-battery"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def compile_catalogs() -> None:
-    """Compile the .po catalogs so tests see the translations as committed."""
-    for po_path in (ROOT / "conference" / "translations").glob("*/LC_MESSAGES/messages.po"):
+# The folder of this run's compiled catalogs, named in the environment: test modules import this file a second
+# time (as tests.conftest), with globals of their own, and app_config must find it from both.
+TRANSLATIONS = "CONFERENCE_TEST_TRANSLATIONS"
+
+
+def compile_catalogs(folder: Path) -> None:
+    """Compile the committed .po catalogs into `folder`, so tests see the translations as committed."""
+    source = ROOT / "conference" / "translations"
+    for po_path in source.glob("*/LC_MESSAGES/messages.po"):
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        mo_path = folder / po_path.relative_to(source).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
 
 
 def pytest_configure(config) -> None:
-    compile_catalogs()
+    folder = tempfile.mkdtemp(prefix="conference-translations-")  # not the source tree: a run leaves it as it was
+    compile_catalogs(Path(folder))
+    os.environ[TRANSLATIONS] = folder
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the PostgreSQL pass leaves it out")
     config.addinivalue_line("markers", "browser: opens Chromium or a page checker (set by the fixtures it uses); "
                                        "`make test-fast` leaves it out")
+
+
+def pytest_unconfigure(config) -> None:
+    folder = os.environ.pop(TRANSLATIONS, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # Browser tests reach the application through live_server; the page checkers are the axe and vnu fixtures.
@@ -170,6 +187,7 @@ def app_config(database_url: str, **extra) -> dict:
         "MAIL_BACKEND": "log",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "BABEL_TRANSLATION_DIRECTORIES": os.environ[TRANSLATIONS],
         # Concurrency tests run dozens of threads, each with its own connection.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 60, "pool_timeout": 60},
     }

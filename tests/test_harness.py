@@ -1,11 +1,12 @@
-"""The suite's own helpers: run_together releases its threads at one instant and reports what they raised."""
+"""The suite's own machinery: run_together, and the catalogs compiled for the run outside the source tree."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_together
+from tests.conftest import ROOT, run_together
 
 
 def test_tasks_start_together_and_their_results_come_back_in_order():
@@ -45,3 +46,10 @@ def test_a_task_that_never_calls_ready_is_an_error():
     with pytest.raises(AssertionError, match="never called ready"):  # reported before the others' broken barrier
         run_together([lambda ready: ready(), lambda ready: None])
     assert time.monotonic() - started < 10
+
+
+def test_the_app_reads_catalogs_compiled_for_the_run_outside_the_source_tree(client, app):
+    """A test run writes no .mo file into conference/: the committed .po files are compiled into a folder of its own."""
+    folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]).resolve()
+    assert ROOT.resolve() not in folder.parents and (folder / "ar" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert "تسجيل الدخول" in client.get("/login?lang=ar").get_data(as_text=True)
