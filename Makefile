@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint setup translations extract-messages db seed benchmarks clean
+.PHONY: run test test-fast lint setup translations extract-messages db seed benchmarks clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: $(BIN)/activate node_modules/.package-lock.json
 test: setup lint node_modules/.package-lock.json
 	node --test tests/checkin/door_rules.test.js
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the browser and page-checker tests (marked `browser` in tests/conftest.py).
+test-fast: $(BIN)/activate
+	$(BIN)/python -m pytest -m "not browser"
 
 benchmarks: setup
 	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk  # drives benchmarks/checkin.py

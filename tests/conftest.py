@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
+import shutil
 import tempfile
+import threading
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,22 +31,58 @@ PASSWORD = "correct-horse-battery"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def compile_catalogs() -> None:
-    """Compile the .po catalogs so tests see the translations as committed."""
-    for po_path in (ROOT / "conference" / "translations").glob("*/LC_MESSAGES/messages.po"):
+# The folder of this run's compiled catalogs, named in the environment: test modules import this file a second
+# time (as tests.conftest), with globals of their own, and app_config must find it from both.
+TRANSLATIONS = "CONFERENCE_TEST_TRANSLATIONS"
+
+
+def compile_catalogs(folder: Path) -> None:
+    """Compile the committed .po catalogs into `folder`, so tests see the translations as committed."""
+    source = ROOT / "conference" / "translations"
+    for po_path in source.glob("*/LC_MESSAGES/messages.po"):
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        mo_path = folder / po_path.relative_to(source).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
 
 
 def pytest_configure(config) -> None:
-    compile_catalogs()
+    folder = tempfile.mkdtemp(prefix="conference-translations-")  # not the source tree: a run leaves it as it was
+    compile_catalogs(Path(folder))
+    os.environ[TRANSLATIONS] = folder
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the PostgreSQL pass leaves it out")
+    config.addinivalue_line("markers", "browser: opens Chromium or a page checker (set by the fixtures it uses); "
+                                       "`make test-fast` leaves it out")
 
 
+def pytest_unconfigure(config) -> None:
+    folder = os.environ.pop(TRANSLATIONS, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Browser tests reach the application through live_server; the page checkers are the axe and vnu fixtures.
+BROWSER_FIXTURES = {"live_server", "axe", "vnu"}
+BROWSER_CALLS = re.compile(r"\b(sync_playwright|axe_violations|vnu_errors)\b")
+
+
+@functools.cache
+def calls_a_browser(function) -> bool:
+    """Whether a test's own code starts Chromium or a page checker."""
+    return bool(BROWSER_CALLS.search(inspect.getsource(function)))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
-    """The PostgreSQL pass deselects SQLite-only tests (the SQLite pass runs them), never skips them."""
+    """Mark browser tests by the fixtures they use; deselect SQLite-only tests in the PostgreSQL pass."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        elif "browser" not in item.keywords and hasattr(item, "function") and calls_a_browser(item.function):
+            raise pytest.UsageError(f"{item.nodeid} starts a browser or a page checker without a fixture that marks "
+                                    f"it (one of {', '.join(sorted(BROWSER_FIXTURES))}) or @pytest.mark.browser")
     if not os.environ.get("TEST_DATABASE_URL"):
         return
     kept = [item for item in items if "sqlite_only" not in item.keywords]
@@ -71,6 +110,53 @@ def new_database(like_url: str, prefix: str = "scratch"):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def run_together(tasks, app=None, expected: tuple[type[BaseException], ...] = ()) -> list:
+    """Run each task in its own thread (in its own app context and session with `app`), released at one instant.
+
+    A task is called with `ready`, which it calls just before the step that races: the threads wait there for one
+    another, so what each loads first is not part of the race. With `app`, a task's session is committed when it
+    returns and rolled back when it raises. Returns what each task returned or, for an `expected` exception, the
+    error it raised, in the tasks' order; any other error is raised here, with its traceback.
+    """
+    barrier = threading.Barrier(len(tasks), timeout=60)
+    outcomes: list = [None] * len(tasks)
+
+    def run(index: int, task) -> None:
+        waited = []
+
+        def ready() -> None:
+            waited.append(True)
+            barrier.wait()
+
+        with app.app_context() if app is not None else nullcontext():
+            try:
+                outcomes[index] = task(ready)
+                assert waited, f"task {index} of run_together never called ready()"
+                if app is not None:
+                    db.session.commit()
+            except BaseException as error:  # handed to the main thread
+                # Failing before the start, a task would keep the others waiting until the timeout; after it, it
+                # leaves the barrier alone (an abort would break the threads still waking up there).
+                if not waited:
+                    barrier.abort()
+                if app is not None:
+                    db.session.rollback()
+                outcomes[index] = error
+            finally:
+                if app is not None:
+                    db.session.remove()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    unexpected = [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, expected)]
+    if unexpected:  # the cause first, before the others' broken barrier
+        raise min(unexpected, key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    return outcomes
 
 
 @pytest.fixture
@@ -101,6 +187,7 @@ def app_config(database_url: str, **extra) -> dict:
         "MAIL_BACKEND": "log",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "BABEL_TRANSLATION_DIRECTORIES": os.environ[TRANSLATIONS],
         # Concurrency tests run dozens of threads, each with its own connection.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 60, "pool_timeout": 60},
     }
@@ -284,6 +371,22 @@ def make_delegate(app):
         return delegate
 
     return make
+
+
+@pytest.fixture
+def axe(app, live_server):
+    """axe-core in Chromium: `axe(pages, who, language)`, the serious violations per page (tests/pagecheck.py)."""
+    from tests.pagecheck import axe_violations
+
+    return functools.partial(axe_violations, app, live_server)
+
+
+@pytest.fixture
+def vnu(app, tmp_path):
+    """The Nu Html Checker: `vnu(pages, who)`, its errors on the pages in both languages (tests/pagecheck.py)."""
+    from tests.pagecheck import vnu_errors
+
+    return functools.partial(vnu_errors, app, folder=tmp_path)
 
 
 @pytest.fixture

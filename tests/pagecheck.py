@@ -1,7 +1,8 @@
 """Page checkers shared by the page-quality tests: axe-core in Chromium and the Nu Html Checker.
 
 Both come from npm (package.json; `make test` installs them into node_modules/). Pages are (path, visitor) pairs;
-`who` maps a visitor's name to the user whose session looks at the page (None: not logged in).
+`who` maps a visitor's name to the user whose session looks at the page (None: not logged in). Tests call them
+through the `axe` and `vnu` fixtures (tests/conftest.py), which mark them `browser`.
 """
 from __future__ import annotations
 

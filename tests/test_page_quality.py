@@ -10,7 +10,7 @@ from conference.accounts.models import Role
 from conference.extensions import db
 from conference.registration.models import Delegate, DelegateStatus
 from conference.registration.services import new_badge_token
-from tests.pagecheck import LANGUAGES, axe_violations, vnu_errors
+from tests.pagecheck import LANGUAGES
 
 # (path, who looks at it): the pages people spend their time on, one per kind of visitor and area.
 PAGES = (
@@ -48,9 +48,9 @@ def visitors(doha, make_user) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_pages_have_no_serious_accessibility_violations(app, live_server, visitors, language):
-    assert axe_violations(app, live_server, PAGES, visitors, language) == {}
+def test_pages_have_no_serious_accessibility_violations(axe, visitors, language):
+    assert axe(PAGES, visitors, language) == {}
 
 
-def test_pages_are_valid_html(app, visitors, tmp_path):
-    assert vnu_errors(app, PAGES, visitors, tmp_path) == []
+def test_pages_are_valid_html(vnu, visitors):
+    assert vnu(PAGES, visitors) == []

@@ -1,7 +1,7 @@
 """An invitation holds under races: accepted once, and not after it was withdrawn (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -9,31 +9,18 @@ from conference.accounts.invitations import accept_invitation, cancel_invitation
 from conference.accounts.models import Membership, Role, TeamInvitation, User
 from conference.accounts.services import AccountError
 from conference.extensions import db
+from tests.conftest import run_together
 
 
-def run_at_once(app, actions) -> list[BaseException]:
-    """Run each action in its own thread and app context, all starting together; the errors they raised."""
-    barrier = threading.Barrier(len(actions), timeout=60)
-    errors: list[BaseException] = []
+def run_at_once(app, actions) -> list[AccountError]:
+    """Run each action in its own thread and app context, all starting together; the AccountErrors they raised."""
 
-    def run(action) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                action()
-                db.session.commit()
-            except BaseException as error:  # collected and judged by the main thread
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
+    def run(action, ready) -> None:
+        ready()
+        action()
 
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    outcomes = run_together([partial(run, action) for action in actions], app, expected=(AccountError,))
+    return [outcome for outcome in outcomes if isinstance(outcome, AccountError)]
 
 
 def test_two_clicks_on_accept_grant_the_role_once(app, doha, make_user):

@@ -1,8 +1,7 @@
 """Organizers publishing at the same moment: one version, never two with the same number."""
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from conference.agenda.services import AgendaError
 from conference.agenda.versions import publish_agenda
 from conference.events.models import Conference
 from conference.extensions import db
-from tests.conftest import app_config
+from tests.conftest import app_config, run_together
 
 THREADS = 6
 
@@ -31,23 +30,14 @@ def wide_app(app, database_url):
 def test_simultaneous_publications_get_distinct_numbers(wide_app, venue, add_session):
     add_session("Opening")
     conference_id = venue["conference"].id
-    barrier = threading.Barrier(THREADS, timeout=60)
 
-    def publish(n: int):
-        with wide_app.app_context():
-            conference = db.session.get(Conference, conference_id)
-            barrier.wait()
-            try:
-                number = publish_agenda(conference, None, f"organizer {n}").number
-                db.session.commit()
-                return number
-            except AgendaError:
-                db.session.rollback()
-                return None
+    def publish(n: int, ready) -> int:
+        conference = db.session.get(Conference, conference_id)
+        ready()
+        return publish_agenda(conference, None, f"organizer {n}").number
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(publish, range(THREADS)))
+    results = run_together([partial(publish, n) for n in range(THREADS)], wide_app, expected=(AgendaError,))
     db.session.expire_all()
     stored = db.session.scalars(select(AgendaVersion.number).order_by(AgendaVersion.number)).all()
-    assert sorted(n for n in results if n is not None) == stored
+    assert sorted(n for n in results if not isinstance(n, AgendaError)) == stored
     assert stored == [1]  # the others found the same content already published and were refused

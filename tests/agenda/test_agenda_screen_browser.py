@@ -11,7 +11,7 @@ from conference.agenda.versions import publish_agenda
 from conference.extensions import db
 from tests.agenda.test_agenda_screen import at
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
-from tests.pagecheck import LANGUAGES, axe_violations, vnu_errors
+from tests.pagecheck import LANGUAGES
 
 require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -103,9 +103,9 @@ def test_without_network_the_last_board_stays_with_a_stale_mark(live_server, pro
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_screen_has_no_serious_accessibility_violations(app, live_server, programme, language):
-    assert axe_violations(app, live_server, [("/doha/screen", None)], {}, language) == {}
+def test_the_screen_has_no_serious_accessibility_violations(axe, programme, language):
+    assert axe([("/doha/screen", None)], {}, language) == {}
 
 
-def test_the_screen_is_valid_html(app, programme, tmp_path):
-    assert vnu_errors(app, [("/doha/screen", None)], {}, tmp_path) == []  # the board fragment is part of it
+def test_the_screen_is_valid_html(vnu, programme):
+    assert vnu([("/doha/screen", None)], {}) == []  # the board fragment is part of it

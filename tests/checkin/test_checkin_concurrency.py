@@ -1,9 +1,8 @@
 """Scanners at several doors at the same moment: the database admits a badge once."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from conference.checkin.models import CheckIn, ScanLog
 from conference.checkin.services import check_in
 from conference.events.models import Conference
 from conference.extensions import db
-from tests.conftest import app_config
+from tests.conftest import app_config, run_together
 
 THREADS = 50
 
@@ -30,17 +29,14 @@ def wide_app(app, database_url):
 
 def scan_together(app, conference_id: int, token: str, nonce=lambda n: f"thread-{n}") -> list:
     """Run THREADS scans of `token` released at the same instant; each thread has its own session."""
-    barrier = threading.Barrier(THREADS, timeout=60)
 
-    def scan(n: int):
-        with app.app_context():
-            conference = db.session.get(Conference, conference_id)
-            barrier.wait()
-            result = check_in(conference, token, f"Gate {n % 4}", nonce(n))
-            return result.status, result.reason, result.body
+    def scan(n: int, ready):
+        conference = db.session.get(Conference, conference_id)
+        ready()
+        result = check_in(conference, token, f"Gate {n % 4}", nonce(n))
+        return result.status, result.reason, result.body
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(scan, range(THREADS)))
+    return run_together([partial(scan, n) for n in range(THREADS)], app)
 
 
 def test_fifty_scanners_admit_a_badge_exactly_once(wide_app, today_conference, make_delegate):

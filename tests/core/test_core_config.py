@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import stat
-import threading
 
 import pytest
 
@@ -11,7 +10,7 @@ from conference import create_app
 from conference.accounts.models import User
 from conference.config import ConfigError, cookies_secure, instance_secret
 from conference.extensions import db
-from tests.conftest import PASSWORD, password_hash
+from tests.conftest import PASSWORD, password_hash, run_together
 
 
 @pytest.fixture
@@ -131,17 +130,10 @@ def test_an_empty_secret_file_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_workers_starting_together_share_one_secret(tmp_path):
-    found: list[str] = []
-    barrier = threading.Barrier(8)
+    def worker(ready) -> str:
+        ready()
+        return instance_secret(tmp_path)
 
-    def worker() -> None:
-        barrier.wait()
-        found.append(instance_secret(tmp_path))
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    found = run_together([worker] * 8)
     assert len(found) == 8 and len(set(found)) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]

@@ -25,7 +25,7 @@ from conference.extensions import db
 from conference.submissions.models import Proposal, ProposalType
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import login, post_form
-from tests.pagecheck import LANGUAGES, axe_violations, session_cookie, vnu_errors
+from tests.pagecheck import LANGUAGES, session_cookie
 
 ROOMS = "/doha/manage/rooms"
 TRACKS = "/doha/manage/tracks"
@@ -427,14 +427,14 @@ def venue_pages(doha, rooms, tracks, organizer):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_venue_pages_have_no_serious_accessibility_violations(app, live_server, venue_pages, language):
+def test_venue_pages_have_no_serious_accessibility_violations(axe, venue_pages, language):
     paths, who = venue_pages
-    assert axe_violations(app, live_server, paths, who, language) == {}
+    assert axe(paths, who, language) == {}
 
 
-def test_venue_pages_are_valid_html(app, venue_pages, tmp_path):
+def test_venue_pages_are_valid_html(vnu, venue_pages):
     paths, who = venue_pages
-    assert vnu_errors(app, paths, who, tmp_path) == []
+    assert vnu(paths, who) == []
 
 
 def test_a_room_added_in_chromium_is_a_column_of_the_agenda_editor(live_server, rooms, organizer):

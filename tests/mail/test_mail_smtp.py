@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
-import threading
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
 from conference.mail.services import deliver_pending, queue_mail, watch
-from tests.conftest import post_form
+from tests.conftest import post_form, run_together
 
 
 class Inbox:
@@ -137,16 +136,11 @@ def test_two_workers_at_once_send_each_message_once(app, doha, smtp_server):
     for _ in range(6):
         queue_welcome(doha)
 
-    def worker():
-        with app.app_context():
-            deliver_pending()
-            db.session.remove()
+    def worker(ready) -> None:
+        ready()
+        deliver_pending()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([worker] * 2, app)
     assert len(smtp_server.inbox.messages) == 6
 
 

@@ -1,14 +1,16 @@
 """Capacity holds when many people register at the same moment (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 from sqlalchemy import func, select
 
+from conference.accounts.models import User
+from conference.events.models import Conference
 from conference.extensions import db
 from conference.registration.models import Delegate, DelegateStatus
 from conference.registration.services import register_delegate
-from tests.conftest import quick_user
+from tests.conftest import quick_user, run_together
 
 
 def test_forty_registrations_at_once_for_twenty_five_places(app, make_conference, make_delegate):
@@ -18,33 +20,15 @@ def test_forty_registrations_at_once_for_twenty_five_places(app, make_conference
     users = [quick_user(f"rush{n}@example.org").id for n in range(40)]
     db.session.commit()
     conference_id = conference.id  # read here: threads must not touch the main thread's session
-    barrier = threading.Barrier(40, timeout=60)
-    errors: list[BaseException] = []
 
-    def register(user_id: int) -> None:
-        with app.app_context():
-            try:
-                from conference.accounts.models import User
-                from conference.events.models import Conference
+    def register(user_id: int, ready) -> None:
+        user = db.session.get(User, user_id)
+        target = db.session.get(Conference, conference_id)
+        db.session.commit()  # hand the connection back while waiting for the others
+        ready()
+        register_delegate(target, user, {"name": f"Person {user_id}", "country": "QA", "consent_privacy": True})
 
-                user = db.session.get(User, user_id)
-                target = db.session.get(Conference, conference_id)
-                db.session.commit()  # hand the connection back while waiting for the others
-                barrier.wait()
-                register_delegate(target, user, {"name": f"Person {user_id}", "country": "QA",
-                                                 "consent_privacy": True})
-                db.session.commit()
-            except BaseException as error:  # collected and reported by the main thread
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=register, args=(user_id,)) for user_id in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == [], "".join(__import__("traceback").format_exception(errors[0])) if errors else ""
+    run_together([partial(register, user_id) for user_id in users], app)
     counts = dict(db.session.execute(
         select(Delegate.status, func.count()).where(Delegate.conference_id == conference_id).group_by(Delegate.status)
     ).all())
