@@ -14,7 +14,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
 from ..core.i18n import zone_label
-from ..core.params import page_number, parse_id
+from ..core.params import page_number, parse_date, parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
@@ -42,10 +42,7 @@ from .versions import annotate, build_snapshot, compare, latest_version, publish
 
 def chosen_day(conference: Conference) -> date:
     """The ?day= of the conference (its first day when absent or not one of its days)."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return conference.start_date
+    day = parse_date(request.args.get("day"))
     return day if day in conference.days else conference.start_date
 
 
