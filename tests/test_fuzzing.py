@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, union_all
 from werkzeug.datastructures import MultiDict
@@ -160,7 +160,11 @@ def browser_stays_on_site(location: str, host: str = "localhost") -> bool:
 NEXT_PARTS = st.sampled_from(["/", "//", "\\", "\t", "\n", "\r", " ", "\x00", "\x7f", "evil.example", "localhost",
                               ":", "@", "https", "javascript", "%2f", "%0a", ".", "?", "#", "\u3000", "\uff0f",
                               "\u2215", "\u200e", "é"])
-NEXT_VALUES = st.one_of(st.lists(NEXT_PARTS, max_size=8).map("".join), st.text(max_size=30))
+# A slash, something a browser drops or reads as a slash, another slash: how '/\t/evil.example' becomes //evil.example.
+SLASH, BROWSER_DROPS = st.sampled_from(["/", "\\", ""]), st.sampled_from(["", "\t", "\n", "\r", " ", "\x00", "\uff0f"])
+NEXT_VALUES = st.one_of(
+    st.tuples(SLASH, BROWSER_DROPS, SLASH, st.lists(NEXT_PARTS, max_size=5).map("".join)).map("".join),
+    st.lists(NEXT_PARTS, max_size=8).map("".join), st.text(max_size=30))
 FUZZ = settings(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -179,6 +183,8 @@ def test_any_next_sent_with_a_star_stays_on_the_site(app, people, samples):  # n
 
     @settings(FUZZ, max_examples=60)
     @given(target=NEXT_VALUES)
+    @example(target="/\t/evil.example/")  # issue #17: redirected to //evil.example/
+    @example(target="/a\nb")  # issue #17: a 500 (a newline in a header)
     def star_with(target):
         response = client.post(path, data={"csrf_token": token, "starred": "1", "next": target})
         assert response.status_code == 302 and browser_stays_on_site(response.headers["Location"]), target
@@ -192,6 +198,7 @@ def test_any_number_as_an_id_in_an_address_is_a_page_or_not_found(app, people, s
 
     @settings(FUZZ, max_examples=60)
     @given(number=st.one_of(st.integers(), st.integers(min_value=2**31 - 2, max_value=2**80)))
+    @example(number=2**64)
     def open_delegate(number):
         assert client.get(f"/doha/manage/delegates/{number}").status_code in (200, 404), number
 
@@ -200,8 +207,11 @@ def test_any_number_as_an_id_in_an_address_is_a_page_or_not_found(app, people, s
 
 ZONES = st.builds(timezone, st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
                                           max_value=timedelta(hours=23, minutes=59)))
-MOMENTS = st.one_of(st.datetimes(timezones=ZONES).map(datetime.isoformat), st.dates().map(date.isoformat),
-                    st.datetimes().map(datetime.isoformat), st.text(max_size=45), st.integers().map(str))
+# datetime's own limits, where moving a time to another zone overflows, as well as any other time.
+EDGE_TIMES = st.one_of(st.sampled_from([datetime.min, datetime.max]), st.datetimes())
+MOMENTS = st.one_of(st.builds(lambda moment, zone: moment.replace(tzinfo=zone).isoformat(), EDGE_TIMES, ZONES),
+                    st.one_of(st.sampled_from([date.min, date.max]), st.dates()).map(date.isoformat),
+                    EDGE_TIMES.map(datetime.isoformat), st.text(max_size=45), st.integers().map(str))
 
 
 def test_any_since_of_the_door_list_is_a_list_or_a_bad_request(app, people, samples):  # noqa: F811
@@ -210,6 +220,7 @@ def test_any_since_of_the_door_list_is_a_list_or_a_bad_request(app, people, samp
 
     @settings(FUZZ, max_examples=80)
     @given(since=MOMENTS)
+    @example(since="9999-12-31T23:59:59+14:00")  # issue #17: date value out of range
     def door_list_since(since):
         response = client.get("/api/v1/doha/door-list", query_string={"since": since})
         assert response.status_code in (200, 400) and response.is_json, since
@@ -223,6 +234,7 @@ def test_any_day_of_the_attendance_page_is_a_page(app, people, samples):  # noqa
 
     @settings(FUZZ, max_examples=40)
     @given(day=MOMENTS)
+    @example(day="9999-12-31")
     def attendance_on(day):
         assert client.get("/doha/manage/attendance", query_string={"day": day}).status_code == 200, day
 
