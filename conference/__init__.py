@@ -29,9 +29,6 @@ def create_app(config: dict | None = None) -> Flask:
     # a module that imports one area (a migration, a benchmark) then loads that area alone, and the areas and their
     # pages load in one known order (models first, so every table is known before anything touches the database).
     from . import models  # noqa: F401
-    from .core.params import BoundedIntConverter
-
-    app.url_map.converters["int"] = BoundedIntConverter
 
     _init_extensions(app)
     # Each area sets itself up (its pages, its blueprint, its receivers), importing its pages only now: a module that
@@ -59,11 +56,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import assets, i18n, requestlog, security  # see create_app on why here
+    from .core import assets, i18n, params, requestlog, security  # see create_app on why here
     from .core.database import ping_idle_connections
 
     requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
     i18n.init_app(app)  # so that even a CSRF refusal is shown in the chosen language
+    params.init_app(app)  # before the pages register, so that their <int:…> parts are ids
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

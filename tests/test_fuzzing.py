@@ -2,18 +2,23 @@
 
 Every state-changing route of the application is posted to with generated fields (any Unicode, right-to-left and
 control characters, NUL, 100,000 characters, numbers where text is expected, missing and repeated fields), with
-a valid CSRF token so that the handlers themselves are reached.
+a valid CSRF token so that the handlers themselves are reached. Ids in addresses, dates in query strings and the
+`next` a page goes back to are generated too: a page or a 404/400, and never a redirect off the site.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urljoin, urlsplit
+
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, union_all
 from werkzeug.datastructures import MultiDict
 
 from conference import create_app
+from conference.core.params import safe_next
 from conference.extensions import db
 from tests.conftest import app_config, csrf_token, login
 from tests.test_authorization import ROUTES, post_path, samples  # noqa: F401  (samples is the matrix's fixture)
@@ -140,3 +145,98 @@ def test_any_scan_body_gives_no_server_error(app, people, samples):  # noqa: F81
         assert response.is_json
 
     scan_anything()
+
+
+# --- what people put in addresses: ids, dates, the page to go back to -------------------------------------------
+
+def browser_stays_on_site(location: str, host: str = "localhost") -> bool:
+    """True when a browser that follows `location` stays on `host`, reading it as browsers do: leading and trailing
+    spaces trimmed, backslashes read as slashes (tabs, newlines and other controls cannot be in a header at all)."""
+    if not location.isascii() or any(ord(ch) < 32 or ord(ch) == 127 for ch in location):
+        return False
+    target = urlsplit(urljoin(f"https://{host}/page", location.strip(" ").replace("\\", "/")))
+    return target.scheme == "https" and target.netloc == host
+
+
+NEXT_PARTS = st.sampled_from(["/", "//", "\\", "\t", "\n", "\r", " ", "\x00", "\x7f", "evil.example", "localhost",
+                              ":", "@", "https", "javascript", "%2f", "%0a", ".", "?", "#", "\u3000", "\uff0f",
+                              "\u2215", "\u200e", "é"])
+# A slash, something a browser drops or reads as a slash, another slash: how '/\t/evil.example' becomes //evil.example.
+SLASH, BROWSER_DROPS = st.sampled_from(["/", "\\", ""]), st.sampled_from(["", "\t", "\n", "\r", " ", "\x00", "\uff0f"])
+NEXT_VALUES = st.one_of(
+    st.tuples(SLASH, BROWSER_DROPS, SLASH, st.lists(NEXT_PARTS, max_size=5).map("".join)).map("".join),
+    st.lists(NEXT_PARTS, max_size=8).map("".join), st.text(max_size=30))
+FUZZ = settings(deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(target=NEXT_VALUES)
+def test_safe_next_never_leads_off_the_site(target):
+    assert browser_stays_on_site(safe_next(target, "/fallback"))
+
+
+def test_any_next_sent_with_a_star_stays_on_the_site(app, people, samples):  # noqa: F811
+    client = app.test_client()
+    login(client, people["delegate"])
+    token = csrf_token(client)
+    path = f"/doha/agenda/{samples['agenda_session_id']}/star"
+
+    @settings(FUZZ, max_examples=60)
+    @given(target=NEXT_VALUES)
+    @example(target="/\t/evil.example/")  # issue #17: redirected to //evil.example/
+    @example(target="/a\nb")  # issue #17: a 500 (a newline in a header)
+    def star_with(target):
+        response = client.post(path, data={"csrf_token": token, "starred": "1", "next": target})
+        assert response.status_code == 302 and browser_stays_on_site(response.headers["Location"]), target
+
+    star_with()
+
+
+def test_any_number_as_an_id_in_an_address_is_a_page_or_not_found(app, people, samples):  # noqa: F811
+    client = app.test_client()
+    login(client, people["admin"])
+
+    @settings(FUZZ, max_examples=60)
+    @given(number=st.one_of(st.integers(), st.integers(min_value=2**31 - 2, max_value=2**80)))
+    @example(number=2**64)
+    def open_delegate(number):
+        assert client.get(f"/doha/manage/delegates/{number}").status_code in (200, 404), number
+
+    open_delegate()
+
+
+ZONES = st.builds(timezone, st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
+                                          max_value=timedelta(hours=23, minutes=59)))
+# datetime's own limits, where moving a time to another zone overflows, as well as any other time.
+EDGE_TIMES = st.one_of(st.sampled_from([datetime.min, datetime.max]), st.datetimes())
+MOMENTS = st.one_of(st.builds(lambda moment, zone: moment.replace(tzinfo=zone).isoformat(), EDGE_TIMES, ZONES),
+                    st.one_of(st.sampled_from([date.min, date.max]), st.dates()).map(date.isoformat),
+                    EDGE_TIMES.map(datetime.isoformat), st.text(max_size=45), st.integers().map(str))
+
+
+def test_any_since_of_the_door_list_is_a_list_or_a_bad_request(app, people, samples):  # noqa: F811
+    client = app.test_client()
+    login(client, people["staff"])
+
+    @settings(FUZZ, max_examples=80)
+    @given(since=MOMENTS)
+    @example(since="9999-12-31T23:59:59+14:00")  # issue #17: date value out of range
+    def door_list_since(since):
+        response = client.get("/api/v1/doha/door-list", query_string={"since": since})
+        assert response.status_code in (200, 400) and response.is_json, since
+
+    door_list_since()
+
+
+def test_any_day_of_the_attendance_page_is_a_page(app, people, samples):  # noqa: F811
+    client = app.test_client()
+    login(client, people["organizer"])
+
+    @settings(FUZZ, max_examples=40)
+    @given(day=MOMENTS)
+    @example(day="9999-12-31")
+    def attendance_on(day):
+        assert client.get("/doha/manage/attendance", query_string={"day": day}).status_code == 200, day
+
+    attendance_on()

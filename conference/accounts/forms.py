@@ -14,7 +14,8 @@ from .services import MIN_PASSWORD_LENGTH
 class LoginForm(FlaskForm):
     """E-mail and password, with 'remember me'."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)], filters=[strip_filter])
+    # CleanText: the address is looked up, and PostgreSQL cannot compare text holding a NUL.
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), CleanText()], filters=[strip_filter])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"))
 

@@ -1,14 +1,13 @@
 """Sign up, log in, log out, change password."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.actions import ServiceError, perform
 from ..core.i18n import lang
+from ..core.params import safe_next
 from ..events.models import Conference
 from ..extensions import db, limiter, login_manager
 from ..mail.services import absolute_url, queue_mail
@@ -47,20 +46,6 @@ from .services import reset_password as reset_password_with_link
 from .verification import confirm_address, read_confirmation_token, send_confirmation_again
 
 
-def is_local_path(target: str) -> bool:
-    """True for a path on this site (no scheme, host or characters a browser would drop)."""
-    parts = urlsplit(target)
-    # Browsers drop tabs and newlines, so "/\t/evil" would become "//evil": refuse any such character.
-    return (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
-            and not any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target))
-
-
-def safe_next(default: str = "events.index") -> str:
-    """The ?next= target if it stays on this site, else a default page."""
-    target = request.args.get("next", "")
-    return target if is_local_path(target) else url_for(default)
-
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -75,7 +60,7 @@ def login():
         if user:
             login_user(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.display_name or user.email), "success")
-            return redirect(safe_next())
+            return redirect(safe_next(request.args.get("next"), url_for("events.index")))
         flash(_("The e-mail or password is not correct."), "error")
     return render_template("accounts/login.html", form=form)
 
@@ -88,12 +73,11 @@ def signup():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]  # from an invitation: the address it was sent to
     if form.validate_on_submit():
-        next_path = request.args.get("next", "")
         # A new address and a taken one get the same page, and nobody is logged in: the confirmation link
         # (or, for a taken address, the mail to its owner) leads on from there. The same address signed up a
         # moment ago (a collision) is answered as any taken address: silently.
         outcome = perform(lambda: sign_up(form.email.data, form.password.data, form.display_name.data, locale=lang(),
-                                          next_path=next_path if is_local_path(next_path) else ""),
+                                          next_path=safe_next(request.args.get("next"), "")),
                           conflict="", field=form.password)
         if not isinstance(outcome.error, ServiceError):  # signed up, or the collision: the same page
             return render_template("accounts/signup_sent.html", email=form.email.data)
@@ -108,7 +92,7 @@ def confirm_address_page(token: str):
     if found is None:
         return render_template("accounts/confirm_address.html", state="invalid")
     user, next_path = found
-    target = next_path if is_local_path(next_path) else url_for("events.index")
+    target = safe_next(next_path, url_for("events.index"))
     if user.address_confirmed:
         return render_template("accounts/confirm_address.html", state="done", user=user, target=target)
     signed_in = current_user.is_authenticated and current_user.id == user.id
@@ -144,7 +128,7 @@ def send_confirmation():
                                                      "days.", email=current_user.email))
         if sent.ok and sent.value is None:
             flash(_("Your e-mail address is confirmed already."), "info")
-    return redirect(safe_next())
+    return redirect(safe_next(request.args.get("next"), url_for("events.index")))
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.i18n import localized
-from ..core.params import parse_id
+from ..core.params import parse_date, parse_id
 from ..core.requestlog import ID_FILTER
 from ..core.text import isolate
 from ..events.models import Conference, Room
@@ -282,13 +282,13 @@ def parse_item(value: str) -> Chosen | None:
     """An item token from the form (None when it cannot be read: ids are checked as every id from a form is)."""
     parts = (value or "").split("|")
     try:
-        key, room, day, start = parts[0], parse_id(parts[1]), date.fromisoformat(parts[2]), time.fromisoformat(parts[3])
-        if len(key) < 2 or key[0] not in "sp" or parse_id(key[1:]) is None or room is None:
+        key, room, day, start = parts[0], parse_id(parts[1]), parse_date(parts[2]), time.fromisoformat(parts[3])
+        if len(key) < 2 or key[0] not in "sp" or parse_id(key[1:]) is None or room is None or day is None:
             return None
         if parts[4:] == ["-"]:
             previous = None
-        elif len(parts) == 7 and parse_id(parts[4]) is not None:
-            previous = (parse_id(parts[4]), date.fromisoformat(parts[5]), time.fromisoformat(parts[6]))
+        elif len(parts) == 7 and parse_id(parts[4]) is not None and parse_date(parts[5]) is not None:
+            previous = (parse_id(parts[4]), parse_date(parts[5]), time.fromisoformat(parts[6]))
         else:
             return None
     except (IndexError, ValueError):

@@ -13,7 +13,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
 from ..core.i18n import zone_label
-from ..core.params import page_number, parse_id
+from ..core.params import page_number, parse_date, parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
@@ -40,10 +40,7 @@ from .versions import build_snapshot, compare, latest_version, publish_agenda, r
 
 def chosen_day(conference: Conference) -> date:
     """The ?day= of the conference (its first day when absent or not one of its days)."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return conference.start_date
+    day = parse_date(request.args.get("day"))
     return day if day in conference.days else conference.start_date
 
 

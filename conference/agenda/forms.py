@@ -5,26 +5,24 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, TextAreaField, TimeField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.i18n import fmt_date, localized
+from ..core.params import IdField, IdsField, parse_date
 from ..core.text import CleanText, multiline_filter, text_field
 from .models import INTERPRETATION, INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, LANGUAGES, SessionKind
 from .services import SessionData
 
 
-def optional_int(value):
-    """'' → None; digits → int; anything else is refused by WTForms as an invalid choice."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 def optional_date(value):
+    """WTForms' coerce for a day: '' → None; an ISO date in the years the system knows; else ValueError."""
     if value in (None, "", "None") or isinstance(value, date):
         return value or None
-    return date.fromisoformat(value)
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(value)
+    return day
 
 
 def person_label(delegate) -> str:
@@ -64,15 +62,14 @@ class SessionForm(FlaskForm):
     end = TimeField(_l("Ends at (local time)"), validators=[Optional()], render_kw={"step": 300})
     duration_minutes = IntegerField(_l("Duration in minutes (while not on the grid)"), default=30,
                                     validators=[Optional(), NumberRange(min=5, max=1440)])
-    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False, validators=[Optional()])
-    track_id = SelectField(_l("Track"), coerce=optional_int, validate_choice=False, validators=[Optional()])
-    chair_id = SelectField(_l("Chair"), coerce=optional_int, validate_choice=False, validators=[Optional()],
-                           render_kw={"data-search": _l("Type to search people")})
-    speaker_ids = SelectMultipleField(_l("Speakers"), coerce=int, validate_choice=False, validators=[Optional()],
-                                      description=_l("Hold Ctrl (or ⌘) to choose several."),
-                                      render_kw={"data-filter": _l("Type to filter the list")})
-    moderator_ids = SelectMultipleField(_l("Moderators"), coerce=int, validate_choice=False, validators=[Optional()],
-                                        render_kw={"data-filter": _l("Type to filter the list")})
+    room_id = IdField(_l("Room"), validators=[Optional()])
+    track_id = IdField(_l("Track"), validators=[Optional()])
+    chair_id = IdField(_l("Chair"), validators=[Optional()], render_kw={"data-search": _l("Type to search people")})
+    speaker_ids = IdsField(_l("Speakers"), validators=[Optional()],
+                           description=_l("Hold Ctrl (or ⌘) to choose several."),
+                           render_kw={"data-filter": _l("Type to filter the list")})
+    moderator_ids = IdsField(_l("Moderators"), validators=[Optional()],
+                             render_kw={"data-filter": _l("Type to filter the list")})
     language = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_TITLES[code]) for code in LANGUAGES],
                            default="en")
     interpretation = SelectField(
@@ -111,8 +108,7 @@ class SessionForm(FlaskForm):
 class PlaceForm(FlaskForm):
     """Put a session (or a confirmed proposal) into a room at a time."""
 
-    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False,
-                          validators=[InputRequired(message=_l("Choose a room."))])
+    room_id = IdField(_l("Room"), validators=[InputRequired(message=_l("Choose a room."))])
     day = SelectField(_l("Day"), coerce=optional_date, validate_choice=False,
                       validators=[InputRequired(message=_l("Choose a day."))])
     start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Give a start time."))],

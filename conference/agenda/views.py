@@ -14,6 +14,7 @@ from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..core.actions import perform
 from ..core.i18n import fmt_time, lang, zone_label
+from ..core.params import parse_date, parse_id, safe_next
 from ..core.text import isolate
 from ..events.models import Conference
 from ..types import utcnow
@@ -67,9 +68,9 @@ def session_cards(conference: Conference, agenda: Published) -> dict[int, tuple[
 def _filters(agenda: Published) -> dict:
     """The ?track=, ?kind= and ?language= filters that name something real (others are ignored)."""
     args = request.args
-    track = args.get("track", "")
+    track = parse_id(args.get("track"))
     return {
-        "track": int(track) if track.isdigit() and int(track) in agenda.track_by_id else None,
+        "track": track if track in agenda.track_by_id else None,
         "kind": args.get("kind") if args.get("kind") in {k.value for k in SessionKind} else None,
         "language": args.get("language") if args.get("language") in LANGUAGE_TITLES else None,
     }
@@ -99,10 +100,7 @@ def _now_and_next(conference: Conference,
 
 
 def _day(conference: Conference) -> date:
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
+    day = parse_date(request.args.get("day"))
     if day in conference.days:
         return day
     today = conference.local_date(utcnow())
@@ -183,12 +181,6 @@ def changes(conference: Conference):
                            zone=zone_label(conference))
 
 
-def _safe_next(default: str) -> str:
-    """A same-site path to go back to after a form (never another site)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
-
-
 @bp.post("/<slug>/agenda/<int:session_id>/star")
 @conference_view()
 @login_required_view
@@ -208,7 +200,8 @@ def star(conference: Conference, session_id: int):
     if wants_json:
         return jsonify({"status": "ok", "starred": wanted})
     flash(_("Added to your agenda.") if wanted else _("Removed from your agenda."), "success")
-    return redirect(_safe_next(url_for("agenda.session", slug=conference.slug, session_id=session_id)))
+    return redirect(safe_next(request.form.get("next"), url_for("agenda.session", slug=conference.slug,
+                                                                session_id=session_id)))
 
 
 @bp.get("/<slug>/me/agenda")

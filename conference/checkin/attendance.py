@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..core.countries import country_name
+from ..core.params import parse_date
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, Delegate, DelegateStatus
@@ -32,12 +33,7 @@ class Row:
 
 def attendance_day(conference: Conference, requested: str | None, now: datetime | None = None) -> date:
     """The day to show: the requested ISO date when it is valid, else today at the venue."""
-    if requested:
-        try:
-            return date.fromisoformat(requested)
-        except ValueError:
-            pass
-    return conference.local_date(now or utcnow())
+    return parse_date(requested) or conference.local_date(now or utcnow())
 
 
 def day_choices(conference: Conference, day: date, now: datetime | None = None) -> list[date]:

@@ -7,12 +7,13 @@ matters; `since=` returns only what changed after an earlier list was built.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
 from ..core.countries import country_name
 from ..core.i18n import lang
+from ..core.params import parse_moment
 from ..events.models import Conference
 from ..extensions import db
 from ..types import utcnow
@@ -31,15 +32,14 @@ def token_hash(token: str) -> str:
 
 
 def parse_since(value: str | None) -> datetime | None:
-    """The `since=` of a delta request (the `generated_at` of an earlier list); ValueError when malformed."""
+    """The `since=` of a delta request (the `generated_at` of an earlier list), in UTC; ValueError when it is not
+    a date and time with its zone in the years the system knows (parse_moment)."""
     if not value:
         return None
-    if len(value) > 40:
+    moment = parse_moment(value)
+    if moment is None:
         raise ValueError(value)
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError(value)
-    return moment.astimezone(timezone.utc)
+    return moment
 
 
 def _day_counts(conference: Conference | DoorConference, day: date):

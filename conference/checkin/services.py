@@ -6,7 +6,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from ..accounts.models import User
 from ..core.actions import ServiceError
 from ..core.countries import country_name
 from ..core.i18n import lang
+from ..core.params import parse_moment
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, DelegateStatus
@@ -257,17 +258,14 @@ def scan_time(value: str | None, now: datetime | None = None) -> datetime | None
     if value is None:
         return None
     now = now or utcnow()
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
+    moment = parse_moment(value)
+    if moment is None:
         raise ScanRefused(_l("The scan's time is not a date and time with a time zone."))
     if moment > now + CLOCK_TOLERANCE:
         raise ScanRefused(_l("The scan's time is in the future: check the scanner's clock."))
     if moment < now - OFFLINE_SCAN_MAX_AGE:
         raise ScanRefused(_l("The scan is more than 24 hours old and is no longer accepted."))
-    return moment.astimezone(timezone.utc)
+    return moment
 
 
 def _log(conference_id: int, answer: dict, body: str, delegate_id: int | None, scan: dict,

@@ -21,21 +21,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..core.countries import country_choices
 from ..core.i18n import lang
+from ..core.params import SensibleYear
 from ..core.text import CleanText, multiline_filter, strip_filter, text_field
 from .services import ROOM_FIELDS, TRACK_FIELDS
 
 TIMEZONES = sorted(available_timezones())
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_DAYS = 31
-
-
-class SensibleYear:
-    """Refuse dates outside 2000–2100 (year 1 or 9999 cannot even be moved between time zones)."""
-
-    def __call__(self, form, field) -> None:
-        if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-            raise ValidationError(_l("Please give a date between %(first)s and %(last)s.", first=FIRST_YEAR,
-                                     last=LAST_YEAR))
 
 
 def _area(label) -> TextAreaField:

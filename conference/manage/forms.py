@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.params import IdField
 from ..core.text import CleanText, multiline_filter, strip_filter, text_field
 from ..registration.forms import DetailsForm, country_select_choices
 from ..registration.models import Category
@@ -79,4 +80,4 @@ class DelegationForm(FlaskForm):
 class DelegationMemberForm(FlaskForm):
     """Pick a delegate of the delegation's country (to add as member or name as head)."""
 
-    delegate_id = SelectField(_l("Delegate"), coerce=int, validators=[DataRequired()])
+    delegate_id = IdField(_l("Delegate"), validators=[DataRequired()], validate_choice=True)

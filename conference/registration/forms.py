@@ -11,13 +11,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from ..accounts.services import MIN_PASSWORD_LENGTH
 from ..core.countries import country_choices
 from ..core.i18n import lang
+from ..core.params import IdField, SensibleYear
 from ..core.text import strip_filter, text_field
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def country_select_choices(blank_label) -> list[SelectChoice]:
@@ -41,8 +38,7 @@ class DetailsForm(FlaskForm):
     )
     organization = text_field(_l("Organization"))
     job_title = text_field(_l("Job title"))
-    delegation_id = SelectField(_l("Official delegation"), coerce=_optional_int, validate_choice=False,
-                                validators=[Optional()])
+    delegation_id = IdField(_l("Official delegation"), validators=[Optional()])
     diet = text_field(_l("Dietary needs"), max_length=500)
     accessibility = text_field(_l("Accessibility needs"), max_length=500)
     visa_requested = BooleanField(_l("I need a visa invitation letter"))
@@ -50,7 +46,7 @@ class DetailsForm(FlaskForm):
     nationality = SelectField(_l("Nationality"), validators=[Optional()],
                               render_kw={"data-search": _l("Type to search countries")})
     passport_number = text_field(_l("Passport number"), max_length=40)
-    passport_expiry = DateField(_l("Passport expiry date"), validators=[Optional()])
+    passport_expiry = DateField(_l("Passport expiry date"), validators=[Optional(), SensibleYear()])
     consent_public_list = BooleanField(_l("List my name, organization and country on the public participants page"))
 
     def __init__(self, *args, delegations=(), conference=None, **kwargs) -> None:

@@ -19,23 +19,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.i18n import fmt_date, localized
-from ..core.params import parse_id
+from ..core.params import IdField, coerce_optional_id
 from ..core.text import CleanText, multiline_filter, text_field
 from ..registration.forms import ARABIC_LETTER, country_select_choices
 from .call import count_words
 from .models import LANGUAGE_TITLES, LANGUAGES
 from .writing import MAX_CO_SPEAKERS
-
-NOT_A_CHOICE = -1  # what a tampered id becomes: no row has it, so each field's check refuses it with its message
-
-
-def _optional_int(value):
-    # parse_id: ASCII digits within the id range only, so a tampered "²" or a 20-digit id never reaches the database.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if value in (None, "", "None"):
-        return None
-    return parse_id(str(value)) or NOT_A_CHOICE
 
 
 def text_area(label, required: bool = False, max_length: int = 20000, description=None, rows: int = 6):
@@ -50,9 +39,8 @@ class ProposalForm(FlaskForm):
 
     title = text_field(_l("Title"), required=True, max_length=250)
     abstract = text_area(_l("Abstract"), rows=10)
-    proposal_type_id = SelectField(_l("Type"), coerce=_optional_int, validate_choice=False,
-                                   validators=[DataRequired(message=_l("Please choose a type from the list."))])
-    track_id = SelectField(_l("Track"), coerce=_optional_int, validate_choice=False, validators=[Optional()])
+    proposal_type_id = IdField(_l("Type"), validators=[DataRequired(message=_l("Please choose a type from the list."))])
+    track_id = IdField(_l("Track"), validators=[Optional()])
     language = SelectField(_l("Session language"))  # one of the choices, checked by the field; no blank choice
     notes = text_area(_l("Notes for the committee"), max_length=4000, rows=3,
                       description=_l("Only the organizers and reviewers read these."))
@@ -191,7 +179,8 @@ class ConsentForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """A reviewer's score and comment."""
 
-    score = RadioField(_l("Score"), coerce=_optional_int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
+    # coerce_optional_id: a score is read as strictly as an id (ASCII digits); the choices then allow 1 to 5.
+    score = RadioField(_l("Score"), coerce=coerce_optional_id, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                        validators=[InputRequired(message=_l("A score is a whole number from 1 to 5."))])
     comment = text_area(_l("Comment"), max_length=5000, rows=5,
                         description=_l("For the organizers and the other reviewers; speakers do not see it."))
@@ -200,8 +189,7 @@ class ReviewForm(FlaskForm):
 class AssignForm(FlaskForm):
     """Assign one reviewer to a proposal by hand."""
 
-    reviewer_id = SelectField(_l("Reviewer"), coerce=_optional_int, validate_choice=False,
-                              validators=[DataRequired(message=_l("Please choose a reviewer."))])
+    reviewer_id = IdField(_l("Reviewer"), validators=[DataRequired(message=_l("Please choose a reviewer."))])
 
 
 class AutoAssignForm(FlaskForm):
