@@ -402,3 +402,20 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+# A conference and an account as the oldest migrations know them, for tests of a migration on existing rows.
+OLD_CONFERENCE = {"id": 1, "slug": "doha", "name_en": "D", "name_ar": "D", "description_en": "", "description_ar": "",
+                  "venue_en": "", "venue_ar": "", "city_en": "", "city_ar": "", "country": "QA",
+                  "timezone": "Asia/Qatar", "start_date": "2027-05-23", "end_date": "2027-05-24",
+                  "auto_approve": False, "agenda_published": False, "admit_only_on_conference_days": True,
+                  "created_at": "2026-01-01 00:00:00"}
+OLD_USER = {"password_hash": "x", "display_name": "", "locale": "en", "is_admin": False,
+            "created_at": "2026-01-01 00:00:00", "session_generation": 0}
+
+
+def insert_rows(conn, table: str, *rows: dict) -> None:
+    """Rows written with plain SQL, as a migration test writes them on the schema of an older revision."""
+    for row in rows:
+        columns = ", ".join(row)
+        conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + name for name in row)})"), row)

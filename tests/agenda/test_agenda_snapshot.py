@@ -24,7 +24,7 @@ from conference.agenda.snapshot import (
 )
 from conference.agenda.versions import publish_agenda, published, read_version, snapshot_text
 from conference.extensions import db
-from tests.conftest import app_config
+from tests.conftest import OLD_CONFERENCE, app_config, insert_rows
 
 # Version 2 of a small agenda exactly as the code before agenda_versions.content_schema wrote it: two days, a
 # ceremony with a chair, a panel with speakers and a moderator, an Arabic-only talk, and a cancelled coffee break.
@@ -90,12 +90,8 @@ def test_migration_0018_numbers_the_versions_already_published(empty_database_ur
     with app.app_context():
         upgrade(revision="0017")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO conferences (id, slug, name_en, name_ar, description_en, description_ar, venue_en, "
-                "venue_ar, city_en, city_ar, country, timezone, start_date, end_date, auto_approve, agenda_published, "
-                "admit_only_on_conference_days, changeover_minutes, created_at) VALUES (1, 'doha', 'D', 'D', '', '', "
-                "'', '', '', '', 'QA', 'Asia/Qatar', '2027-01-06', '2027-01-07', false, true, true, 0, "
-                "'2026-01-01 00:00:00')"))
+            insert_rows(conn, "conferences", {**OLD_CONFERENCE, "start_date": "2027-01-06", "end_date": "2027-01-07",
+                                              "agenda_published": True, "changeover_minutes": 0})
             conn.execute(text("INSERT INTO agenda_versions (id, conference_id, number, published_at, note, content) "
                               "VALUES (1, 1, 1, '2026-12-01 00:00:00', '', :content)"), {"content": FIRST_SHAPE})
         upgrade(revision="0018")

@@ -315,22 +315,15 @@ def test_migration_0017_cleans_the_photos_stored_before(empty_database_url):
     from sqlalchemy import text
 
     from conference import create_app
-    from tests.conftest import app_config
+    from tests.conftest import OLD_CONFERENCE, OLD_USER, app_config, insert_rows
 
     app = create_app(app_config(empty_database_url))
     with app.app_context():
         upgrade(revision="0016")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO conferences (id, slug, name_en, name_ar, description_en, description_ar, venue_en, "
-                "venue_ar, city_en, city_ar, country, timezone, start_date, end_date, auto_approve, agenda_published, "
-                "admit_only_on_conference_days, created_at) VALUES (1, 'doha', 'D', 'D', '', '', '', '', '', '', 'QA', "
-                "'Asia/Qatar', '2027-05-23', '2027-05-24', false, false, true, '2026-01-01 00:00:00')"))
-            for number in (1, 2):
-                conn.execute(text(
-                    "INSERT INTO users (id, email, password_hash, display_name, locale, is_admin, created_at, "
-                    "session_generation) VALUES (:id, :email, 'x', '', 'en', false, '2026-01-01 00:00:00', 0)"),
-                    {"id": number, "email": f"speaker{number}@example.org"})
+            insert_rows(conn, "conferences", OLD_CONFERENCE)
+            insert_rows(conn, "users", *({**OLD_USER, "id": number, "email": f"speaker{number}@example.org"}
+                                         for number in (1, 2)))
             for number, photo in ((1, _crafted_jpeg()), (2, b"not an image at all")):
                 conn.execute(text(
                     "INSERT INTO speaker_profiles (id, conference_id, user_id, name, name_latin, name_ar, bio_en, "
