@@ -23,7 +23,7 @@ from conference.agenda.forms import optional_date
 from conference.core.params import IdField, IdsField, coerce_id, coerce_optional_id
 from conference.extensions import db
 from conference.registration.models import Delegate, DelegateStatus
-from conference.submissions.services import proposal_types
+from conference.submissions.call import proposal_types
 from conference.types import utcnow
 from tests.conftest import PASSWORD, app_config, csrf_token, login
 from tests.test_authorization import ROUTES, samples  # noqa: F401  (samples is the matrix's fixture)
