@@ -81,9 +81,9 @@ LEFT_FOR_THE_ASSISTANT = 4  # confirmed proposals left to schedule
 
 def _speakers(conference: Conference) -> list[Delegate]:
     """Hamad bin Saif Al-Housni, then approved demo delegates, enough for every part."""
-    hamad = db.session.scalar(select(Delegate).where(Delegate.conference_id == conference.id, Delegate.email == HAMAD))
+    hamad = db.session.scalar(Delegate.of(conference).where(Delegate.email == HAMAD))
     others = db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.status == DelegateStatus.APPROVED,
+        Delegate.of(conference).where(Delegate.status == DelegateStatus.APPROVED,
                                Delegate.email != HAMAD).order_by(Delegate.id).limit(40)).all()
     return ([hamad] if hamad else []) + list(others)
 

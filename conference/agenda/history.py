@@ -62,7 +62,7 @@ class Entry:
 
 def history_query(conference: Conference):
     """The conference's history, newest first (for db.paginate)."""
-    return (select(AgendaChange).where(AgendaChange.conference_id == conference.id)
+    return (AgendaChange.of(conference)
             .order_by(AgendaChange.at.desc(), AgendaChange.id.desc()))
 
 

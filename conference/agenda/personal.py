@@ -60,7 +60,7 @@ def my_sessions(agenda: Published | None, ids: set[int]) -> list[StarredSession]
 
 def feed_token(conference: Conference, user: User) -> str:
     """The person's feed token, made on first use."""
-    feed = db.session.scalar(select(AgendaFeed).where(AgendaFeed.conference_id == conference.id,
+    feed = db.session.scalar(AgendaFeed.of(conference).where(
                                                       AgendaFeed.user_id == user.id))
     if feed is None:
         feed = AgendaFeed(conference_id=conference.id, user_id=user.id, token=secrets.token_urlsafe(32))
@@ -80,6 +80,6 @@ def feed_owner(conference: Conference, token: str) -> User | None:
     """The person whose feed has this token (None for an unknown or replaced one)."""
     if not token or len(token) > 64:
         return None
-    feed = db.session.scalar(select(AgendaFeed).where(AgendaFeed.conference_id == conference.id,
+    feed = db.session.scalar(AgendaFeed.of(conference).where(
                                                       AgendaFeed.token == token))
     return db.session.get(User, feed.user_id) if feed else None

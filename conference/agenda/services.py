@@ -80,7 +80,7 @@ def _people(conference: Conference, ids: list[int]) -> list[Delegate]:
     if not unique:
         return []
     found = {d.id: d for d in db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.id.in_(unique)))}
+        Delegate.of(conference).where(Delegate.id.in_(unique)))}
     if len(found) != len(unique):
         raise AgendaError(_l("Speakers, moderators and chairs must be delegates of this conference."))
     return [found[i] for i in unique]
@@ -228,8 +228,7 @@ def get_session(conference: Conference, session_id: int) -> AgendaSession | None
 def working_sessions(conference: Conference) -> list[AgendaSession]:
     """Every session of the working copy with its room, track and people, in a fixed number of queries."""
     return list(db.session.scalars(
-        select(AgendaSession)
-        .where(AgendaSession.conference_id == conference.id)
+        AgendaSession.of(conference)
         .options(joinedload(AgendaSession.room), joinedload(AgendaSession.track), joinedload(AgendaSession.chair),
                  selectinload(AgendaSession.people).joinedload(SessionPerson.delegate))
         .order_by(AgendaSession.starts_at, AgendaSession.room_id, AgendaSession.id)
@@ -281,8 +280,8 @@ def proposals_to_schedule(conference: Conference) -> list:
     """Confirmed proposals that have no agenda session yet, with their type, track and speakers."""
     scheduled = select(AgendaSession.proposal_id).where(AgendaSession.proposal_id.is_not(None))
     return list(db.session.scalars(
-        select(Proposal)
-        .where(Proposal.conference_id == conference.id, Proposal.status == ProposalStatus.CONFIRMED,
+        Proposal.of(conference)
+        .where(Proposal.status == ProposalStatus.CONFIRMED,
                Proposal.id.not_in(scheduled))
         .options(joinedload(Proposal.proposal_type), joinedload(Proposal.track),
                  selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user))
@@ -293,7 +292,7 @@ def proposals_to_schedule(conference: Conference) -> list:
 def people_choices(conference: Conference) -> list[Delegate]:
     """Delegates who may speak, moderate or chair: everyone registered and not refused or cancelled."""
     return list(db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id,
+        Delegate.of(conference).where(
                                Delegate.status.in_((DelegateStatus.APPROVED, DelegateStatus.PENDING)))
         .order_by(Delegate.name)))
 

@@ -73,13 +73,13 @@ def snapshot_text(snapshot: Snapshot) -> str:
 
 def latest_version(conference: Conference) -> AgendaVersion | None:
     """The published version the public sees (None before the first publication)."""
-    return db.session.scalar(select(AgendaVersion).where(AgendaVersion.conference_id == conference.id)
+    return db.session.scalar(AgendaVersion.of(conference)
                              .order_by(AgendaVersion.number.desc()).limit(1))
 
 
 def all_versions(conference: Conference) -> list[AgendaVersion]:
     """Every published version, newest first."""
-    return list(db.session.scalars(select(AgendaVersion).where(AgendaVersion.conference_id == conference.id)
+    return list(db.session.scalars(AgendaVersion.of(conference)
                                    .order_by(AgendaVersion.number.desc())))
 
 

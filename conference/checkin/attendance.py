@@ -115,7 +115,7 @@ def per_quarter_hour(conference: Conference, day: date) -> list[tuple[str, int]]
 def latest_scans(conference: Conference, limit: int = 30) -> list[ScanLog]:
     """The most recent scans of the conference, whatever their verdict."""
     return list(db.session.scalars(
-        select(ScanLog).where(ScanLog.conference_id == conference.id)
+        ScanLog.of(conference)
         .options(joinedload(ScanLog.delegate), joinedload(ScanLog.staff), joinedload(ScanLog.device))
         .order_by(ScanLog.at.desc(), ScanLog.id.desc()).limit(limit)
     ).unique())
@@ -133,7 +133,7 @@ def offline_duplicates(conference: Conference, day: date) -> list[OfflineDuplica
     """Offline admissions of `day` that the server, on sync, found to be second ones, newest first."""
     start = datetime.combine(day, time(0), conference.tz)
     scans = db.session.scalars(
-        select(ScanLog).where(ScanLog.conference_id == conference.id, ScanLog.offline_verdict == "ok",
+        ScanLog.of(conference).where(ScanLog.offline_verdict == "ok",
                               ScanLog.reason == Verdict.ALREADY_CHECKED_IN,
                               ScanLog.scanned_at >= start, ScanLog.scanned_at < start + timedelta(days=1))
         .options(joinedload(ScanLog.delegate), joinedload(ScanLog.staff), joinedload(ScanLog.device))
@@ -155,7 +155,7 @@ def checkins_header() -> list[str]:
 def checkin_rows(conference: Conference) -> Iterator[list]:
     """One row per admission of the conference, in time order, read in batches."""
     result = db.session.execute(
-        select(CheckIn).where(CheckIn.conference_id == conference.id)
+        CheckIn.of(conference)
         .options(joinedload(CheckIn.delegate), joinedload(CheckIn.staff), joinedload(CheckIn.device))
         .order_by(CheckIn.day, CheckIn.at, CheckIn.id).execution_options(yield_per=BATCH)
     )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from ..accounts.access import has_role
 from ..accounts.models import Role, User
@@ -167,6 +167,6 @@ def issue_door_token(conference: Conference, user: User) -> tuple[str, datetime]
 def list_devices(conference: Conference) -> list[Device]:
     """The conference's devices, active first, newest first."""
     return list(db.session.scalars(
-        select(Device).where(Device.conference_id == conference.id)
+        Device.of(conference)
         .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc())
     ))

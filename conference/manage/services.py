@@ -24,7 +24,7 @@ def delegation_names(conference: Conference, language: str) -> dict[int, str]:
 def delegations_of(conference: Conference) -> list[Delegation]:
     """The conference's delegations, by country and name, with head and members loaded."""
     return db.session.scalars(
-        select(Delegation).where(Delegation.conference_id == conference.id)
+        Delegation.of(conference)
         .options(selectinload(Delegation.members), selectinload(Delegation.head))
         .order_by(Delegation.country, Delegation.name)
     ).all()

@@ -62,7 +62,7 @@ class DelegateFilters:
 
 def delegate_query(conference: Conference, filters: DelegateFilters, load_delegation: bool = True) -> Select:
     """Delegates of the conference matching the filters, sorted (with their delegation, for pages)."""
-    query = select(Delegate).where(Delegate.conference_id == conference.id)
+    query = Delegate.of(conference)
     if load_delegation:
         query = query.options(selectinload(Delegate.delegation), selectinload(Delegate.user))  # "address not confirmed"
     if filters.q:

@@ -47,14 +47,14 @@ def next_code(conference_id: int, country: str) -> str:
 def find_registration(conference_id: int, email: str) -> Delegate | None:
     """The registration of this e-mail for the conference, if any."""
     return db.session.scalar(
-        select(Delegate).where(Delegate.conference_id == conference_id, Delegate.email == normalize_email(email))
+        Delegate.of(conference_id).where(Delegate.email == normalize_email(email))
     )
 
 
 def registration_of(user: User, conference: Conference) -> Delegate | None:
     """The user's own registration for the conference."""
     return db.session.scalar(
-        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.user_id == user.id)
+        Delegate.of(conference).where(Delegate.user_id == user.id)
     )
 
 
@@ -182,8 +182,7 @@ def issue_visa_letter(delegate: Delegate, actor: User) -> str:
 def delegation_choices(conference: Conference) -> list[Delegation]:
     """The conference's delegations by country and name, for lists to choose from."""
     return db.session.scalars(
-        select(Delegation)
-        .where(Delegation.conference_id == conference.id)
+        Delegation.of(conference)
         .order_by(Delegation.country, Delegation.name)
     ).all()
 
@@ -193,7 +192,7 @@ def create_delegation(conference: Conference, country: str, name: str, name_ar: 
     if not is_country(country):
         raise RegistrationError(_l("Please choose a country from the list."))
     lock_conference(conference.id)  # two organizers creating the same delegation at once
-    exists = db.session.scalar(select(Delegation).where(Delegation.conference_id == conference.id,
+    exists = db.session.scalar(Delegation.of(conference).where(
                                                         Delegation.name == name))
     if exists:
         raise RegistrationError(_l("A delegation with this name already exists."))
@@ -220,8 +219,8 @@ def set_delegation_head(delegation: Delegation, delegate: Delegate | None) -> No
 def public_participants(conference: Conference):
     """Query of approved delegates who consented to the public list, by country then name."""
     return (
-        select(Delegate)
-        .where(Delegate.conference_id == conference.id, Delegate.status == DelegateStatus.APPROVED,
+        Delegate.of(conference)
+        .where(Delegate.status == DelegateStatus.APPROVED,
                Delegate.consent_public_list.is_(True))
         .order_by(Delegate.country, Delegate.name)
     )
@@ -237,7 +236,7 @@ def delegates_by_ids(conference: Conference, ids: list[int]) -> list[Delegate]:
     if not ids:
         return []
     return db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id, Delegate.id.in_(ids)).order_by(Delegate.id)
+        Delegate.of(conference).where(Delegate.id.in_(ids)).order_by(Delegate.id)
     ).all()
 
 

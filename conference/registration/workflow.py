@@ -178,8 +178,8 @@ def promote_from_waitlist(conference: Conference) -> list[Delegate]:
     if not free:
         return []
     waiting = db.session.scalars(
-        select(Delegate)
-        .where(Delegate.conference_id == conference.id, Delegate.status == DelegateStatus.WAITLISTED, _in_line())
+        Delegate.of(conference)
+        .where(Delegate.status == DelegateStatus.WAITLISTED, _in_line())
         .order_by(Delegate.waitlisted_at, Delegate.id)
         .limit(free)
     ).all()

@@ -40,7 +40,7 @@ def count_words(text: str) -> int:
 
 def call_of(conference: Conference) -> CallForProposals:
     """The call's settings, created with defaults (and the three usual proposal types) on first use."""
-    call = db.session.scalar(select(CallForProposals).where(CallForProposals.conference_id == conference.id))
+    call = db.session.scalar(CallForProposals.of(conference))
     if call is None:
         call = CallForProposals(conference_id=conference.id, text_en="", text_ar="", abstract_word_limit=300,
                                 anonymized_review=True, reviewers_per_proposal=2)
@@ -68,7 +68,7 @@ def update_call(conference: Conference, data: dict) -> CallForProposals:
 
 def proposal_types(conference: Conference) -> list[ProposalType]:
     """The conference's proposal types in their order."""
-    return db.session.scalars(select(ProposalType).where(ProposalType.conference_id == conference.id)
+    return db.session.scalars(ProposalType.of(conference)
                               .order_by(ProposalType.position, ProposalType.id)).all()
 
 

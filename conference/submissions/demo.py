@@ -116,7 +116,7 @@ def _reviewers(conference: Conference) -> list[User]:
 
 
 def _profile(conference: Conference, delegate: Delegate) -> SpeakerProfile:
-    profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.conference_id == conference.id,
+    profile = db.session.scalar(SpeakerProfile.of(conference).where(
                                                              SpeakerProfile.user_id == delegate.user_id))
     if profile is None:
         organization = delegate.organization or "National Child Helpline"
@@ -142,7 +142,7 @@ def seed_proposals(conference: Conference) -> None:
     reviewers = _reviewers(conference)
     organizer = find_user("organizer@example.org")
     people = db.session.scalars(
-        select(Delegate).where(Delegate.conference_id == conference.id,
+        Delegate.of(conference).where(
                                Delegate.status.in_((DelegateStatus.APPROVED, DelegateStatus.PENDING)))
         .order_by(Delegate.id)).all()
     hamad = next((d for d in people if d.email == "hamad.alhousni@example.org"), None)

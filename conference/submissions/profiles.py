@@ -126,7 +126,7 @@ def set_availability(conference: Conference, user: User, ranges: list[tuple[date
 
 def profile_of(conference: Conference, user: User) -> SpeakerProfile | None:
     """The user's speaker profile for the conference, if they wrote one."""
-    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.conference_id == conference.id,
+    return db.session.scalar(SpeakerProfile.of(conference).where(
                                                           SpeakerProfile.user_id == user.id))
 
 

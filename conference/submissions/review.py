@@ -104,7 +104,7 @@ def assign_automatically(conference: Conference, actor: User, per_proposal: int 
     per_proposal = per_proposal or call_of(conference).reviewers_per_proposal
     reviewers = reviewers_of(conference)
     proposals = db.session.scalars(
-        select(Proposal).where(Proposal.conference_id == conference.id, Proposal.status.in_(REVIEWABLE))
+        Proposal.of(conference).where(Proposal.status.in_(REVIEWABLE))
         .options(selectinload(Proposal.speakers), selectinload(Proposal.reviews)).order_by(Proposal.id)
     ).all()
     conflicts = _Conflicts(conference, proposals, reviewers)

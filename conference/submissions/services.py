@@ -60,7 +60,7 @@ def proposals_by_ids(conference: Conference, ids: list[int]) -> list[Proposal]:
     """The conference's proposals among `ids` (others' ids are ignored)."""
     if not ids:
         return []
-    return db.session.scalars(select(Proposal).where(Proposal.conference_id == conference.id, Proposal.id.in_(ids))
+    return db.session.scalars(Proposal.of(conference).where(Proposal.id.in_(ids))
                               .options(selectinload(Proposal.speakers)).order_by(Proposal.id)).all()
 
 

@@ -26,7 +26,7 @@ from conference.registration.models import Delegate, DelegateStatus
 from conference.submissions.call import proposal_types
 from conference.types import utcnow
 from tests.conftest import PASSWORD, app_config, csrf_token, login
-from tests.test_authorization import ROUTES, samples  # noqa: F401  (samples is the matrix's fixture)
+from tests.test_authorization import ROUTES, endpoint_of, samples  # noqa: F401  (samples is the matrix's fixture)
 from tests.test_fuzzing import _row_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def test_an_id_beyond_the_database_in_any_address_is_not_found(app, people, samp
     adapter = app.url_map.bind(HOST)
     answers = {}
     for endpoint, method, names in _id_rules(app):
-        _, values = adapter.match(ROUTES[endpoint][0].format(**samples).partition("?")[0], method=method)
+        _, values = adapter.match(ROUTES[endpoint].path.format(**samples).partition("?")[0], method=method)
         path = adapter.build(endpoint, {**values, **dict.fromkeys(names, huge)}, method=method)
         answers[f"{method} {path}"] = client.open(path, method=method).status_code
     assert len(answers) >= 40
@@ -207,8 +207,8 @@ def test_no_form_reads_a_number_by_itself():
 # Reading numbers or dates from text by hand, anywhere but core/params.py; the files allowed read what the server
 # wrote itself (stored snapshots, backups, human codes it numbered, a command-line option).
 HAND_PARSING = re.compile(r"int\(request|type=int|coerce=int\b|\.isdigit\(\)|(date|datetime)\.fromisoformat\(")
-SERVER_TEXT = {"conference/core/params.py", "conference/agenda/versions.py", "conference/backup.py",
-               "conference/registration/services.py", "conference/cli.py"}
+SERVER_TEXT = {"conference/core/params.py", "conference/agenda/snapshot.py", "conference/registration/services.py",
+               "conference/cli.py"}
 
 
 def test_numbers_and_dates_from_requests_are_read_in_core_params_only():
@@ -272,10 +272,10 @@ def test_odd_values_in_any_query_parameter_of_any_page_give_no_server_error(app,
     client = fresh_client(app, people["admin"])
     query = dict.fromkeys(_query_names(), value)
     answers = {}
-    for endpoint, (path, _) in ROUTES.items():
-        rule = next(app.url_map.iter_rules(endpoint))
+    for label, route in ROUTES.items():
+        rule = next(app.url_map.iter_rules(endpoint_of(label)))
         if "GET" in rule.methods:
-            answers[endpoint] = client.get(path.format(**samples).partition("?")[0], query_string=query).status_code
+            answers[label] = client.get(route.path.format(**samples).partition("?")[0], query_string=query).status_code
     assert {endpoint: status for endpoint, status in answers.items() if status >= 500} == {}
 
 
@@ -314,8 +314,8 @@ def test_a_scan_time_out_of_range_is_refused_as_unusable(client, people, doha):
 def test_a_nul_anywhere_in_an_address_is_a_bad_request(app, people, samples):  # noqa: F811
     client = fresh_client(app, people["admin"])
     answers = {}
-    for sample, _ in ROUTES.values():
-        path = sample.format(**samples).partition("?")[0]
+    for route in ROUTES.values():
+        path = route.path.format(**samples).partition("?")[0]
         for odd in {path.replace("/doha", "/doha%00", 1), path + "%00", path + "?q=a%00b"} - {path}:
             answers[odd] = client.get(odd).status_code
     assert {path: status for path, status in answers.items() if status != 400} == {}
