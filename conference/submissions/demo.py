@@ -28,7 +28,6 @@ from .models import (
 )
 from .workflow import notify_speakers
 
-S = ProposalStatus
 CALL_EN = (
     "The International Conference of Child Helplines invites practitioners, ministries, NGOs, researchers and UN "
     "agencies to propose talks, panels and workshops for its two days in Doha.\n\n"
@@ -97,8 +96,8 @@ PROPOSALS = [
     ("Draft: helpline volunteers in the Gulf", "", 0, 0, "en"),
 ]
 # Fate of each proposal above, in order (the first, Hamad's, is confirmed).
-FATES = ([S.CONFIRMED] * 15 + [S.ACCEPTED] * 5 + [S.REJECTED] * 8 + [S.SUBMITTED] * 8 + [S.WITHDRAWN] * 2
-         + [S.DRAFT] * 4)
+FATES = ([ProposalStatus.CONFIRMED] * 15 + [ProposalStatus.ACCEPTED] * 5 + [ProposalStatus.REJECTED] * 8 + [ProposalStatus.SUBMITTED] * 8 + [ProposalStatus.WITHDRAWN] * 2
+         + [ProposalStatus.DRAFT] * 4)
 BIO_EN = "{job} at {organization}. Works on child protection and child helplines."
 BIO_AR = "يعمل في {organization} في مجال حماية الطفل وخطوط المساندة."
 
@@ -179,13 +178,13 @@ def seed_proposals(conference: Conference) -> None:
         db.session.add(proposal)
         db.session.flush()
         _reviews(proposal, fate, reviewers, n, rng, created)
-        if fate == S.CONFIRMED:
+        if fate == ProposalStatus.CONFIRMED:
             # The speakers confirmed, so their acceptance letters went out (a speaker answers a letter received).
             for letter in notify_speakers(proposal, conference, "proposal_accepted"):
                 letter.state, letter.created_at, letter.sent_at = MailState.SENT, proposal.decided_at, proposal.decided_at
             for delegate in [author, *co_speakers]:
                 register_speaker(conference, delegate.user, organizer, profile=_profile(conference, delegate))
-        if fate == S.ACCEPTED:  # their letters wait in the outbox for the organizers to release
+        if fate == ProposalStatus.ACCEPTED:  # their letters wait in the outbox for the organizers to release
             notify_speakers(proposal, conference, "proposal_accepted", draft=True)
     _availability(conference, authors[:3])
     db.session.flush()
@@ -194,39 +193,39 @@ def seed_proposals(conference: Conference) -> None:
 def _history(proposal: Proposal, fate: ProposalStatus, created: datetime, author_id: int,
              organizer: User | None) -> None:
     """The state log a proposal would have, up to its fate."""
-    steps = [(None, S.DRAFT, author_id)]
-    if fate != S.DRAFT:
-        steps.append((S.DRAFT, S.SUBMITTED, author_id))
-    if fate in (S.ACCEPTED, S.CONFIRMED):
-        steps.append((S.SUBMITTED, S.ACCEPTED, organizer.id if organizer else None))
-    if fate == S.CONFIRMED:
-        steps.append((S.ACCEPTED, S.CONFIRMED, author_id))
-    if fate == S.REJECTED:
-        steps.append((S.SUBMITTED, S.REJECTED, organizer.id if organizer else None))
-    if fate == S.WITHDRAWN:
-        steps.append((S.SUBMITTED, S.WITHDRAWN, author_id))
+    steps = [(None, ProposalStatus.DRAFT, author_id)]
+    if fate != ProposalStatus.DRAFT:
+        steps.append((ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, author_id))
+    if fate in (ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED):
+        steps.append((ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED, organizer.id if organizer else None))
+    if fate == ProposalStatus.CONFIRMED:
+        steps.append((ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED, author_id))
+    if fate == ProposalStatus.REJECTED:
+        steps.append((ProposalStatus.SUBMITTED, ProposalStatus.REJECTED, organizer.id if organizer else None))
+    if fate == ProposalStatus.WITHDRAWN:
+        steps.append((ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN, author_id))
     for day, (old, new, actor) in enumerate(steps):
         proposal.log.append(ProposalLogEntry(actor_id=actor, at=created + timedelta(days=day, hours=1),
                                              from_status=old.value if old else None, to_status=new.value))
-    if fate != S.DRAFT:
+    if fate != ProposalStatus.DRAFT:
         proposal.submitted_at = created + timedelta(days=1, hours=1)
-    if fate in (S.ACCEPTED, S.CONFIRMED, S.REJECTED):
+    if fate in (ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED, ProposalStatus.REJECTED):
         proposal.decided_at = created + timedelta(days=2, hours=1)
 
 
 def _reviews(proposal: Proposal, fate: ProposalStatus, reviewers: list[User], n: int, rng: random.Random,
              created: datetime) -> None:
     """Two reviewers per proposal, in turn; decided ones fully reviewed, some submitted ones still open."""
-    if fate == S.DRAFT or not reviewers:
+    if fate == ProposalStatus.DRAFT or not reviewers:
         return
     chosen = [reviewers[n % len(reviewers)], reviewers[(n + 1) % len(reviewers)]]
     for k, reviewer in enumerate(dict.fromkeys(chosen)):
         assignment = ReviewAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id,
                                       assigned_at=created + timedelta(days=1, hours=2))
-        open_review = fate in (S.SUBMITTED, S.WITHDRAWN) and (n + k) % 3 == 0
+        open_review = fate in (ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN) and (n + k) % 3 == 0
         if not open_review:
-            high = fate in (S.ACCEPTED, S.CONFIRMED)
-            assignment.score = rng.choice((4, 5, 5)) if high else rng.choice((1, 2, 3)) if fate == S.REJECTED \
+            high = fate in (ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)
+            assignment.score = rng.choice((4, 5, 5)) if high else rng.choice((1, 2, 3)) if fate == ProposalStatus.REJECTED \
                 else rng.randint(2, 5)
             assignment.comment = COMMENTS[assignment.score]
             assignment.reviewed_at = created + timedelta(days=1, hours=6)

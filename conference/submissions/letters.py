@@ -7,7 +7,6 @@ from ..extensions import db
 from ..mail.models import MailState, OutboxMessage
 from .models import Proposal, ProposalLogEntry, ProposalStatus
 
-S = ProposalStatus
 DECISION_LETTERS = ("proposal_accepted", "proposal_rejected")
 
 
@@ -31,7 +30,7 @@ def discard_decision_letters(proposal: Proposal) -> bool:
 # "Submitted", the only state a first decision is made from) and cannot confirm or decline. Organizers always see
 # the real state. Any draft counts, even when one speaker's copy was released alone: the speakers of a proposal
 # hear of a decision together. A released letter that failed to send counts as released (the organizers retry it).
-LETTER_STATUS = {"proposal_accepted": S.ACCEPTED, "proposal_rejected": S.REJECTED}
+LETTER_STATUS = {"proposal_accepted": ProposalStatus.ACCEPTED, "proposal_rejected": ProposalStatus.REJECTED}
 
 
 def speaker_statuses(proposals: list[Proposal]) -> dict[int, ProposalStatus]:
@@ -45,7 +44,7 @@ def speaker_statuses(proposals: list[Proposal]) -> dict[int, ProposalStatus]:
         .order_by(OutboxMessage.id)).all()
     pending = {proposal_id for proposal_id, _, state in letters if state == MailState.DRAFT}
     for proposal_id in pending:
-        shown[proposal_id] = S.SUBMITTED
+        shown[proposal_id] = ProposalStatus.SUBMITTED
     for proposal_id, template, state in letters:  # in order: the latest released letter wins
         if proposal_id in pending and state != MailState.DRAFT:
             shown[proposal_id] = LETTER_STATUS[template]
@@ -73,6 +72,6 @@ def speaker_log(proposal: Proposal) -> list[ProposalLogEntry]:
     heard_until = db.session.scalar(select(func.max(OutboxMessage.created_at)).where(
         OutboxMessage.proposal_id == proposal.id, OutboxMessage.template.in_(DECISION_LETTERS),
         OutboxMessage.state != MailState.DRAFT))
-    decided = (S.ACCEPTED.value, S.REJECTED.value)
+    decided = (ProposalStatus.ACCEPTED.value, ProposalStatus.REJECTED.value)
     return [entry for entry in proposal.log
             if entry.to_status not in decided or (heard_until is not None and entry.at <= heard_until)]

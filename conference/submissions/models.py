@@ -40,6 +40,8 @@ PROPOSAL_STATUS_TITLES = {
 }
 
 # Session languages: "both" means in Arabic and English with simultaneous interpretation.
+# A proposal still in play: neither rejected nor withdrawn.
+LIVE_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)
 LANGUAGES = ("ar", "en", "both")
 LANGUAGE_TITLES = {"ar": _l("Arabic"), "en": _l("English"), "both": _l("Arabic and English (interpreted)")}
 

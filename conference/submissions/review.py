@@ -19,8 +19,7 @@ from .call import call_of
 from .errors import SubmissionError
 from .models import Proposal, ProposalSpeaker, ProposalStatus, ReviewAssignment, SpeakerProfile
 
-S = ProposalStatus
-REVIEWABLE = (S.SUBMITTED,)  # reviews are given and changed until the decision is made
+REVIEWABLE = (ProposalStatus.SUBMITTED,)  # reviews are given and changed until the decision is made
 
 
 def reviewers_of(conference: Conference) -> list[User]:
@@ -170,7 +169,8 @@ class ProposalRow:
 
 
 SORTS = ("submitted", "title", "mean", "spread", "count", "status")
-TABLE_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.CONFIRMED, S.WITHDRAWN)
+TABLE_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.CONFIRMED,
+                  ProposalStatus.WITHDRAWN)
 
 
 @dataclass
@@ -204,7 +204,7 @@ def proposal_table(conference: Conference, filters: TableFilters) -> list[Propos
     query = (
         select(Proposal, stats.c.assigned, stats.c.count, stats.c.mean, stats.c.mean_sq, stats.c.low, stats.c.high)
         .outerjoin(stats, stats.c.pid == Proposal.id)
-        .where(Proposal.conference_id == conference.id, Proposal.status != S.DRAFT)
+        .where(Proposal.conference_id == conference.id, Proposal.status != ProposalStatus.DRAFT)
         .options(selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user),
                  selectinload(Proposal.proposal_type), selectinload(Proposal.track))
     )
@@ -251,7 +251,7 @@ def reviewer_progress(conference: Conference) -> list[ReviewerProgress]:
     """Every reviewer with their assigned and finished reviews, those with work left first."""
     counts = {reviewer_id: (assigned, done) for reviewer_id, assigned, done in db.session.execute(
         select(ReviewAssignment.reviewer_id, func.count(ReviewAssignment.id), func.count(ReviewAssignment.score))
-        .join(Proposal).where(Proposal.conference_id == conference.id, Proposal.status != S.WITHDRAWN)
+        .join(Proposal).where(Proposal.conference_id == conference.id, Proposal.status != ProposalStatus.WITHDRAWN)
         .group_by(ReviewAssignment.reviewer_id)
     ).all()}
     reviewers = reviewers_of(conference)

@@ -18,10 +18,7 @@ from .letters import (  # noqa: F401 (the views import them from here)
     speaker_status,
     speaker_statuses,
 )
-from .models import Proposal, ProposalSpeaker, ProposalStatus
-
-S = ProposalStatus
-
+from .models import LIVE_STATUSES, Proposal, ProposalSpeaker, ProposalStatus
 
 # ---- finding proposals ---------------------------------------------------------------------------------------
 
@@ -44,7 +41,7 @@ def awaiting_confirmation(conference: Conference, user: User) -> list[Proposal]:
     """Accepted (or confirmed) proposals the user speaks in, as far as their decision letters have told them."""
     proposals = proposals_of(conference, user)
     shown = speaker_statuses(proposals)
-    return [p for p in proposals if shown[p.id] in (S.ACCEPTED, S.CONFIRMED)]
+    return [p for p in proposals if shown[p.id] in (ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)]
 
 
 def invitations_for(conference: Conference, user: User) -> list[ProposalSpeaker]:
@@ -52,7 +49,7 @@ def invitations_for(conference: Conference, user: User) -> list[ProposalSpeaker]
     return db.session.scalars(
         select(ProposalSpeaker).join(Proposal)
         .where(Proposal.conference_id == conference.id, ProposalSpeaker.email == user.email,
-               ProposalSpeaker.user_id.is_(None), Proposal.status.in_((S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.CONFIRMED)))
+               ProposalSpeaker.user_id.is_(None), Proposal.status.in_(LIVE_STATUSES))
     ).all()
 
 

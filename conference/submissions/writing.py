@@ -22,9 +22,18 @@ from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
 from .call import call_of, count_words, get_proposal_type
 from .errors import SubmissionError
-from .models import CO_SPEAKER, LANGUAGES, SUBMITTER, CallForProposals, Proposal, ProposalLogEntry, ProposalSpeaker
+from .models import (
+    CO_SPEAKER,
+    LANGUAGES,
+    LIVE_STATUSES,
+    SUBMITTER,
+    CallForProposals,
+    Proposal,
+    ProposalLogEntry,
+    ProposalSpeaker,
+    ProposalStatus,
+)
 from .profiles import profile_of
-from .services import S
 from .workflow import is_speaker, is_submitter, register_speakers
 
 MAX_CO_SPEAKERS = 5
@@ -85,7 +94,7 @@ def _same_proposal(conference: Conference, author: User, data: dict) -> Proposal
     return db.session.scalar(select(Proposal).where(
         Proposal.conference_id == conference.id, Proposal.submitted_by_id == author.id,
         Proposal.title == (data.get("title") or ""), Proposal.abstract == (data.get("abstract") or ""),
-        Proposal.status.in_((S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.CONFIRMED))).order_by(Proposal.id).limit(1))
+        Proposal.status.in_(LIVE_STATUSES)).order_by(Proposal.id).limit(1))
 
 
 def create_proposal(conference: Conference, author: User, data: dict, locale: str = "en",
@@ -101,11 +110,11 @@ def create_proposal(conference: Conference, author: User, data: dict, locale: st
         raise DuplicateProposal(_l("You have sent this proposal already: here it is."), existing)
     call = call_of(conference)
     co_speakers = _clean_co_speakers(data.get("co_speakers", []), author)
-    proposal = Proposal(conference_id=conference.id, submitted_by_id=author.id, status=S.DRAFT)
+    proposal = Proposal(conference_id=conference.id, submitted_by_id=author.id, status=ProposalStatus.DRAFT)
     _apply_fields(proposal, conference, data, call)
     proposal.speakers.append(ProposalSpeaker(user_id=author.id, email=author.email, role=SUBMITTER, position=0,
                                              locale=author.locale, accepted_at=now or utcnow()))
-    proposal.log.append(ProposalLogEntry(actor_id=author.id, from_status=None, to_status=S.DRAFT.value))
+    proposal.log.append(ProposalLogEntry(actor_id=author.id, from_status=None, to_status=ProposalStatus.DRAFT.value))
     db.session.add(proposal)
     db.session.flush()
     _sync_co_speakers(proposal, conference, co_speakers, author, locale)
@@ -118,7 +127,7 @@ def update_proposal(proposal: Proposal, actor: User, data: dict, locale: str = "
     conference = db.session.get(Conference, proposal.conference_id)
     if not is_submitter(proposal, actor):
         raise SubmissionError(_l("You may not make this change to this proposal."))
-    if proposal.status not in (S.DRAFT, S.SUBMITTED):
+    if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED):
         raise SubmissionError(_l("This proposal cannot be changed from “%(status)s”.", status=proposal.status.title))
     if not conference.cfp_open(now):
         raise SubmissionError(_l("The call for proposals is closed: proposals can no longer be changed."))
@@ -212,12 +221,12 @@ def accept_invitation(speaker: ProposalSpeaker, user: User) -> None:
         return
     if speaker.user_id is not None:
         raise SubmissionError(_l("This invitation has been accepted already."))
-    if proposal.status in (S.WITHDRAWN, S.REJECTED):
+    if proposal.status in (ProposalStatus.WITHDRAWN, ProposalStatus.REJECTED):
         raise SubmissionError(_l("This proposal is no longer under consideration."))
     if is_speaker(proposal, user):
         raise SubmissionError(_l("You are a speaker of this proposal already."))
     speaker.user_id, speaker.accepted_at = user.id, utcnow()
     db.session.flush()
     db.session.refresh(speaker)
-    if proposal.status == S.CONFIRMED:
+    if proposal.status == ProposalStatus.CONFIRMED:
         register_speakers(proposal, conference, user)
