@@ -10,10 +10,13 @@ import pytest
 from tests.conftest import ROOT
 
 TESTS = ROOT / "tests"
-# Strings that name a place outside the repository: the team's machine, a folder beside the clone, a parent.
-OUTSIDE = re.compile(r"/work(/|$)|(^|/)shared(/|$)|(^|/)\.\.(/|$)")
-# Strings that look like such a path but are data sent to the application, never opened by the tests.
-NOT_PATHS = {("test_fuzzing.py", "../../etc/passwd")}
+# A string naming a parent folder; an absolute path opened by a test is caught apart (ABSOLUTE_OPENERS).
+OUTSIDE = re.compile(r"(^|/)\.\.(/|$)")
+# Calls that open what their first argument names: an absolute path there is a place on one machine only.
+ABSOLUTE_OPENERS = {"Path", "open", "PurePath", "read_text", "read_bytes"}
+# Strings that look like such a path but are not a file the tests read: data sent to the application, and the
+# browser the project installs from Debian (.ci/run).
+NOT_PATHS = {("test_fuzzing.py", "../../etc/passwd"), ("browser.py", "/usr/bin/chromium")}
 
 
 def steps_up(node: ast.AST) -> tuple[str, int] | None:
@@ -35,6 +38,15 @@ def steps_up(node: ast.AST) -> tuple[str, int] | None:
     return None
 
 
+def _opens_an_absolute_path(call: ast.Call) -> bool:
+    """Path("/…") or open("/…"): a file of this machine, not of the clone (URLs such as "/doha/…" go elsewhere)."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    first = call.args[0] if call.args else None
+    return (name in ABSOLUTE_OPENERS and isinstance(first, ast.Constant) and isinstance(first.value, str)
+            and first.value.startswith("/"))
+
+
 def outside_references(path: Path) -> list[str]:
     """Every place in a test file that points outside the repository, as 'file:line: what'."""
     name = path.relative_to(TESTS).as_posix()
@@ -44,6 +56,9 @@ def outside_references(path: Path) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and OUTSIDE.search(node.value) \
                 and (path.name, node.value) not in NOT_PATHS:
             found.append(f"{name}:{node.lineno}: {node.value[:60]!r}")
+        elif isinstance(node, ast.Call) and _opens_an_absolute_path(node) \
+                and (path.name, node.args[0].value) not in NOT_PATHS:
+            found.append(f"{name}:{node.lineno}: absolute path {node.args[0].value[:60]!r}")
         elif isinstance(node, ast.Attribute) and node.attr == "pardir":
             found.append(f"{name}:{node.lineno}: os.pardir")
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and (climb := steps_up(node)) \
@@ -64,10 +79,11 @@ def test_no_test_reads_a_file_outside_the_repository():
 
 
 @pytest.mark.parametrize("source, expected", [
-    ('SCHEMAS = ROOT.parent / "shared" / "schemas"', ["ROOT", "'shared'"]),
+    ('SCHEMAS = ROOT.parent / "beside" / "schemas"', ["climbs 1 folders from ROOT"]),
     ("HERE = Path(__file__).resolve().parents[3]", ["climbs 4"]),
     ("HERE = Path(__file__).parent.parent.parent.parent", ["climbs 4"]),
-    ('DATA = Path("/work/shared/schemas")', ["'/work/shared/schemas'"]),
+    ('DATA = Path("/srv/data/schemas")', ["absolute path '/srv/data/schemas'"]),
+    ('DATA = open("/srv/data/schedule.json").read()', ["absolute path"]),
     ('DATA = ROOT / "tests" / ".." / ".." / "x"', ["'..'", "'..'"]),
     ("import os\nUP = os.path.join(ROOT, os.pardir)", ["os.pardir"]),
 ])
@@ -86,7 +102,7 @@ def test_the_check_finds_each_way_out(tmp_path, monkeypatch, source, expected):
     "HERE = Path(__file__).resolve().parents[2]",
     "HERE = Path(__file__).parent.parent.parent",
     'SCHEMAS = ROOT / "tests" / "agenda" / "schemas"',
-    '"""Helpers shared by the tests."""',
+    'page = client.get("/doha/manage/delegates")',
 ])
 def test_the_check_lets_paths_inside_the_repository_pass(tmp_path, monkeypatch, source):
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
