@@ -254,14 +254,20 @@ ALL_KEPT = """caches.keys().then(names => names.filter(name => name.startsWith('
         && kept.some(p => /zxing_reader[.]wasm[?]v=/.test(p)))"""
 
 
+def installed_door_page(browser, live_server, email: str):
+    """The door page once its list is loaded and its service worker controls it, with every file kept."""
+    page = open_door_page(browser, live_server, email)
+    door_list_loaded(page)
+    until(page, "navigator.serviceWorker.controller !== null")
+    until(page, ALL_KEPT)
+    return page
+
+
 def test_the_scanner_reopens_with_no_network(live_server, today_conference, make_delegate, door_staff):
     delegate = make_delegate(today_conference, name="Fatima Zahra", country="MA")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = open_door_page(browser, live_server, door_staff.email)
-        door_list_loaded(page)
-        until(page, "navigator.serviceWorker.controller !== null")
-        until(page, ALL_KEPT)
+        page = installed_door_page(browser, live_server, door_staff.email)
         page.context.set_offline(True)
         page.reload()
         page.wait_for_selector("#scan-input:focus")
@@ -276,10 +282,7 @@ def test_after_a_release_the_scanner_reopened_offline_runs_the_new_scripts(app, 
     delegate = make_delegate(today_conference, name="Fatima Zahra", country="MA")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = open_door_page(browser, live_server, door_staff.email)
-        door_list_loaded(page)
-        until(page, "navigator.serviceWorker.controller !== null")
-        until(page, ALL_KEPT)
+        page = installed_door_page(browser, live_server, door_staff.email)
         last_release = page.evaluate("navigator.serviceWorker.controller.scriptURL")
 
         static = tmp_path / "static"
