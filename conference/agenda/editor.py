@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -22,11 +22,11 @@ from .checks import agenda_warnings, warnings_by_session
 from .forms import PlaceForm, PublishForm, SessionForm
 from .grid import day_grid
 from .history import entries, history_query, recent_changes
+from .models import AgendaSession
 from .services import (
     actor_name,
     create_session,
     delete_session,
-    get_session,
     people_choices,
     place_session,
     proposals_to_schedule,
@@ -42,10 +42,6 @@ def chosen_day(conference: Conference) -> date:
     """The ?day= of the conference (its first day when absent or not one of its days)."""
     day = parse_date(request.args.get("day"))
     return day if day in conference.days else conference.start_date
-
-
-def _session_or_404(conference: Conference, session_id: int):
-    return get_session(conference, session_id) or abort(404)
 
 
 @bp.get("/<slug>/manage/agenda")
@@ -118,7 +114,7 @@ def _back_to(conference: Conference, session) -> str:
 @conference_view(Role.ORGANIZER)
 def edit_session(conference: Conference, session_id: int):
     """Change a session; its warnings are shown above the form."""
-    session = _session_or_404(conference, session_id)
+    session = AgendaSession.get_or_404(conference, session_id)
     form = SessionForm(obj=session if request.method == "GET" else None, conference=conference,
                        people=people_choices(conference))
     if request.method == "GET":
@@ -142,7 +138,7 @@ def edit_session(conference: Conference, session_id: int):
 @conference_view(Role.ORGANIZER)
 def place(conference: Conference, session_id: int):
     """Put a session from the list into the chosen room and time."""
-    session = _session_or_404(conference, session_id)
+    session = AgendaSession.get_or_404(conference, session_id)
     form = PlaceForm(conference=conference)
     if not form.validate_on_submit():
         flash(_("Choose a room, a day and a start time."), "error")
@@ -172,7 +168,7 @@ def schedule(conference: Conference, proposal_id: int):
 @conference_view(Role.ORGANIZER)
 def unplace(conference: Conference, session_id: int):
     """Take a session off the grid (it goes back to the list)."""
-    session = _session_or_404(conference, session_id)
+    session = AgendaSession.get_or_404(conference, session_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: unplace_session(conference, session, current_user),
                 _("The session is back in the list of sessions to schedule."))
@@ -183,7 +179,7 @@ def unplace(conference: Conference, session_id: int):
 @conference_view(Role.ORGANIZER)
 def delete(conference: Conference, session_id: int):
     """Delete a session of the working copy (a published one shows as cancelled in the next version)."""
-    session = _session_or_404(conference, session_id)
+    session = AgendaSession.get_or_404(conference, session_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: delete_session(conference, session, current_user), _("The session has been deleted."))
     return redirect(url_for("agenda.editor", slug=conference.slug))

@@ -220,9 +220,6 @@ def delete_session(conference: Conference, session: AgendaSession, actor: User |
     db.session.flush()
 
 
-def get_session(conference: Conference, session_id: int) -> AgendaSession | None:
-    """A session of this conference's working copy (None for another conference's)."""
-    return AgendaSession.get_for(conference, session_id)
 
 
 def working_sessions(conference: Conference) -> list[AgendaSession]:

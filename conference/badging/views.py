@@ -15,9 +15,9 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
 from ..events.models import Conference
-from ..registration.models import Category, DelegateStatus
+from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present
-from ..registration.services import delegation_choices, get_delegate, registration_of
+from ..registration.services import delegation_choices, registration_of
 from . import bp
 from .forms import LayoutForm
 from .services import badge_query, count_badges, mark_printed, reissue_badge, render_batch, render_one
@@ -81,7 +81,7 @@ def mark_batch_printed(conference: Conference):
 @conference_view(Role.ORGANIZER)
 def delegate_badge(conference: Conference, delegate_id: int):
     """Print one delegate's badge (for the help desk)."""
-    delegate = get_delegate(conference, delegate_id) or abort(404)
+    delegate = Delegate.get_or_404(conference, delegate_id)
     layout = _layout()
     if delegate.status != DelegateStatus.APPROVED:
         flash(_("Badges are printed for approved delegates only."), "error")
@@ -93,7 +93,7 @@ def delegate_badge(conference: Conference, delegate_id: int):
 @conference_view(Role.ORGANIZER)
 def reissue(conference: Conference, delegate_id: int):
     """Make a new badge (new QR code); the old badge stops admitting anyone."""
-    delegate = get_delegate(conference, delegate_id) or abort(404)
+    delegate = Delegate.get_or_404(conference, delegate_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: reissue_badge(delegate, current_user),
                 lambda _result: _("A new badge (number %(n)s) has been issued; the old one no longer admits.",

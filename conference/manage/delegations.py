@@ -14,7 +14,6 @@ from ..registration.models import Delegate, Delegation
 from ..registration.services import (
     add_delegation_member,
     create_delegation,
-    get_delegate,
     set_delegation_head,
 )
 from . import bp
@@ -63,7 +62,7 @@ def delegation_member(conference: Conference, delegation_id: int, role: str):
         abort(404)
     form = _member_form(conference, item)
     if form.validate_on_submit():
-        chosen = get_delegate(conference, form.delegate_id.data)
+        chosen = Delegate.get_for(conference, form.delegate_id.data)
         change = set_delegation_head if role == "head" else add_delegation_member
         perform(lambda: change(item, chosen), _("The delegation has been updated."))
     else:

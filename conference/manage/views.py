@@ -21,7 +21,6 @@ from ..registration.services import (
     apply_bulk_action,
     delegates_by_ids,
     delegation_choices,
-    get_delegate,
     issue_visa_letter,
     update_details,
 )
@@ -35,10 +34,6 @@ from .services import delegation_names
 
 PAGE_SIZE = 50
 ORGANIZER = Role.ORGANIZER
-
-
-def _delegate_or_404(conference: Conference, delegate_id: int) -> Delegate:
-    return get_delegate(conference, delegate_id) or abort(404)
 
 
 @bp.get("/<slug>/manage/")
@@ -89,7 +84,7 @@ def bulk(conference: Conference):
 @conference_view(ORGANIZER)
 def delegate(conference: Conference, delegate_id: int):
     """One delegate: details, passport data, history and the actions that apply."""
-    item = _delegate_or_404(conference, delegate_id)
+    item = Delegate.get_or_404(conference, delegate_id)
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
                            position=waitlist_position(item), allowed=allowed_actions(item))
 
@@ -98,7 +93,7 @@ def delegate(conference: Conference, delegate_id: int):
 @conference_view(ORGANIZER)
 def change_status(conference: Conference, delegate_id: int, action: str):
     """Approve, reject, waitlist, promote or cancel one delegate."""
-    item = _delegate_or_404(conference, delegate_id)
+    item = Delegate.get_or_404(conference, delegate_id)
     form = NoteForm()
     if action not in TRANSITIONS:
         abort(404)
@@ -114,7 +109,7 @@ def change_status(conference: Conference, delegate_id: int, action: str):
 @conference_view(ORGANIZER)
 def edit_delegate(conference: Conference, delegate_id: int):
     """An organizer edits a delegate's details and category."""
-    item = _delegate_or_404(conference, delegate_id)
+    item = Delegate.get_or_404(conference, delegate_id)
     form = OrganizerDetailsForm(obj=item, delegations=delegation_choices(conference), conference=conference)
     if request.method == "GET":
         form.category.data = item.category.value
@@ -129,7 +124,7 @@ def edit_delegate(conference: Conference, delegate_id: int):
 @conference_view(ORGANIZER)
 def issue_letter(conference: Conference, delegate_id: int):
     """Issue the visa invitation letter (the delegate can then download it)."""
-    item = _delegate_or_404(conference, delegate_id)
+    item = Delegate.get_or_404(conference, delegate_id)
     if NoteForm().validate_on_submit():
         perform(lambda: issue_visa_letter(item, current_user),
                 lambda reference: _("Visa letter %(ref)s issued.", ref=reference))
@@ -140,7 +135,7 @@ def issue_letter(conference: Conference, delegate_id: int):
 @conference_view(ORGANIZER)
 def letter_pdf(conference: Conference, delegate_id: int):
     """Download a delegate's issued visa letter."""
-    item = _delegate_or_404(conference, delegate_id)
+    item = Delegate.get_or_404(conference, delegate_id)
     if not item.visa_letter_ref:
         abort(404)
     return send_file(visa_letter_pdf(item, conference), mimetype="application/pdf", as_attachment=True,

@@ -226,9 +226,6 @@ def public_participants(conference: Conference):
     )
 
 
-def get_delegate(conference: Conference, delegate_id: int) -> Delegate | None:
-    """A delegate of this conference by id (None for another conference's)."""
-    return Delegate.get_for(conference, delegate_id)
 
 
 def delegates_by_ids(conference: Conference, ids: list[int]) -> list[Delegate]:

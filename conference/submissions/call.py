@@ -91,6 +91,3 @@ def save_proposal_type(conference: Conference, proposal_type: ProposalType | Non
     return proposal_type
 
 
-def get_proposal_type(conference: Conference, type_id: int | None) -> ProposalType | None:
-    """A proposal type of this conference by id (None for another conference's)."""
-    return ProposalType.get_for(conference, type_id) if type_id else None

@@ -14,9 +14,9 @@ from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
-from .call import call_of, get_proposal_type, proposal_types, save_proposal_type, update_call
+from .call import call_of, proposal_types, save_proposal_type, update_call
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
-from .models import ProposalStatus, ReviewAssignment
+from .models import Proposal, ProposalStatus, ProposalType, ReviewAssignment
 from .profiles import profile_of
 from .review import (
     SORTS,
@@ -33,17 +33,10 @@ from .review import (
     score_proposal,
     unassign_reviewer,
 )
-from .services import get_proposal, proposals_by_ids, set_duration
+from .services import proposals_by_ids, set_duration
 from .workflow import DECISIONS, ORGANIZER_ACTIONS, TRANSITIONS, decide_proposals, decision_preview
 
 ORGANIZER = Role.ORGANIZER
-
-
-def _proposal_or_404(conference: Conference, proposal_id: int):
-    proposal = get_proposal(conference, proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
 
 
 def _filters() -> TableFilters:
@@ -78,7 +71,7 @@ def proposals(conference: Conference):
 @conference_view(ORGANIZER)
 def proposal(conference: Conference, proposal_id: int):
     """One proposal for organizers: all of it, its speakers, every review, reviewers, log, decision."""
-    item = _proposal_or_404(conference, proposal_id)
+    item = Proposal.get_or_404(conference, proposal_id)
     assign = AssignForm()
     assign.reviewer_id.choices = [SelectChoice("", _("Choose a reviewer"))] + [
         SelectChoice(str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
@@ -93,7 +86,7 @@ def proposal(conference: Conference, proposal_id: int):
 @conference_view(ORGANIZER)
 def assign(conference: Conference, proposal_id: int):
     """Assign a reviewer by hand."""
-    item = _proposal_or_404(conference, proposal_id)
+    item = Proposal.get_or_404(conference, proposal_id)
     form = AssignForm()
     form.reviewer_id.choices = []
     if form.validate_on_submit():
@@ -111,7 +104,7 @@ def assign(conference: Conference, proposal_id: int):
 @conference_view(ORGANIZER)
 def unassign(conference: Conference, proposal_id: int, assignment_id: int):
     """Take a reviewer off a proposal they have not scored."""
-    item = _proposal_or_404(conference, proposal_id)
+    item = Proposal.get_or_404(conference, proposal_id)
     assignment = ReviewAssignment.get_or_404(conference, assignment_id)
     if assignment.proposal_id != item.id:
         abort(404)
@@ -124,7 +117,7 @@ def unassign(conference: Conference, proposal_id: int, assignment_id: int):
 @conference_view(ORGANIZER)
 def duration(conference: Conference, proposal_id: int):
     """Change how long the session lasts."""
-    item = _proposal_or_404(conference, proposal_id)
+    item = Proposal.get_or_404(conference, proposal_id)
     form = DurationForm()
     if form.validate_on_submit():
         perform(lambda: set_duration(item, form.duration_minutes.data, current_user), _("The duration has been saved."))
@@ -200,7 +193,7 @@ def call_settings(conference: Conference):
 @conference_view(ORGANIZER)
 def save_type(conference: Conference, type_id: int | None):
     """Add a proposal type, or change one's names and default duration."""
-    existing = get_proposal_type(conference, type_id) if type_id else None
+    existing = ProposalType.get_for(conference, type_id)
     if type_id and existing is None:
         abort(404)
     form = ProposalTypeForm(prefix=f"t{type_id}" if type_id else "new")
@@ -227,7 +220,7 @@ def review(conference: Conference):
 @conference_view(Role.REVIEWER, ORGANIZER)
 def review_proposal(conference: Conference, proposal_id: int):
     """Read an assigned proposal (anonymized when the call says so) and score it."""
-    item = _proposal_or_404(conference, proposal_id)
+    item = Proposal.get_or_404(conference, proposal_id)
     assignment = assignment_for(item, current_user)
     if assignment is None:
         abort(404)  # not assigned to this reviewer: as if it did not exist

@@ -22,9 +22,6 @@ from .models import LIVE_STATUSES, Proposal, ProposalSpeaker, ProposalStatus
 
 # ---- finding proposals ---------------------------------------------------------------------------------------
 
-def get_proposal(conference: Conference, proposal_id: int) -> Proposal | None:
-    """A proposal of this conference by id (None for another conference's)."""
-    return Proposal.get_for(conference, proposal_id)
 
 
 def proposals_of(conference: Conference, user: User) -> list[Proposal]:

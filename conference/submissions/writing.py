@@ -20,7 +20,7 @@ from ..events.models import Conference, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..types import utcnow
-from .call import call_of, count_words, get_proposal_type
+from .call import call_of, count_words
 from .errors import SubmissionError
 from .models import (
     CO_SPEAKER,
@@ -32,6 +32,7 @@ from .models import (
     ProposalLogEntry,
     ProposalSpeaker,
     ProposalStatus,
+    ProposalType,
 )
 from .profiles import profile_of
 from .workflow import is_speaker, is_submitter, register_speakers
@@ -58,7 +59,7 @@ def _clean_co_speakers(emails: list[str], submitter: User) -> list[str]:
 
 
 def _apply_fields(proposal: Proposal, conference: Conference, data: dict, call: CallForProposals) -> None:
-    proposal_type = get_proposal_type(conference, data.get("proposal_type_id"))
+    proposal_type = ProposalType.get_for(conference, data.get("proposal_type_id"))
     if proposal_type is None:
         raise SubmissionError(_l("Please choose a type from the list."))
     track_id = data.get("track_id")
