@@ -22,7 +22,6 @@ from ..accounts.access import has_role
 from ..core.actions import perform
 from ..core.i18n import select_locale
 from ..core.text import forbidden_characters
-from ..events.services import get_conference_or_404
 from ..extensions import csrf, limiter
 from . import bp
 from .devices import DOOR_ROLES, DoorStaff, conference_and_holder, hash_device_token, issue_door_token
@@ -119,6 +118,14 @@ def _authenticate(slug: str):
         except Refused as refused:
             abort(refused.code)
         return conference, staff, device
+    conference, staff = _door_staff_of_session(slug)
+    csrf.protect()  # a session cookie alone could be a cross-site request: its page sends X-CSRFToken
+    return conference, staff, None
+
+
+def _door_staff_of_session(slug: str):
+    """(conference, the session's user) when that user may work the conference's door, or abort with 404, 401
+    or 403; the caller has the CSRF token checked."""
     conference = conference_and_holder(slug)[0]
     if conference is None:
         abort(404)
@@ -126,8 +133,7 @@ def _authenticate(slug: str):
         abort(401)
     if not has_role(current_user, conference, *DOOR_ROLES):
         abort(403)
-    csrf.protect()  # a session cookie alone could be a cross-site request: its page sends X-CSRFToken
-    return conference, current_user._get_current_object(), None
+    return conference, current_user._get_current_object()
 
 
 def parse_json_object(body: bytes) -> dict | None:
@@ -210,12 +216,8 @@ def door_token_api(slug: str):
     Flask-WTF checks the CSRF header, as for every POST; the token then authenticates the page's scans, search and
     door list as a bearer token. Logging out and changing the password end it at once.
     """
-    conference = get_conference_or_404(slug)
-    if not current_user.is_authenticated:
-        abort(401)
-    if not has_role(current_user, conference, *DOOR_ROLES):
-        abort(403)
-    outcome = perform(lambda: issue_door_token(conference, current_user._get_current_object()))
+    conference, staff = _door_staff_of_session(slug)
+    outcome = perform(lambda: issue_door_token(conference, staff))
     if not outcome.ok:
         abort(409)
     token, expires_at = outcome.value
