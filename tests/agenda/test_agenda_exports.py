@@ -71,6 +71,47 @@ def test_schedule_xml_is_valid_against_the_xsd(client, agenda):
     assert "Opening <b>ceremony</b> & welcome" in titles and "Coffee break" not in titles
 
 
+FRAB_EVENT = ("date", "start", "duration", "room", "slug", "url", "recording", "title", "subtitle", "track", "type",
+              "language", "abstract", "description", "logo", "persons", "links", "attachments")
+
+
+def test_schedule_xml_writes_every_element_frab_writes_and_numbers_its_people(client, agenda):
+    from lxml import etree
+
+    document = etree.fromstring(client.get("/doha/schedule.xml?lang=en").data)
+    events = document.xpath("//event")
+    assert events
+    for event in events:
+        assert [child.tag for child in event] == list(FRAB_EVENT)
+        assert event.findtext("recording/optout") == "true"
+    people = document.xpath("//person")
+    assert people and all(person.get("id").isdigit() and person.get("guid") for person in people)
+    by_guid = {}
+    for person in people:  # one id per guid, and ids and guids are the same person in schedule.json
+        by_guid.setdefault(person.get("guid"), set()).add(person.get("id"))
+    assert all(len(ids) == 1 for ids in by_guid.values())
+    data = client.get("/doha/schedule.json?lang=en").get_json()
+    json_people = {p["guid"]: str(p["id"]) for day in data["schedule"]["conference"]["days"]
+                   for room in day["rooms"].values() for event in room for p in event["persons"]}
+    assert json_people == {guid: ids.pop() for guid, ids in by_guid.items()}
+
+
+def test_two_speakers_who_share_a_name_stay_two_people(client, venue, agenda, make_delegate):
+    from lxml import etree
+
+    from conference.agenda.models import SessionPerson
+
+    panel = agenda[1]
+    twins = [make_delegate(venue["conference"], name="Dana Al-Khatib", email=f"dana{n}@example.org") for n in range(2)]
+    panel.people.extend(SessionPerson(delegate_id=d.id, position=10 + n) for n, d in enumerate(twins))
+    db.session.commit()
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    document = etree.fromstring(client.get("/doha/schedule.xml?lang=en").data)
+    danas = document.xpath("//person[text()='Dana Al-Khatib']")
+    assert len(danas) == 2 and len({p.get("id") for p in danas}) == 2 and len({p.get("guid") for p in danas}) == 2
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_schedule_json_is_valid_against_the_schema(client, agenda, language):
     import jsonschema
