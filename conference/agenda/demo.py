@@ -15,8 +15,8 @@ from .services import (
     create_session,
     place_session,
     proposals_to_schedule,
-    schedule_proposal,
     save_hours,
+    schedule_proposal,
     unplace_session,
     working_sessions,
 )

@@ -165,3 +165,26 @@ def test_programme_pdf_in_arabic_reads_back_in_logical_order(client, agenda):
     assert "ورشة عمل حول خطوط المساندة" in lines
     assert "حفل الافتتاح" in lines
     assert "ةدناسملا طوطخ لوح لمع ةشرو" not in lines  # drawn in visual order, not typed backwards
+
+
+@pytest.mark.parametrize("path", ["/doha/agenda.ics", "/doha/schedule.xml", "/doha/schedule.json", "/doha/agenda",
+                                  "/doha/agenda?lang=ar", "/doha/speakers", "/doha/agenda/{session}",
+                                  "/doha/speakers/{person}"])
+def test_a_repeat_request_gets_304_until_what_it_shows_changes(client, venue, agenda, speakers, path):
+    from conference.agenda.versions import published
+
+    version = published(venue["conference"])
+    path = path.format(session=agenda[0].id, person=next(iter(version.people())))
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    venue["conference"].name_en = "International Conference of Child Helplines, 2027"  # on every page and export
+    agenda[1].title_en = "Helplines in emergencies, revised"
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
