@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from icalendar import Calendar, Event
 from lxml import etree
 
-from ..core.text import BIDI_CONTROLS
+from ..core.text import BIDI_CONTROLS, in_latin_letters
 from ..events.models import Conference
 from .snapshot import PublishedPerson, PublishedRoom, PublishedSession
 from .versions import Published, published_room
@@ -29,10 +29,13 @@ def pick(item: object, field: str, language: str) -> str:
 
 
 def person_name(person: PublishedPerson, language: str) -> str:
-    """A person's name for `language`: the Arabic form on Arabic pages, the Latin form elsewhere when given."""
+    """A person's name for `language`: the Arabic form on Arabic pages; elsewhere the name as they wrote it
+    (Testerová), or its Latin form when they wrote it in another script."""
     if language == "ar" and person.name_ar:
         return clean(person.name_ar)
-    return clean(person.name_latin if language != "ar" and person.name_latin else person.name)
+    if language == "ar" or in_latin_letters(person.name) or not person.name_latin:
+        return clean(person.name)
+    return clean(person.name_latin)
 
 
 def acronym(conference: Conference) -> str:

@@ -188,3 +188,22 @@ def test_a_repeat_request_gets_304_until_what_it_shows_changes(client, venue, ag
     db.session.commit()
     changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_name_is_shown_as_its_owner_wrote_it(client, venue, add_session, make_delegate):
+    """Testerová on pages and in exports, not the Latin transliteration; a name in Arabic letters gets its Latin form
+    on English pages and stays as written on Arabic ones."""
+    czech = make_delegate(venue["conference"], name="Kateřina Testerová", name_latin="Katerina Testerova",
+                          email="testerova@example.org")
+    omani = make_delegate(venue["conference"], name="حمد بن سيف الحوسني", name_latin="Hamad bin Saif Al-Housni",
+                          name_ar="حمد بن سيف الحوسني", email="hamad@example.org")
+    add_session("Helplines in Europe", speaker_ids=[czech.id, omani.id], kind="talk")
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    for path in ("/doha/agenda?lang=en", "/doha/speakers?lang=en", "/doha/schedule.json?lang=en",
+                 "/doha/schedule.xml?lang=en", "/doha/agenda.ics?lang=en"):
+        body = client.get(path).get_data(as_text=True)
+        assert "Testerová" in body and "Testerova" not in body, path
+        assert "Hamad bin Saif Al-Housni" in body, path
+    arabic = client.get("/doha/agenda?lang=ar").get_data(as_text=True)
+    assert "Testerová" in arabic and "حمد بن سيف الحوسني" in arabic
