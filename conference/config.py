@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -80,7 +81,7 @@ def load_config() -> dict:
     debug = _bool("FLASK_DEBUG", env == "development")
     # Unset, the public address is the development server's own, on the port it serves (PORT=8000 make run).
     port = os.environ.get("PORT", "").strip()
-    default_url = f"http://127.0.0.1:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL
+    default_url = f"http://127.0.0.1:{port}" if re.fullmatch(r"[0-9]{1,5}", port) else DEFAULT_PUBLIC_URL
     public_url = os.environ.get("PUBLIC_URL", default_url)
     secure = cookies_secure(public_url)
     return {

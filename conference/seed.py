@@ -4,9 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from .accounts.models import Role, User
+from .accounts.models import Role
 from .accounts.services import create_user, find_user, grant_role
 from .agenda.demo import seed_agenda
 from .events.models import Conference

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from flask import abort, make_response, render_template, request
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.access import conference_view
-from ..core.i18n import zone_label
+from ..core.i18n import moment_pattern, zone_label
 from ..core.params import parse_id
 from ..events.models import Conference
 from ..types import utcnow
@@ -115,7 +116,8 @@ def _context(conference: Conference) -> dict:
     agenda = published(conference)
     room = _room(conference, agenda)
     board = venue_board(conference, agenda, utcnow(), room.id if room else None)
-    published_at = {language: format_datetime(agenda.published_at, "medium", tzinfo=conference.tz, locale=language)
+    published_at = {language: format_datetime(agenda.published_at, moment_pattern(Locale.parse(language), "medium"),
+                                                 tzinfo=conference.tz, locale=language)
                     for language in LANGUAGES} if agenda else None
     return {"conference": conference, "board": board, "room": room, "texts": screen_texts(conference, board),
             "later_shown": LATER_SHOWN, "hm": lambda moment: _hm(moment, conference), "clean": clean,
