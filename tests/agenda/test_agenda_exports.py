@@ -161,10 +161,61 @@ def test_programme_pdf_in_english(client, agenda):
 
 def test_programme_pdf_in_arabic_reads_back_in_logical_order(client, agenda):
     text = _pdf_text(client.get("/doha/agenda.pdf?lang=ar").data)
-    lines = [_logical(line.strip()) for line in text.splitlines()]
+    lines = [line.strip() for line in text.splitlines()]  # as read, without undoing any shaping
     assert "ورشة عمل حول خطوط المساندة" in lines
     assert "حفل الافتتاح" in lines
     assert "ةدناسملا طوطخ لوح لمع ةشرو" not in lines  # drawn in visual order, not typed backwards
+    assert not any(0xFE70 <= ord(ch) <= 0xFEFF and len(unicodedata.normalize("NFKC", ch)) == 1 for ch in text)
+
+
+def _pages(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    document.close()
+    return pages
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_programme_pdf_has_page_numbers_a_running_header_a_day_overview_and_a_speaker_index(
+        client, venue, agenda, speakers, language):
+    pages = _pages(client.get(f"/doha/agenda.pdf?lang={language}").data)
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        assert str(number) in [line.strip() for line in text.splitlines()], number  # the page number
+    name = venue["conference"].name_ar if language == "ar" else venue["conference"].name_en
+    assert all(name in text for text in pages[1:])  # the running header
+    first_day = pages[0]
+    for room in ("Main Hall", "Al Majlis Room") if language == "en" else ("القاعة الرئيسية", "قاعة المجلس"):
+        assert room in first_day  # the overview's columns
+    assert first_day.index("09:00") < first_day.rindex("10:30")
+    index = pages[-1]
+    assert ("Index of speakers" if language == "en" else "فهرس المتحدثين") in index
+    panel_page = next(n for n, text in enumerate(pages, start=1) if "10:30–12:00" in text or "12:00–10:30" in text)
+    speaker = "Charlotte Evans"
+    entry = next(line for line in index.splitlines() if speaker in line)
+    assert str(panel_page) in entry.replace(speaker, "")
+
+
+def test_programme_pdf_embeds_every_font_and_lays_out_each_paragraph_in_its_direction(client, venue, add_session):
+    import io
+
+    import pikepdf
+
+    add_session("Helplines online", description_en="نعرض تجربة سلطنة عمان في تشغيل خط حماية الطفل.",
+                start="11:00", end="12:00", room=2)
+    publish_agenda(venue["conference"], None)
+    db.session.commit()
+    data = client.get("/doha/agenda.pdf?lang=en").data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = {font.objgen: font for page in pdf.pages for font in page.Resources.Font.values()}
+        assert fonts
+        for font in fonts.values():
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2",
+                                                                                  "/FontFile3")), font.BaseFont
+            assert "Helvetica" not in str(font.BaseFont)
+    text = _pdf_text(data)
+    assert "نعرض تجربة سلطنة عمان في تشغيل خط حماية الطفل." in [line.strip() for line in text.splitlines()]
 
 
 @pytest.mark.parametrize("path", ["/doha/agenda.ics", "/doha/schedule.xml", "/doha/schedule.json", "/doha/agenda",
