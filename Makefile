@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+export PORT  # links in e-mails follow it (PUBLIC_URL, unless set)
 export FLASK_APP := wsgi
 
 .PHONY: run test test-fast lint setup translations extract-messages db seed benchmarks clean

@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from badges.pdf import PdfWriter, pdf_number
-from badges.text import register_fonts
+from badges.text import logical_characters, register_fonts
 
 _SUBSET_SIZE = 256
 _FLAG_SYMBOLIC = 4  # glyphs are addressed through the font's own cmap
@@ -41,7 +41,7 @@ def _subset_tag(font_index: int, subset: int) -> str:
 
 def _to_unicode(subset: list[int]) -> bytes:
     """Build a ToUnicode CMap so text can be searched and extracted."""
-    entries = [f"<{code:02X}> <{chr(cp).encode('utf-16-be').hex().upper()}>"
+    entries = [f"<{code:02X}> <{logical_characters(chr(cp)).encode('utf-16-be').hex().upper()}>"
                for code, cp in enumerate(subset) if code]
     blocks = []
     for start in range(0, len(entries), _CMAP_BLOCK):

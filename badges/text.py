@@ -67,6 +67,23 @@ def covers(font_name: str, ch: str) -> bool:
     return _cmap(font_name).get(ord(ch), 0) != 0
 
 
+_PRESENTATION_FORMS = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def logical_characters(ch: str) -> str:
+    """The letter a drawn glyph stands for: an Arabic presentation form (what shaping draws) is its letter, so
+    that a PDF's text is searched and copied as it was typed.
+
+    A ligature (lam-alef) keeps its code point: readers decompose it themselves, in the right order, while two
+    letters mapped to one glyph come out reversed by readers that reorder right-to-left text (pdfium).
+    """
+    cp = ord(ch)
+    if any(lo <= cp <= hi for lo, hi in _PRESENTATION_FORMS):
+        letters = unicodedata.normalize("NFKC", ch)
+        return letters if len(letters) == 1 else ch
+    return ch
+
+
 def is_arabic(ch: str) -> bool:
     """Tell whether ch belongs to the Arabic script blocks."""
     cp = ord(ch)

@@ -46,8 +46,14 @@ def fresh_app():
     return app
 
 
+# Each synthetic day's sessions for everyone, from the morning coffee to the day's closing.
+DAY_SHAPE = (("Morning coffee", "08:30", "09:00", "break"), ("Coffee", "10:30", "11:00", "break"),
+             ("Lunch", "12:30", "13:30", "break"), ("Coffee", "15:00", "15:30", "break"),
+             ("Closing", "17:30", "18:00", "ceremony"))
+
+
 def synthetic(sessions: int, rooms: int, days: int, seed: int = 7) -> Conference:
-    """A conference with `rooms` rooms, `days` days, fixed breaks and `sessions` sessions to place."""
+    """A conference with `rooms` rooms, `days` days of fixed breaks and closings, and `sessions` sessions to place."""
     rnd = random.Random(seed)
     start = datetime.now(timezone.utc).date() + timedelta(days=60)
     conference = Conference(slug="synthetic", name_en="Synthetic", name_ar="تجريبي", timezone="Asia/Qatar",
@@ -80,8 +86,8 @@ def synthetic(sessions: int, rooms: int, days: int, seed: int = 7) -> Conference
             starts_at=datetime.combine(day, datetime.min.time(), tzinfo=conference.tz) + timedelta(hours=hour),
             ends_at=datetime.combine(day, datetime.min.time(), tzinfo=conference.tz) + timedelta(hours=hour + 4)))
     for day in conference.days:
-        for title, begin, end in (("Coffee", "10:30", "11:00"), ("Lunch", "12:30", "13:30")):
-            create_session(conference, SessionData(title_en=title, kind="break", day=day, room_id=room_rows[0].id,
+        for title, begin, end, kind in DAY_SHAPE:
+            create_session(conference, SessionData(title_en=title, kind=kind, day=day, room_id=room_rows[0].id,
                                                    start=datetime.strptime(begin, "%H:%M").time(),
                                                    end=datetime.strptime(end, "%H:%M").time()))
     kinds = [SessionKind.TALK] * 6 + [SessionKind.PANEL] * 3 + [SessionKind.WORKSHOP] * 2 + [SessionKind.PLENARY]

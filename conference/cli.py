@@ -23,7 +23,7 @@ from .mail.services import deliver_pending
 from .mail.services import watch as watch_outbox
 from .registration.models import Category, Delegate, DelegateStatus
 from .registration.queries import DelegateFilters
-from .seed import DEMO_PASSWORD, DEMO_USERS, demo_user_count, seed_demo
+from .seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, seed_demo
 from .types import utcnow
 
 
@@ -32,16 +32,24 @@ def seed_demo_command() -> None:
     """Create the Doha demo conference and its demo data (safe to run again)."""
     conference = seed_demo(utcnow().date())
     click.echo(f"Demo conference '{conference.slug}': {conference.start_date} to {conference.end_date}.")
-    click.echo(f"{demo_user_count()} demo accounts, password '{DEMO_PASSWORD}':")
-    for email, _, role in DEMO_USERS:
-        click.echo(f"  {email:<24} {role.value if role else 'site admin'}")
+    _demo_banner()
+
+
+def _demo_banner() -> None:
+    """Where the demo is served and every demo account (printed at each start of `make run`)."""
+    click.echo(f"Serving {current_app.config['PUBLIC_URL']}/{DEMO_SLUG}; every demo account's password is "
+               f"'{DEMO_PASSWORD}':")
+    for emails, role in DEMO_ACCOUNTS:
+        click.echo(f"  {emails}\n      {role}")
 
 
 @click.command("demo-if-empty")
 def demo_if_empty_command() -> None:
-    """Load the demo on a database without any conference (used by `make run`)."""
+    """Load the demo on a database without any conference (used by `make run`), and say how to log in to it."""
     if db.session.scalar(select(Conference.id).limit(1)) is None:
         seed_demo_command.callback()
+    elif db.session.scalar(select(Conference.id).where(Conference.slug == DEMO_SLUG)) is not None:
+        _demo_banner()
 
 
 @click.command("create-user")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -78,7 +79,10 @@ def load_config() -> dict:
     """Build the settings dictionary from the environment."""
     env = os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "development"))
     debug = _bool("FLASK_DEBUG", env == "development")
-    public_url = os.environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL)
+    # Unset, the public address is the development server's own, on the port it serves (PORT=8000 make run).
+    port = os.environ.get("PORT", "").strip()
+    default_url = f"http://127.0.0.1:{port}" if re.fullmatch(r"[0-9]{1,5}", port) else DEFAULT_PUBLIC_URL
+    public_url = os.environ.get("PUBLIC_URL", default_url)
     secure = cookies_secure(public_url)
     return {
         "ENV_NAME": env,

@@ -4,9 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from .accounts.models import Role, User
+from .accounts.models import Role
 from .accounts.services import create_user, find_user, grant_role
 from .agenda.demo import seed_agenda
 from .events.models import Conference
@@ -106,10 +104,15 @@ def seed_demo(today: date) -> Conference:
     return conference
 
 
-def demo_user_count() -> int:
-    """How many demo accounts exist (for the command's summary)."""
-    emails = [email for email, _, _ in DEMO_USERS]
-    return len(db.session.scalars(select(User).where(User.email.in_(emails))).all())
+# Every demo account, as the start-up banner and the README list them (one password for all: DEMO_PASSWORD).
+DEMO_ACCOUNTS = (
+    ("admin@example.org", "site administrator (creates conferences, sees every outbox)"),
+    ("organizer@example.org", f"organizer of {DEMO_SLUG}"),
+    ("reviewer@example.org, reviewer2@example.org, reviewer3@example.org", "reviewers of the call for proposals"),
+    ("staff@example.org", f"door staff of {DEMO_SLUG}"),
+    ("hamad.alhousni@example.org", "head of the Omani delegation, approved; speaker with a confirmed proposal"),
+    ("delegate001@example.org … delegate259@example.org", "demo delegates in every status"),
+)
 
 
 # Each area fills in its own demo data, idempotently; later areas build on earlier ones

@@ -24,9 +24,10 @@ from ..registration.models import Delegate
 from ..submissions.models import Proposal, SpeakerAvailability
 from . import placement
 from .checks import AgendaError, agenda_warnings
-from .grid import DAY_END, DAY_START, day_grid
+from .days import programme_windows
+from .grid import day_grid
 from .history import NOT_PLACED, from_to, record_change, where
-from .models import SPEAKER, AgendaSession, ChangeAction, SessionKind
+from .models import EVERYONE_KINDS, SPEAKER, AgendaSession, ChangeAction, SessionKind
 from .services import (
     kind_of,
     local_moment,
@@ -41,9 +42,6 @@ from .services import (
 audit = logging.getLogger("conference.agenda.placement")
 audit.addFilter(ID_FILTER)
 audit.setLevel(logging.INFO)
-
-FIXED_KINDS = (SessionKind.BREAK, SessionKind.CEREMONY)
-
 
 def _minutes(clock: time) -> int:
     return clock.hour * 60 + clock.minute
@@ -83,7 +81,8 @@ def placement_problem(conference: Conference, move_placed: bool = False,
     """The working copy as the solver's problem: what to place, what stays, rooms, days and availability."""
     subjects = Subjects()
     items: list[placement.Session] = []
-    for session in working_sessions(conference):
+    sessions = working_sessions(conference)
+    for session in sessions:
         key = f"s{session.id}"
         subjects.sessions[key] = session
         people = [p.delegate for p in session.people] + ([session.chair] if session.chair else [])
@@ -92,14 +91,15 @@ def placement_problem(conference: Conference, move_placed: bool = False,
         current = _slot(conference, session)
         if session.placed and current is None:
             continue  # outside the conference's days: neither placed by nor blocking the assistant
-        fixed = current is not None and (session.pinned or session.kind in FIXED_KINDS or not move_placed)
+        fixed = current is not None and (session.pinned or session.kind in EVERYONE_KINDS or not move_placed)
         duration = (int((session.ends_at - session.starts_at).total_seconds() // 60) if session.placed
                     else session.duration_minutes)
         items.append(placement.Session(
             key=key, duration=duration, people=tuple(dict.fromkeys(_person(d) for d in people)),
             speakers=tuple(dict.fromkeys(_person(p.delegate) for p in session.people if p.role == SPEAKER)),
             audience=session.expected_audience, track=session.track_id, kind=session.kind.value,
-            interpreted=bool(session.interpretation), current=current, fixed=fixed))
+            interpreted=bool(session.interpretation), current=current, fixed=fixed,
+            everyone=session.holds_every_room))
     for proposal in proposals_to_schedule(conference):
         key = f"p{proposal.id}"
         subjects.proposals[key] = proposal
@@ -117,7 +117,10 @@ def placement_problem(conference: Conference, move_placed: bool = False,
                             opens=_minutes(room.opens_at) if room.opens_at else None,
                             closes=_minutes(room.closes_at) if room.closes_at else None)
              for room in conference.rooms]
-    days = [placement.Day(index, _minutes(DAY_START), _minutes(DAY_END)) for index, _ in enumerate(conference.days)]
+    windows = programme_windows(conference, sessions)
+    days = [placement.Day(index, _minutes(windows[day].starts),
+                          _minutes(windows[day].ends) if windows[day].ends > windows[day].starts else 24 * 60)
+            for index, day in enumerate(conference.days)]
     people = {person for item in items for person in item.speakers}
     problem = placement.Problem(
         sessions=items, rooms=rooms, days=days, availability=_availability(conference, people),

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.actions import ServiceError
-from ..core.i18n import localized
+from ..core.i18n import fmt_date, fmt_time, localized
 from ..core.text import forbidden_characters, isolate
 from ..events.models import Conference
 from ..extensions import db
 from ..submissions.models import SpeakerAvailability
+from .days import everyone_sessions, programme_windows
 from .models import SPEAKER, AgendaSession
 
 STEP_MINUTES = 5  # the editor's grid step; sessions start and end on it
@@ -27,7 +28,7 @@ class AgendaError(ServiceError):
 class AgendaWarning:
     """Something an organizer should look at; it never blocks a save."""
 
-    kind: str  # room, person, capacity, availability
+    kind: str  # room, person, capacity, availability, everyone, window
     session_ids: tuple[int, ...]
     message: str
 
@@ -118,6 +119,33 @@ def agenda_warnings(conference: Conference, sessions: list[AgendaSession]) -> li
                              second=_title(second))
             warnings.append(AgendaWarning("person", (first.id, second.id), str(message)))
     warnings.extend(_availability_warnings(conference, placed))
+    warnings.extend(_shape_warnings(conference, placed))
+    return warnings
+
+
+def _shape_warnings(conference: Conference, placed: list[AgendaSession]) -> list[AgendaWarning]:
+    """Sessions beside a session for everyone (in another room: one room's clash is said already) or outside the
+    day's programme hours."""
+    warnings = []
+    for everyone in everyone_sessions(placed):
+        for other in placed:
+            if other is everyone or other.room_id == everyone.room_id:
+                continue
+            if other.holds_every_room and other.id < everyone.id:
+                continue  # two sessions for everyone: the pair once
+            if other.starts_at < everyone.ends_at and everyone.starts_at < other.ends_at:
+                warnings.append(AgendaWarning("everyone", tuple(sorted((everyone.id, other.id))), str(_l(
+                    "“%(session)s” runs during “%(everyone)s”, which is for everyone and holds every room.",
+                    session=_title(other), everyone=_title(everyone)))))
+    windows = programme_windows(conference, placed)
+    for session in placed:
+        window = windows.get(conference.local_date(session.starts_at))
+        if window is not None and not window.holds(session.starts_at, session.ends_at, conference):
+            opens, closes = window.bounds(conference)
+            warnings.append(AgendaWarning("window", (session.id,), str(_l(
+                "“%(session)s” is outside the programme of %(day)s, %(opens)s–%(closes)s (%(source)s).",
+                session=_title(session), day=fmt_date(window.day, "full"), opens=fmt_time(opens, conference.timezone),
+                closes=fmt_time(closes, conference.timezone), source=window.source_title))))
     return warnings
 
 

@@ -15,6 +15,7 @@ from .services import (
     create_session,
     place_session,
     proposals_to_schedule,
+    save_hours,
     schedule_proposal,
     unplace_session,
     working_sessions,
@@ -35,7 +36,7 @@ SESSIONS = (
      "خطوط مساندة الطفل في المنطقة: تجربة الشرق الأوسط وشمال إفريقيا", "ar", "en", 0, (7, 8), (), 9),
     (0, 1, "11:30", "12:30", "talk", "Oman's child protection hotline: the experience of the Sultanate",
      "خط حماية الطفل في سلطنة عمان: تجربة السلطنة", "ar", "en", 0, (0,), (), 10),
-    (0, 2, "11:30", "13:00", "workshop", "Workshop: answering a child in distress", "ورشة عمل: الرد على طفل في ضائقة",
+    (0, 2, "11:30", "12:30", "workshop", "Workshop: answering a child in distress", "ورشة عمل: الرد على طفل في ضائقة",
      "ar", "", 3, (11,), (), None),
     (0, 0, "12:30", "13:30", "break", "Lunch", "الغداء", "both", "", None, (), (), None),
     (0, 0, "13:30", "15:00", "panel", "Children in emergencies and political crises: response with UN organizations",
@@ -72,7 +73,7 @@ SESSIONS = (
      None, (1, 37), (), 3),
 )
 # What version 2 corrects: a move, a new title, a new room, a cancelled session and one added.
-MOVED = "Reaching children online: chat and messaging helplines"
+MOVED = "Workshop: data collection and case classification"
 RENAMED = "Measuring the impact of helpline services"
 CANCELLED = "Training and supporting helpline counsellors"
 PINNED = "Child helplines internationally: challenges and opportunities"  # the assistant never moves it
@@ -100,6 +101,8 @@ def seed_agenda(conference: Conference) -> None:
     if len(rooms) < 4:
         return
     _venue_for_the_assistant(rooms)
+    # Day 1 goes on after its last coffee break (no closing on day 1): the organizers set its hours.
+    save_hours(conference, conference.days[0], time(8, 30), time(16, 30))
     by_title: dict[str, AgendaSession] = {}
     for day, room, start, end, kind, title_en, title_ar, language, interpretation, track, speakers, moderators, \
             chair in SESSIONS:
@@ -124,9 +127,9 @@ def seed_agenda(conference: Conference) -> None:
 
 
 # Free slots of the smaller rooms, in order of preference, for the call's confirmed proposals.
-PROPOSAL_SLOTS = ((1, 2, "13:30"), (1, 3, "13:30"), (0, 2, "15:30"), (0, 3, "15:30"), (1, 2, "15:30"),
-                  (1, 3, "15:30"), (0, 3, "09:00"), (0, 3, "10:00"), (0, 1, "09:00"), (0, 1, "10:00"),
-                  (0, 3, "11:30"), (1, 3, "09:00"), (1, 1, "12:00"))
+# (Never during a ceremony or a break, nor after the day's closing: agenda_warnings says so, and the slot is skipped.)
+PROPOSAL_SLOTS = ((1, 2, "13:30"), (1, 3, "13:30"), (0, 2, "15:30"), (0, 3, "15:30"), (0, 3, "10:00"),
+                  (0, 2, "10:00"), (0, 1, "10:00"), (0, 3, "11:30"), (1, 2, "11:00"), (1, 1, "12:00"))
 
 
 def _venue_for_the_assistant(rooms: list) -> None:
@@ -168,7 +171,7 @@ def _place_confirmed_proposals(conference: Conference) -> None:
 def _second_version(conference: Conference, by_title: dict[str, AgendaSession]) -> None:
     """The corrections that make the changelog's content."""
     last = conference.days[-1]
-    place_session(conference, by_title[MOVED], conference.rooms[1].id, last, time(15, 30))
+    place_session(conference, by_title[MOVED], conference.rooms[3].id, last, time(9))
     by_title[RENAMED].title_en = "Measuring the impact of child helplines: data and evaluation"
     by_title[RENAMED].title_ar = "قياس أثر خطوط مساندة الطفل: البيانات والتقييم"
     db.session.delete(by_title[CANCELLED])
@@ -182,7 +185,8 @@ def _second_version(conference: Conference, by_title: dict[str, AgendaSession]) 
 
 
 def _draft_after_publication(conference: Conference, by_title: dict[str, AgendaSession]) -> None:
-    """Unpublished edits that leave two warnings for the editor's panel: a full room and a double-booked chair."""
+    """Unpublished edits that leave warnings for the editor's panel: a full room, and a workshop moved into the
+    closing ceremony under its chair."""
     workshop = by_title["Workshop: answering a child in distress"]
     capacity = workshop.room.capacity if workshop.room is not None else None
     if capacity:

@@ -19,7 +19,8 @@ from ..extensions import db
 from . import bp
 from .assistant import accept_placement, parse_item, preview_grids, propose_placement
 from .checks import agenda_warnings, warnings_by_session
-from .forms import PlaceForm, PublishForm, SessionForm
+from .days import programme_windows
+from .forms import PlaceForm, ProgrammeHoursForm, PublishForm, SessionForm
 from .grid import day_grid
 from .history import entries, history_query, recent_changes
 from .models import AgendaSession
@@ -30,6 +31,7 @@ from .services import (
     people_choices,
     place_session,
     proposals_to_schedule,
+    save_hours,
     schedule_proposal,
     unplace_session,
     update_session,
@@ -51,6 +53,7 @@ def editor(conference: Conference):
     day = chosen_day(conference)
     sessions = working_sessions(conference)
     warnings = agenda_warnings(conference, sessions)
+    window = programme_windows(conference, sessions)[day]
     grid = day_grid(conference, day, conference.rooms, [s for s in sessions if s.placed],
                     lambda s: (s.starts_at, s.ends_at), lambda s: s.room_id)
     return render_template(
@@ -58,8 +61,25 @@ def editor(conference: Conference):
         flagged=warnings_by_session(warnings), unplaced=[s for s in sessions if not s.placed],
         proposals=proposals_to_schedule(conference), place_form=PlaceForm(conference=conference),
         version=latest_version(conference), form=ConfirmForm(), session_count=sum(1 for s in sessions if s.placed),
-        recent=recent_changes(conference),
+        recent=recent_changes(conference), window=window, titles={s.id: s for s in sessions},
+        hours_form=ProgrammeHoursForm(conference=conference, day=day, starts=window.starts, ends=window.ends),
     )
+
+
+@bp.post("/<slug>/manage/agenda/hours")
+@conference_view(Role.ORGANIZER)
+def programme_hours(conference: Conference):
+    """Set a day's programme hours, or give the day back to its sessions for everyone."""
+    form = ProgrammeHoursForm(conference=conference)
+    if not form.validate_on_submit():
+        flash(_("Choose a day, and give the hours as hh:mm."), "error")
+        return redirect(url_for("agenda.editor", slug=conference.slug))
+    clear = request.form.get("action") == "clear"
+    starts, ends = (None, None) if clear else (form.starts.data, form.ends.data)
+    perform(lambda: save_hours(conference, form.day.data, starts, ends),
+            _("The day's programme follows its sessions for everyone again.") if clear
+            else _("The day's programme hours are saved."))
+    return redirect(url_for("agenda.editor", slug=conference.slug, day=form.day.data.isoformat()))
 
 
 HISTORY_PAGE_SIZE = 50

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from icalendar import Calendar, Event
 from lxml import etree
 
-from ..core.text import BIDI_CONTROLS
+from ..core.text import BIDI_CONTROLS, in_latin_letters
 from ..events.models import Conference
 from .snapshot import PublishedPerson, PublishedRoom, PublishedSession
 from .versions import Published, published_room
@@ -29,10 +29,13 @@ def pick(item: object, field: str, language: str) -> str:
 
 
 def person_name(person: PublishedPerson, language: str) -> str:
-    """A person's name for `language`: the Arabic form on Arabic pages, the Latin form elsewhere when given."""
+    """A person's name for `language`: the Arabic form on Arabic pages; elsewhere the name as they wrote it
+    (Testerová), or its Latin form when they wrote it in another script."""
     if language == "ar" and person.name_ar:
         return clean(person.name_ar)
-    return clean(person.name_latin if language != "ar" and person.name_latin else person.name)
+    if language == "ar" or in_latin_letters(person.name) or not person.name_latin:
+        return clean(person.name)
+    return clean(person.name_latin)
 
 
 def acronym(conference: Conference) -> str:
@@ -116,7 +119,7 @@ def _event_fields(conference: Conference, session: PublishedSession, language: s
         "track": pick(session.track, "name", language) if session.track else "", "type": session.kind,
         "language": session.language if session.language != "both" else "ar,en",
         "url": url.format(id=session.id),
-        "persons": [(person_guid(conference, p), person_name(p, language))
+        "persons": [(person_guid(conference, p), p.id, person_name(p, language))
                     for p in session.speakers + session.moderators],
     }
 
@@ -133,7 +136,8 @@ def schedule_json(conference: Conference, agenda: Published | None, language: st
             by_room.setdefault(fields["room"], []).append({
                 **{k: v for k, v in fields.items() if k != "persons"},
                 "date": fields["date"].isoformat(), "subtitle": "", "description": fields["abstract"],
-                "links": [], "persons": [{"guid": guid, "name": name} for guid, name in fields["persons"]],
+                "links": [], "persons": [{"guid": guid, "id": number, "name": name}
+                                         for guid, number, name in fields["persons"]],
             })
         days.append({"index": day["index"], "date": day["date"].isoformat(), "day_start": day["start"].isoformat(),
                      "day_end": day["end"].isoformat(), "rooms": by_room})
@@ -157,6 +161,25 @@ def schedule_json(conference: Conference, agenda: Published | None, language: st
             },
         },
     }
+
+
+def _xml_event(room_element, fields: dict) -> None:
+    """One <event> with every element frab writes (empty where this system has nothing: logo, links, files)."""
+    event = etree.SubElement(room_element, "event", id=str(fields["id"]), guid=fields["guid"])
+    for name in ("date", "start", "duration", "room", "slug", "url"):
+        value = fields[name]
+        etree.SubElement(event, name).text = value.isoformat() if isinstance(value, datetime) else value
+    recording = etree.SubElement(event, "recording")
+    etree.SubElement(recording, "license").text = ""
+    etree.SubElement(recording, "optout").text = "true"  # sessions are not recorded here
+    for name in ("title", "subtitle", "track", "type", "language", "abstract", "description", "logo"):
+        etree.SubElement(event, name).text = {"subtitle": "", "logo": "", "description": fields["abstract"]}.get(
+            name, fields.get(name))
+    persons = etree.SubElement(event, "persons")
+    for guid, number, name in fields["persons"]:
+        etree.SubElement(persons, "person", id=str(number), guid=guid).text = name
+    etree.SubElement(event, "links")
+    etree.SubElement(event, "attachments")
 
 
 def schedule_xml(conference: Conference, agenda: Published | None, language: str, base_url: str,
@@ -187,13 +210,5 @@ def schedule_xml(conference: Conference, agenda: Published | None, language: str
             room_element = etree.SubElement(day_element, "room", name=pick(room, "name", language),
                                             guid=room_guid(conference, room))
             for session in sessions:
-                fields = _event_fields(conference, session, language, session_url)
-                event = etree.SubElement(room_element, "event", id=str(fields["id"]), guid=fields["guid"])
-                for name in ("room", "title", "type", "date", "start", "duration", "abstract", "slug", "track",
-                             "language", "url"):
-                    value = fields[name]
-                    etree.SubElement(event, name).text = value.isoformat() if isinstance(value, datetime) else value
-                persons = etree.SubElement(event, "persons")
-                for guid, name in fields["persons"]:
-                    etree.SubElement(persons, "person", guid=guid).text = name
+                _xml_event(room_element, _event_fields(conference, session, language, session_url))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

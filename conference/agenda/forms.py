@@ -79,6 +79,7 @@ class SessionForm(FlaskForm):
     )
     expected_audience = IntegerField(_l("Expected audience"), validators=[Optional(), NumberRange(min=0, max=100_000)])
     pinned = BooleanField(_l("Pinned: the placement assistant never moves it"))
+    for_everyone = BooleanField(_l("For everyone: no other session runs while it does (breaks and ceremonies always)"))
 
     def __init__(self, *args, conference=None, people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +102,7 @@ class SessionForm(FlaskForm):
             chair_id=self.chair_id.data, speaker_ids=list(self.speaker_ids.data or []),
             moderator_ids=list(self.moderator_ids.data or []), language=self.language.data,
             interpretation=self.interpretation.data, expected_audience=self.expected_audience.data,
-            pinned=bool(self.pinned.data),
+            pinned=bool(self.pinned.data), for_everyone=bool(self.for_everyone.data),
         )
 
 
@@ -117,6 +118,19 @@ class PlaceForm(FlaskForm):
     def __init__(self, *args, conference=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.room_id.choices = room_choices(conference)
+        self.day.choices = day_choices(conference)
+
+
+class ProgrammeHoursForm(FlaskForm):
+    """A day's programme hours, set by organizers (or cleared: the sessions for everyone shape the day again)."""
+
+    day = SelectField(_l("Day"), coerce=optional_date, validate_choice=False,
+                      validators=[InputRequired(message=_l("Choose a day."))])
+    starts = TimeField(_l("Programme starts"), validators=[Optional()], render_kw={"step": 300})
+    ends = TimeField(_l("Programme ends"), validators=[Optional()], render_kw={"step": 300})
+
+    def __init__(self, *args, conference=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.day.choices = day_choices(conference)
 
 

@@ -3,10 +3,23 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.scoping import ConferenceOwned
@@ -39,6 +52,9 @@ KIND_TITLES = {
     SessionKind.BREAK: _l("Break"),
     SessionKind.CEREMONY: _l("Ceremony"),
 }
+
+# Sessions for everyone by their kind (the DESIGN contract): they hold every room while they run.
+EVERYONE_KINDS = (SessionKind.BREAK, SessionKind.CEREMONY)
 
 # The language a session is held in; "both" means Arabic and English (one of them interpreted).
 LANGUAGES = ("ar", "en", "both")
@@ -94,6 +110,9 @@ class AgendaSession(ConferenceOwned, db.Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"), unique=True)
     # Set by the organizer: the placement assistant never moves a pinned session.
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set by the organizer: a session for everyone (a keynote plenary) holds every room while it runs, as breaks
+    # and ceremonies always do (EVERYONE_KINDS).
+    for_everyone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -111,6 +130,11 @@ class AgendaSession(ConferenceOwned, db.Model):
     @property
     def kind_title(self) -> str:
         return self.kind.title
+
+    @property
+    def holds_every_room(self) -> bool:
+        """True for a session everyone attends: no other session may run beside it."""
+        return self.for_everyone or self.kind in EVERYONE_KINDS
 
     def people_in(self, role: str) -> list[Delegate]:
         """The delegates holding `role` on this session, in order."""
@@ -233,3 +257,19 @@ class AgendaChange(ConferenceOwned, db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     action: Mapped[ChangeAction] = mapped_column(string_enum(ChangeAction, "agenda_change_action"))
     summary: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ProgrammeDay(ConferenceOwned, db.Model):
+    """The hours of one conference day's programme, set by organizers (unset: from its sessions for everyone)."""
+
+    __tablename__ = "agenda_programme_days"
+    __table_args__ = (
+        UniqueConstraint("conference_id", "day"),
+        CheckConstraint("ends > starts", name="programme_ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    starts: Mapped[time] = mapped_column(Time)  # local times in the conference's zone
+    ends: Mapped[time] = mapped_column(Time)

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from flask import abort, make_response, render_template, request
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from ..accounts.access import conference_view
-from ..core.i18n import zone_label
-from ..core.params import parse_id
+from ..accounts.access import conference_view, has_role
+from ..accounts.models import Role
+from ..core.i18n import moment_pattern, zone_label
+from ..core.params import parse_id, parse_local_moment
 from ..events.models import Conference
 from ..types import utcnow
 from . import bp
@@ -33,6 +36,7 @@ LABELS = {
     "ended": _l("The conference has ended. Thank you for joining us."),
     "unpublished": _l("The agenda has not been published yet."),
     "stale": _l("No connection: showing the programme as of"),
+    "preview": _l("Preview for organizers: the screen as it will be at this time"),
     **{f"change_{kind}": title for kind, title in CHANGE_TITLES.items()},
 }
 
@@ -111,13 +115,23 @@ def _room(conference: Conference, agenda) -> PublishedRoom | None:
     return published_room(room)
 
 
+def _preview_moment(conference: Conference) -> datetime | None:
+    """The ?at= an organizer previews the screen at (local time); None for anyone else or without it."""
+    if not (current_user.is_authenticated and has_role(current_user, conference, Role.ORGANIZER)):
+        return None
+    return parse_local_moment(request.args.get("at"), conference.tz)
+
+
 def _context(conference: Conference) -> dict:
     agenda = published(conference)
     room = _room(conference, agenda)
-    board = venue_board(conference, agenda, utcnow(), room.id if room else None)
-    published_at = {language: format_datetime(agenda.published_at, "medium", tzinfo=conference.tz, locale=language)
+    preview = _preview_moment(conference)
+    board = venue_board(conference, agenda, preview or utcnow(), room.id if room else None)
+    published_at = {language: format_datetime(agenda.published_at, moment_pattern(Locale.parse(language), "medium"),
+                                                 tzinfo=conference.tz, locale=language)
                     for language in LANGUAGES} if agenda else None
     return {"conference": conference, "board": board, "room": room, "texts": screen_texts(conference, board),
+            "preview": preview,
             "later_shown": LATER_SHOWN, "hm": lambda moment: _hm(moment, conference), "clean": clean,
             "names": lambda people, language: [person_name(p, language) for p in people],
             "moved_from": lambda change: _moved_from(change, conference), "published_at": published_at}

@@ -18,6 +18,7 @@ from ..registration.models import Delegate, DelegateStatus
 from ..registration.services import registration_of
 from ..submissions.models import Proposal, ProposalSpeaker, ProposalStatus
 from .checks import STEP_MINUTES, AgendaError, check_text, check_times
+from .days import set_hours
 from .history import NOT_PLACED, from_to, record_change, where
 from .models import (
     INTERPRETATION,
@@ -26,6 +27,7 @@ from .models import (
     SPEAKER,
     AgendaSession,
     ChangeAction,
+    ProgrammeDay,
     SessionKind,
     SessionPerson,
 )
@@ -55,6 +57,7 @@ class SessionData:
     interpretation: str = ""
     expected_audience: int | None = None
     pinned: bool = False
+    for_everyone: bool = False
 
 
 def local_moment(conference: Conference, day: date, clock: time) -> datetime:
@@ -131,6 +134,7 @@ def _apply(conference: Conference, session: AgendaSession, data: SessionData) ->
     session.description_en, session.description_ar = description_en, description_ar
     session.kind, session.language, session.interpretation = kind, data.language, data.interpretation
     session.expected_audience, session.pinned = data.expected_audience, data.pinned
+    session.for_everyone = data.for_everyone
     # The objects, not only the ids: a relationship loaded earlier in the request would otherwise stay stale.
     session.room, session.track, session.chair = room, track, chair
     session.starts_at, session.ends_at, session.duration_minutes = starts_at, ends_at, duration
@@ -220,6 +224,26 @@ def delete_session(conference: Conference, session: AgendaSession, actor: User |
     db.session.flush()
 
 
+
+
+def save_hours(conference: Conference, day: date, starts: time | None, ends: time | None) -> None:
+    """Set a day's programme hours, or clear them (both None): the sessions for everyone shape it again."""
+    if day not in conference.days:
+        raise AgendaError(_l("Choose one of the conference's days."))
+    row = set_hours(conference).get(day)
+    if starts is None and ends is None:
+        if row is not None:
+            db.session.delete(row)
+        return
+    if starts is None or ends is None or ends <= starts:
+        raise AgendaError(_l("Give the hour the programme starts and a later hour it ends."))
+    if starts.minute % STEP_MINUTES or ends.minute % STEP_MINUTES or starts.second or ends.second:
+        raise AgendaError(_l("Sessions start and end on %(n)s-minute steps.", n=STEP_MINUTES))
+    if row is None:
+        row = ProgrammeDay(conference_id=conference.id, day=day)
+        db.session.add(row)
+    row.starts, row.ends = starts, ends
+    db.session.flush()
 
 
 def working_sessions(conference: Conference) -> list[AgendaSession]:

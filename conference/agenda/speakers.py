@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from ..accounts.access import conference_view
+from ..core.conditional import conditional
 from ..events.models import Conference
 from ..extensions import db
 from ..submissions.models import SpeakerProfile
@@ -51,7 +52,8 @@ def speakers(conference: Conference):
     version = published(conference)
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
-    return render_template("agenda/speakers.html", conference=conference, cards=speaker_cards(conference, version))
+    return conditional(render_template("agenda/speakers.html", conference=conference,
+                                       cards=speaker_cards(conference, version)), version.published_at)
 
 
 @bp.get("/<slug>/speakers/<int:person_id>")
@@ -63,8 +65,10 @@ def speaker(conference: Conference, person_id: int):
     if person is None:
         abort(404)
     profile, has_photo = _profiles(conference, {person.user_id}).get(person.user_id, (None, False))
-    return render_template("agenda/speaker.html", conference=conference, person=person, profile=profile,
-                           has_photo=has_photo, sessions=version.sessions_of(person_id))
+    # A profile edited after publication is newer than the version (the ETag follows either way).
+    changed = max(version.published_at, profile.updated_at) if profile is not None else version.published_at
+    return conditional(render_template("agenda/speaker.html", conference=conference, person=person, profile=profile,
+                                       has_photo=has_photo, sessions=version.sessions_of(person_id)), changed)
 
 
 @bp.get("/<slug>/speakers/<int:person_id>/photo.jpg")

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..core.actions import perform
+from ..core.conditional import conditional
 from ..core.i18n import fmt_time, lang, zone_label
 from ..core.params import parse_date, parse_id, safe_next
 from ..core.text import isolate
@@ -118,11 +119,11 @@ def agenda(conference: Conference):
     filters = _filters(version)
     shown = [s for s in version.sessions if _matches(s, filters)]
     todays = [s for s in shown if conference.local_date(s.starts_at) == day]
-    return render_template(
+    return conditional(render_template(
         "agenda/agenda.html", conference=conference, agenda=version, day=day, sessions=todays,
         filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
         day_body=_day_body(conference, version, day, filters, todays),
-    )
+    ), version.published_at)
 
 
 _DAYS: dict[tuple, list[str]] = {}  # per worker: a day of a version, in a language, with filters, never changes
@@ -168,9 +169,9 @@ def session(conference: Conference, session_id: int):
         cancelled = item is not None
     if item is None:
         abort(404)
-    return render_template("agenda/session.html", conference=conference, agenda=version, item=item,
-                           cancelled=cancelled, zone=zone_label(conference), form=ConfirmForm(),
-                           starred=starred_ids(conference, current_user))
+    return conditional(render_template("agenda/session.html", conference=conference, agenda=version, item=item,
+                                       cancelled=cancelled, zone=zone_label(conference), form=ConfirmForm(),
+                                       starred=starred_ids(conference, current_user)), version.published_at)
 
 
 @bp.get("/<slug>/agenda/changes")
@@ -285,7 +286,7 @@ def ics(conference: Conference):
     agenda = published(conference)
     body = _cached_export(conference, agenda, "ics", lambda: agenda_ics(
         conference, agenda, _export_language(), _session_url(conference)))
-    return _ics_response(body, f"{conference.slug}.ics")
+    return conditional(_ics_response(body, f"{conference.slug}.ics"), agenda.published_at if agenda else None)
 
 
 @bp.get("/<slug>/schedule.xml")
@@ -296,7 +297,7 @@ def schedule_xml_export(conference: Conference):
     agenda = published(conference)
     body = _cached_export(conference, agenda, "xml", lambda: schedule_xml(
         conference, agenda, _export_language(), base, _session_url(conference)))
-    return Response(body, mimetype="application/xml")
+    return conditional(Response(body, mimetype="application/xml"), agenda.published_at if agenda else None)
 
 
 @bp.get("/<slug>/schedule.json")
@@ -307,7 +308,7 @@ def schedule_json_export(conference: Conference):
     agenda = published(conference)
     body = _cached_export(conference, agenda, "json", lambda: json.dumps(schedule_json(
         conference, agenda, _export_language(), base, _session_url(conference)), ensure_ascii=False).encode())
-    return Response(body, mimetype="application/json")
+    return conditional(Response(body, mimetype="application/json"), agenda.published_at if agenda else None)
 
 
 @bp.get("/<slug>/agenda.pdf")

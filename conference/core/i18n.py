@@ -58,20 +58,37 @@ def localized(obj, field: str) -> str:
 
 
 def fmt_date(value: date | datetime | None, fmt: str = "long", tz: str | None = None) -> str:
-    """A date in the page language (a datetime is first moved to `tz`)."""
+    """A date in the page language (a datetime is first moved to `tz`); `fmt` is a Babel format or a CLDR skeleton
+    such as "MMMEd" (weekday, day and month, in the locale's order)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(tz)) if tz else value
         value = value.date()
-    return format_date(value, format=fmt, locale=get_locale())
+    locale = get_locale()
+    skeleton = locale.datetime_skeletons.get(fmt) if fmt not in ("short", "medium", "long", "full") else None
+    return format_date(value, format=skeleton.pattern if skeleton else fmt, locale=locale)
+
+
+# One family of formats: weekday, day and month (and year), then the locale's own clock (12 or 24 hours), never the
+# numeric "12/7/26" of Babel's short and medium patterns.
+MOMENT_SKELETONS = {"short": "MMMEd", "medium": "yMMMEd"}
+
+
+def moment_pattern(locale: Locale, fmt: str) -> str:
+    """The locale's date-and-time pattern for "short" (no year) or "medium", built from its skeletons."""
+    day = locale.datetime_skeletons[MOMENT_SKELETONS[fmt]].pattern
+    clock = locale.time_formats["short"].pattern
+    return locale.datetime_formats["medium"].replace("{1}", day).replace("{0}", clock)
 
 
 def fmt_datetime(value: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
-    """A timestamp in the page language, shown in the time zone `tz`."""
+    """A timestamp in the page language, shown in the time zone `tz` ("short": without the year)."""
     if value is None:
         return ""
-    return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=get_locale())
+    locale = get_locale()
+    pattern = moment_pattern(locale, fmt) if fmt in MOMENT_SKELETONS else fmt
+    return format_datetime(value, format=pattern, tzinfo=ZoneInfo(tz), locale=locale)
 
 
 def fmt_time(value: datetime | None, tz: str = "UTC") -> str:

@@ -3,7 +3,7 @@ the page to go back to. Anything else is refused politely (None, a 404, a field'
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
@@ -123,6 +123,21 @@ def parse_date(value: str | None) -> date | None:
     except ValueError:
         return None
     return day if sensible_year(day) else None
+
+
+def parse_local_moment(value: str | None, zone) -> datetime | None:
+    """A wall-clock "YYYY-MM-DDTHH:MM" (a datetime-local field) read in `zone`, as UTC; else None."""
+    if not isinstance(value, str) or len(value) > 40 or "T" not in value:
+        return None
+    day, _, clock = value.partition("T")
+    day = parse_date(day)
+    try:
+        clock = time.fromisoformat(clock)
+    except ValueError:
+        return None
+    if day is None or clock.tzinfo is not None:
+        return None
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
 
 
 def parse_moment(value: str | None) -> datetime | None:

@@ -60,6 +60,11 @@ def text_field(label, required: bool = False, max_length: int = 200, description
                        description=description, default="")
 
 
+def in_latin_letters(value: str) -> bool:
+    """True when every letter of `value` is a Latin one (accents included: "Testerová" is; "حمد" is not)."""
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in value if ch.isalpha())
+
+
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 

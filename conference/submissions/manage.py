@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -165,8 +166,11 @@ def decide(conference: Conference):
                                label=dict((c.value, c.label) for c in form.action.choices)[form.action.data],
                                reversal=form.action.data not in DECISIONS)
     perform(lambda: decide_proposals(chosen, form.action.data, current_user, form.note.data),
-            lambda counts: _("%(done)s proposals decided, %(skipped)s skipped. The letters wait in the outbox as "
-                             "drafts: read them and release them.", done=counts[0], skipped=counts[1]))
+            lambda counts: " ".join((
+                ngettext("%(num)s proposal decided.", "%(num)s proposals decided.", counts[0]),
+                ngettext("%(num)s skipped.", "%(num)s skipped.", counts[1]) if counts[1] else "",
+                _("The letters wait in the outbox as drafts: read them and release them.") if counts[0] else "",
+            )).strip())
     return redirect(url_for("submissions.proposals", slug=conference.slug))
 
 

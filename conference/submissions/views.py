@@ -17,7 +17,6 @@ from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
 from .models import CO_SPEAKER, LANGUAGE_TITLES, LANGUAGES, Proposal, ProposalStatus
 from .profiles import availability_of, process_photo, profile_of, save_profile, set_availability
 from .services import (
-    awaiting_confirmation,
     decision_released,
     invitations_for,
     proposals_of,
@@ -43,7 +42,8 @@ def speaker_globals() -> dict:
     def my_speaker_status(conference: Conference) -> dict | None:
         if not current_user.is_authenticated:
             return None
-        proposals = awaiting_confirmation(conference, current_user)
+        # Every proposal, from the first draft: the speaker finds theirs and their profile before any decision.
+        proposals = proposals_of(conference, current_user)
         invitations = invitations_for(conference, current_user)
         if not proposals and not invitations:
             return None

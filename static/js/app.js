@@ -10,6 +10,12 @@
     }
   });
 
+  // The conference's tabs scroll sideways on a narrow screen: bring the current one into view.
+  var currentTab = document.querySelector(".conference-links [aria-current=page]");
+  if (currentTab && currentTab.parentNode.scrollWidth > currentTab.parentNode.clientWidth) {
+    currentTab.scrollIntoView({block: "nearest", inline: "center"});
+  }
+
   // Folding for search: case, Latin accents, Arabic short vowels, hamza and alef forms, tatweel.
   var fold = function (s) {
     return (s || "").normalize("NFKD")

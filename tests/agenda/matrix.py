@@ -41,6 +41,9 @@ ROUTES: dict[str, Route] = {
     "agenda.accept_placement_items": Route(
         "/doha/manage/agenda/placement/accept", POST_ONLY, ORGANIZER_POST,
         form={"action": "selected", "item": "s{agenda_waiting_session_id}|{agenda_room_id}|{agenda_day}|16:00|-"}),
+    "agenda.programme_hours": Route("/doha/manage/agenda/hours", POST_ONLY, ORGANIZER_POST,
+                                    form={"day": "{agenda_day}", "starts": "08:30", "ends": "17:00",
+                                          "action": "save"}),
     "agenda.history": Route("/doha/manage/agenda/history", ORGANIZER),
     "agenda.screen": Route("/doha/screen", PUBLIC),
     "agenda.screen_board": Route("/doha/screen/board", PUBLIC),

@@ -157,3 +157,50 @@ def test_an_arabic_time_range_in_the_editor_grid_reads_right_to_left(live_server
         }""")
         browser.close()
     assert found["text"].startswith("9:00") and found["start"] > found["end"], found
+
+
+def test_the_editor_uses_a_desks_width_and_shows_short_sessions_whole_on_hover(live_server, venue, add_session,
+                                                                             people):
+    short = add_session("Helplines and the sustainable development goals: a short talk", start="10:00",
+                        end="10:20", room=1)
+    for room in (0, 2, 3):
+        add_session(f"Session in room {room}", start="11:00", end="12:00", room=room)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en", viewport={"width": 1920, "height": 1080})
+        context.add_cookies([{"name": current_app.config["SESSION_COOKIE_NAME"], "url": live_server,
+                              "value": session_cookie(current_app, people["organizer"])}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/doha/manage/agenda?lang=en")
+        grid = page.locator(".agenda-grid").bounding_box()
+        assert grid["width"] >= 0.8 * 1920  # a day of four rooms fills the screen
+        cell = page.locator(f"#session-{short.id}")
+        title = cell.locator("strong")
+        clipped = "(e) => { const box = e.getBoundingClientRect(), cell = e.closest('.grid-session')" \
+                  ".getBoundingClientRect(); return box.bottom > cell.bottom + 1 || box.right > cell.right + 1; }"
+        assert cell.get_attribute("title") == short.title_en  # the whole title on hover, as a tooltip too
+        cell.focus()  # and in the cell itself, on focus and on hover
+        assert title.evaluate(clipped) is False
+        assert title.evaluate("(e) => e.scrollWidth <= e.clientWidth + 1")
+        nav = page.locator(".conference-links").bounding_box()
+        assert nav["height"] < 60  # the organizers' navigation on one line
+        browser.close()
+
+
+def test_on_a_phone_the_organizers_tabs_scroll_and_show_that_they_do(live_server, venue, people):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="ar", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                      has_touch=True)
+        context.add_cookies([{"name": current_app.config["SESSION_COOKIE_NAME"], "url": live_server,
+                              "value": session_cookie(current_app, people["organizer"])}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server}/doha/manage/agenda?lang=ar")
+        tabs = page.locator(".conference-links")
+        assert tabs.evaluate("(e) => e.scrollWidth > e.clientWidth")  # more tabs than the screen holds
+        assert "gradient" in tabs.evaluate("(e) => getComputedStyle(e).backgroundImage")  # the shaded edges
+        current = page.locator(".conference-links [aria-current=page]").bounding_box()
+        assert 0 <= current["x"] and current["x"] + current["width"] <= 390  # the current tab is in view
+        browser.close()

@@ -289,3 +289,22 @@ def test_odd_query_strings_never_break_the_screen(client, venue, day_one, frozen
     frozen(0, "09:30")
     assert client.get(f"/doha/screen?{query}").status_code == status
     assert client.get(f"/doha/screen/board?{query}").status_code == status
+
+
+def test_organizers_preview_the_screen_at_any_moment_and_nobody_else_can(client, venue, day_one, people):
+    from tests.conftest import login
+
+    day = venue["conference"].start_date.isoformat()
+    path = f"/doha/screen?at={day}T11:15"
+    anonymous = client.get(path).get_data(as_text=True)
+    assert "Preview for organizers" not in anonymous  # the present, whatever ?at= says
+    login(client, people["organizer"])
+    page = client.get(path).get_data(as_text=True)
+    assert "Preview for organizers" in page and "Listening skills" in page and "Helplines in emergencies" in page
+    assert f"at={day}T11:15" in page  # the board the script fetches is the same moment
+    board = client.get(f"/doha/screen/board?at={day}T11:15")
+    assert "Listening skills" in board.get_data(as_text=True)
+    assert board.headers["X-Screen-Now"].startswith(f"{day}T08:15")  # 11:15 in Doha, in UTC
+    for bad in ("yesterday", f"{day}T25:00", f"{day}", "2027-02-30T10:00", "x" * 100):
+        assert client.get(f"/doha/screen?at={bad}").status_code == 200
+    assert "/doha/screen" in client.get("/doha/manage/agenda/publish").get_data(as_text=True)

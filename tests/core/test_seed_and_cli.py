@@ -27,6 +27,23 @@ def test_seed_demo_builds_doha_and_is_idempotent(runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert row_counts() == before
 
+    banner = runner.invoke(args=["demo-if-empty"]).output  # `make run` prints it at every start
+    for email in ("admin@example.org", "organizer@example.org", "reviewer2@example.org", "reviewer3@example.org",
+                  "staff@example.org", "hamad.alhousni@example.org", "delegate001@example.org",
+                  "delegate259@example.org"):
+        assert email in banner and email in result.output
+    assert "doha-demo-2027" in banner
+
+
+def test_links_in_mail_follow_the_port_unless_the_public_address_is_set(monkeypatch):
+    from conference.config import load_config
+
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8000")
+    assert load_config()["PUBLIC_URL"] == "http://127.0.0.1:8000"
+    monkeypatch.setenv("PUBLIC_URL", "https://events.example.org")
+    assert load_config()["PUBLIC_URL"] == "https://events.example.org"
+
 
 def test_create_user_with_role(runner, doha):
     result = runner.invoke(args=["create-user", "Door@Example.org", "--role", "staff", "--conference", "doha",

@@ -49,7 +49,8 @@ def test_the_speaker_sees_submitted_while_the_letter_is_a_draft(client, accepted
 def test_me_offers_no_confirmation_while_the_letter_is_a_draft(client, accepted, speaker):
     login(client, speaker)
     html = client.get("/doha/me").get_data(as_text=True)
-    assert "Confirm that I will speak" not in html and accepted.title not in html
+    assert "Confirm that I will speak" not in html
+    assert accepted.title in html and _pill(html, S.SUBMITTED) and not _pill(html, S.ACCEPTED)  # as it was sent
 
 
 def test_the_speaker_history_hides_the_unreleased_decision(accepted):
@@ -109,3 +110,20 @@ def test_organizers_always_see_the_real_status(client, accepted, organizer):
     login(client, organizer)
     html = client.get(f"/doha/manage/proposals/{accepted.id}").get_data(as_text=True)
     assert _pill(html, S.ACCEPTED)
+
+
+def test_me_links_to_the_proposals_and_the_profile_before_any_decision(client, doha, make_user):
+    from conference.submissions.models import Proposal, ProposalSpeaker, ProposalType
+
+    user = make_user("new-speaker@example.org")
+    kind = ProposalType(conference_id=doha.id, name_en="Talk", name_ar="محاضرة", duration_minutes=30)
+    db.session.add(kind)
+    db.session.flush()
+    draft = Proposal(conference_id=doha.id, title="A first draft", abstract="Soon.", proposal_type_id=kind.id,
+                     status=ProposalStatus.DRAFT)
+    draft.speakers = [ProposalSpeaker(user_id=user.id, email=user.email, position=0, role="submitter")]
+    db.session.add(draft)
+    db.session.commit()
+    login(client, user)
+    html = client.get("/doha/me").get_data(as_text=True)
+    assert "A first draft" in html and "/doha/me/proposals" in html and "/doha/me/speaker-profile" in html

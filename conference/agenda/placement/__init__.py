@@ -10,7 +10,8 @@ No Flask and no database here: conference/agenda/assistant.py turns the working 
     model.py      the CP-SAT model: the hard constraints, and a penalty per unit of a broken preference
     solver.py     a session-by-session placement first, then the solver within the time limit
 
-Hard constraints: inside the days and each room's hours; one session at a time per room; one session at a time
+Hard constraints: inside each day's programme hours and each room's hours; one session at a time per room, and
+none beside a session for everyone (breaks, ceremonies, a keynote: `Session.everyone`); one session at a time
 per person (speaker, moderator, chair), with the change-over buffer after each; speakers inside the times they
 gave; the room at least as large as the expected audience; fixed sessions (pinned, breaks and ceremonies already
 on the grid, and, unless asked, every placed session) stay where they are.

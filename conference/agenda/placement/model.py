@@ -69,6 +69,8 @@ class PlacementModel:
                     model.NewOptionalFixedSizeIntervalVar(start, length, chosen, f"in_{session.key}_{room_id}"))
                 choices.append(chosen)
             model.Add(sum(choices) == present)
+            if session.everyone:
+                self._hold_every_room(session, start, length, present, room_intervals)
             for person in session.people:
                 person_intervals[person].append(
                     model.NewOptionalFixedSizeIntervalVar(start, length + buffer, present, f"p_{session.key}"))
@@ -80,6 +82,17 @@ class PlacementModel:
         self.place = 1 + sum(weight * top for weight, _, top in self.penalties)
         objective = sum(weight * var for weight, var, _ in self.penalties) - self.place * sum(self.present.values())
         model.Minimize(objective)
+
+    def _hold_every_room(self, session: Session, start, length: int, present, room_intervals) -> None:
+        """A session for everyone also takes every room it is not in while it runs."""
+        for room_id in self.rooms:
+            chosen = self.in_room.get((session.key, room_id))
+            elsewhere = present
+            if chosen is not None:
+                elsewhere = self.model.NewBoolVar(f"elsewhere_{session.key}_{room_id}")
+                self.model.Add(elsewhere == present - chosen)
+            room_intervals[room_id].append(self.model.NewOptionalFixedSizeIntervalVar(
+                start, length, elsewhere, f"holds_{session.key}_{room_id}"))
 
     def hint(self, start_from: dict[str, tuple[int, int]]) -> None:
         """Start the search from a clash-free placement (a first solution at once, fewer moves)."""

@@ -12,10 +12,16 @@ Candidates = dict[str, dict[int, list[int]]]  # session key → room id → the 
 
 @dataclass
 class Busy:
-    """Global slot ranges taken by fixed sessions, per room and per person (the person's with the buffer after)."""
+    """Global slot ranges taken by fixed sessions, per room and per person (the person's with the buffer after);
+    `everywhere`: those of fixed sessions for everyone, which hold every room."""
 
     rooms: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     people: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    everywhere: list[tuple[int, int]] = field(default_factory=list)
+
+    def in_any_room(self) -> list[tuple[int, int]]:
+        """Every range a fixed session takes, whatever its room (what a session for everyone must keep clear of)."""
+        return [span for spans_ in self.rooms.values() for span in spans_]
 
 
 def busy(problem: Problem) -> Busy:
@@ -26,6 +32,8 @@ def busy(problem: Problem) -> Busy:
         start = first_slot(session.current)
         end = start + slots(session.duration)
         taken.rooms[session.current.room].append((start, end))
+        if session.everyone:
+            taken.everywhere.append((start, end))
         for person in session.people:
             taken.people[person].append((start, end + buffer))
     return taken
@@ -48,7 +56,9 @@ def allowed_starts(problem: Problem, session: Session, room: Room, taken: Busy) 
                 fits.update(range(base + -(-begin // STEP), base + end // STEP - length + 1))
             allowed &= fits
     buffer = slots(problem.buffer)
-    blocked = list(taken.rooms.get(room.id, []))
+    blocked = list(taken.rooms.get(room.id, [])) + taken.everywhere
+    if session.everyone:
+        blocked.extend(taken.in_any_room())
     for person in session.people:
         # The person's own buffer is already on the fixed range; this session's end needs it too.
         blocked.extend((start - buffer, end) for start, end in taken.people.get(person, []))

@@ -29,7 +29,7 @@ class Room:
 
 @dataclass(frozen=True)
 class Day:
-    """A conference day and the hours sessions may use, in minutes after local midnight."""
+    """A conference day and the hours of its programme (sessions go nowhere else), in minutes after local midnight."""
 
     index: int
     start: int = 8 * 60
@@ -50,6 +50,7 @@ class Session:
     interpreted: bool = False
     current: Slot | None = None
     fixed: bool = False
+    everyone: bool = False  # for everyone (a break, a ceremony, a keynote): no other session runs beside it
 
 
 @dataclass
@@ -139,9 +140,9 @@ def first_slot(slot: Slot) -> int:
 
 
 def window(day: Day, room: Room) -> tuple[int, int]:
-    """The minutes of `day` that `room` can be used."""
-    opens = day.start if room.opens is None else room.opens
-    closes = day.end if room.closes is None else room.closes
+    """The minutes of `day` that `room` can be used: the day's programme and the room's hours, both."""
+    opens = day.start if room.opens is None else max(day.start, room.opens)
+    closes = day.end if room.closes is None else min(day.end, room.closes)
     return opens, closes
 
 

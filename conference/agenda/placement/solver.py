@@ -11,6 +11,10 @@ from .prechecks import Candidates, pre_check
 from .problem import DAY_SLOTS, STEP, Assignment, Problem, Result, Session, Slot, first_slot, reason, slots
 from .score import preferences_kept
 
+# Deterministic time units per second of the time limit (measured on 2 busy cores: 0.3 to 0.4).
+DETERMINISTIC_PER_SECOND = 0.3
+CLOCK_GUARD = 10.0  # the wall-clock limit, as a multiple of the time limit: only for a machine far slower than this one
+
 
 def first_fit(problem: Problem, candidates: Candidates) -> dict[str, tuple[int, int]]:
     """A clash-free placement made session by session (the solver's starting point, and its fallback).
@@ -49,10 +53,12 @@ def first_fit(problem: Problem, candidates: Candidates) -> dict[str, tuple[int, 
         session = sessions[key]
         length = slots(session.duration)
         for room_id, start in options(key):
-            if free(("room", room_id), start, start + length) and all(
+            held = list(rooms) if session.everyone else [room_id]  # a session for everyone takes every room
+            if all(free(("room", r), start, start + length) for r in held) and all(
                     free(("person", p), start, start + length + buffer) for p in session.people):
                 chosen[key] = (room_id, start)
-                taken["room", room_id].append((start, start + length))
+                for held_room in held:
+                    taken["room", held_room].append((start, start + length))
                 for person in session.people:
                     taken["person", person].append((start, start + length + buffer))
                 break
@@ -73,9 +79,16 @@ def solve(problem: Problem) -> Result:
     shape.build(candidates)
     shape.hint(start_from)
     solver = cp_model.CpSolver()
-    # The limit covers the whole proposal: what the checks and the model took is taken off the search.
-    solver.parameters.max_time_in_seconds = max(0.01, float(problem.time_limit) - (clock.monotonic() - began))
+    # The same working copy gives the same proposal: the search is bounded by deterministic time (work counted by
+    # the solver, not the clock) with its strategies interleaved in a fixed order and a fixed seed. The clock
+    # limit stays as a guard for a machine far slower than expected; only then can two answers differ.
+    solver.parameters.max_deterministic_time = float(problem.time_limit) * DETERMINISTIC_PER_SECOND
+    solver.parameters.max_time_in_seconds = float(problem.time_limit) * CLOCK_GUARD
     solver.parameters.num_workers = max(1, int(problem.workers))
+    solver.parameters.interleave_search = True
+    # Small batches: the deterministic limit is checked between them (the default batch overran it threefold).
+    solver.parameters.interleave_batch_size = solver.parameters.num_workers
+    solver.parameters.random_seed = 1
     # Probing in presolve took most of the time on 150 sessions without finding more; the search does better.
     solver.parameters.cp_model_probing_level = 0
     status = solver.Solve(shape.model)
