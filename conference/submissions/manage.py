@@ -10,9 +10,13 @@ from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
 from ..core.actions import perform
+from ..core.i18n import lang
 from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
+from ..questions.answers import answer_formatter, answered, answers_for
+from ..questions.models import QuestionTarget
+from ..questions.services import questions_of
 from . import bp
 from .call import call_of, proposal_types, save_proposal_type, update_call
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
@@ -61,7 +65,11 @@ def proposals(conference: Conference):
     rows = proposal_table(conference, filters)
     decision = DecisionForm()
     decision.action.choices = [c for c in decision.action.choices if c.value in DECISIONS]  # reversals: one by one
+    questions = [q for q in questions_of(conference, QuestionTarget.PROPOSAL) if q.retired_at is None]
+    columns = [(q, answer_formatter(q, lang(), conference.tz)) for q in questions]
+    answers = answers_for(proposal_ids=[row.proposal.id for row in rows]) if questions else {}
     return render_template("submissions/manage/proposals.html", conference=conference, rows=rows, filters=filters,
+                           answer_columns=columns, answers=answers,
                            statuses=TABLE_STATUSES, types=proposal_types(conference), call=call,
                            progress=reviewer_progress(conference), decision=decision,
                            auto=AutoAssignForm(per_proposal=call.reviewers_per_proposal))
@@ -77,6 +85,7 @@ def proposal(conference: Conference, proposal_id: int):
         SelectChoice(str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
     profiles = {s.id: profile_of(conference, s.user) for s in item.speakers if s.user is not None}
     return render_template("submissions/manage/proposal.html", conference=conference, proposal=item,
+                           answered=answered(conference, QuestionTarget.PROPOSAL, proposal_id=item.id),
                            reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),
                            duration=DurationForm(duration_minutes=item.duration_minutes),
                            decision=DecisionForm(ids=str(item.id)))
@@ -233,4 +242,6 @@ def review_proposal(conference: Conference, proposal_id: int):
     call = call_of(conference)
     return render_template("submissions/manage/review_proposal.html", conference=conference, proposal=item,
                            form=form, assignment=assignment, anonymized=call.anonymized_review,
-                           open_for_review=open_for_review)
+                           open_for_review=open_for_review,
+                           answered=answered(conference, QuestionTarget.PROPOSAL, proposal_id=item.id,
+                                             hide_about_speaker=call.anonymized_review))
