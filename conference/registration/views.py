@@ -110,12 +110,13 @@ def edit(conference: Conference):
         flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
     form = DetailsForm(obj=delegate, delegations=delegation_choices(conference), conference=conference)
-    asked = registration_questions(conference, delegate.category)
+    # The answers can be changed while registration is open; after, the organizers' questions are no longer asked.
+    asked = registration_questions(conference, delegate.category) if conference.registration_open() else []
     answers, question_errors = read_answers(asked, request.form, conference.tz)
     valid = form.validate_on_submit()
+    details = {**form.details(), "answers": answers} if asked else form.details()
     if valid and not question_errors and perform(
-            lambda: update_details(delegate, {**form.details(), "answers": answers}, current_user,
-                                   by_organizer=False),
+            lambda: update_details(delegate, details, current_user, by_organizer=False),
             _("Your details have been saved.")).ok:
         return redirect(url_for("registration.me", slug=conference.slug))
     shown = (request.form.to_dict(flat=False) if request.method == "POST"

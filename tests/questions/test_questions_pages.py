@@ -117,3 +117,17 @@ def test_the_proposal_form_asks_the_calls_questions(client, make_conference, mak
     assert response.status_code == 302
     assert db.session.scalar(select(Answer.choice_id).where(Answer.proposal_id.is_not(None))) == \
         audience.choices[1].id
+
+
+def test_after_registration_closes_the_answers_stay_as_they_were(client, doha, arrival, make_delegate):
+    how, _pickup = arrival
+    delegate = make_delegate(doha, status="pending")
+    login(client, delegate.user)
+    post_form(client, "/doha/me/edit", {"name": delegate.name, "country": "OM", f"q{how.id}": str(how.choices[1].id)})
+    doha.registration_closes_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    db.session.commit()
+    assert "How do you arrive?" not in client.get("/doha/me/edit").get_data(as_text=True)
+    response = post_form(client, "/doha/me/edit", {"name": delegate.name, "country": "OM",
+                                                   f"q{how.id}": str(how.choices[0].id)})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Answer.choice_id).where(Answer.delegate_id == delegate.id)) == how.choices[1].id
