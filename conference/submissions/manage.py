@@ -12,6 +12,7 @@ from ..accounts.models import Role, User
 from ..core.actions import perform
 from ..core.i18n import lang
 from ..core.params import parse_id
+from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
 from ..questions.answers import answer_formatter, answered, answers_for
@@ -19,6 +20,7 @@ from ..questions.models import QuestionTarget
 from ..questions.services import questions_of
 from . import bp
 from .call import call_of, proposal_types, save_proposal_type, update_call
+from .exports import proposal_header, proposal_rows
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
 from .models import Proposal, ProposalStatus, ProposalType, ReviewAssignment
 from .profiles import profile_of
@@ -73,6 +75,27 @@ def proposals(conference: Conference):
                            statuses=TABLE_STATUSES, types=proposal_types(conference), call=call,
                            progress=reviewer_progress(conference), decision=decision,
                            auto=AutoAssignForm(per_proposal=call.reviewers_per_proposal))
+
+
+def _export(conference: Conference) -> tuple[list[str], object]:
+    """The header and rows of the table as filtered, with a column per question of the call."""
+    questions = questions_of(conference, QuestionTarget.PROPOSAL)
+    rows = proposal_table(conference, _filters())
+    return proposal_header(questions, lang()), proposal_rows(rows, questions, lang(), conference.tz)
+
+
+@bp.get("/<slug>/manage/proposals.csv")
+@conference_view(ORGANIZER)
+def export_proposals_csv(conference: Conference):
+    """The proposal table as CSV (UTF-8 with BOM, safe against formula injection), answers included."""
+    return csv_response(f"{conference.slug}-proposals.csv", *_export(conference))
+
+
+@bp.get("/<slug>/manage/proposals.xlsx")
+@conference_view(ORGANIZER)
+def export_proposals_xlsx(conference: Conference):
+    """The proposal table as an Excel workbook, answers included."""
+    return xlsx_response(f"{conference.slug}-proposals.xlsx", _("Proposals"), *_export(conference))
 
 
 @bp.get("/<slug>/manage/proposals/<int:proposal_id>")

@@ -6,6 +6,8 @@ from tests.access import LOGGED_IN, ORGANIZER, ORGANIZER_POST, POST_ONLY, Route
 ROUTES: dict[str, Route] = {
     "registration.my_data": Route("/doha/me/data", LOGGED_IN),  # each visitor's own data, whoever they are
     "manage.questions": Route("/doha/manage/questions", ORGANIZER),
+    "submissions.export_proposals_csv": Route("/doha/manage/proposals.csv", ORGANIZER),
+    "submissions.export_proposals_xlsx": Route("/doha/manage/proposals.xlsx", ORGANIZER),
     "manage.new_question": Route("/doha/manage/questions/new/registration", ORGANIZER, ORGANIZER_POST, form={
         "kind": "choice", "label_en": "Which hotel?", "label_ar": "أي فندق؟", "choices_text": "Other | آخر"}),
     "manage.edit_question": Route("/doha/manage/questions/{question_id}", ORGANIZER, ORGANIZER_POST, form={

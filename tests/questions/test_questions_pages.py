@@ -1,9 +1,11 @@
 """Questions through HTTP: the builder, asking at registration, on /me edit and in the call for proposals."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from conference.accounts.models import Role
@@ -113,10 +115,17 @@ def test_the_proposal_form_asks_the_calls_questions(client, make_conference, mak
     proposal = {"title": "Night shifts", "abstract": "How helplines staff the night.", "language": "en",
                 "proposal_type_id": str(proposal_types(conference)[0].id)}
     assert post_form(client, "/doha/cfp/new", proposal).status_code == 200  # required and not answered
-    response = post_form(client, "/doha/cfp/new", {**proposal, f"q{audience.id}": str(audience.choices[1].id)})
+    response = post_form(client, "/doha/cfp/new", {**proposal, f"q{audience.id}": str(audience.choices[1].id),
+                                                   "submit_now": "1"})
     assert response.status_code == 302
     assert db.session.scalar(select(Answer.choice_id).where(Answer.proposal_id.is_not(None))) == \
         audience.choices[1].id
+    login(client, make_user("boss@example.org", Role.ORGANIZER, conference))
+    assert "المديرون" in client.get("/doha/manage/proposals?lang=ar").get_data(as_text=True)
+    text = client.get("/doha/manage/proposals.csv?lang=en").get_data(as_text=True)
+    assert text.splitlines()[0].endswith("Target audience") and text.splitlines()[1].endswith("Managers")
+    workbook = load_workbook(io.BytesIO(client.get("/doha/manage/proposals.xlsx?lang=ar").get_data()))
+    assert list(workbook.active.values)[1][-1] == "المديرون"
 
 
 def test_after_registration_closes_the_answers_stay_as_they_were(client, doha, arrival, make_delegate):
