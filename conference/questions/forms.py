@@ -39,7 +39,8 @@ class QuestionForm(FlaskForm):
     help_ar = text_field(_l("Help text in Arabic"), max_length=HELP_LENGTH)
     required = BooleanField(_l("An answer is required (when the question is asked)"))
     categories = SelectMultipleField(_l("Asked of these categories (none chosen: everyone)"))
-    proposal_type_ids = IdsField(_l("Asked for these kinds of proposal (none chosen: every kind)"))
+    proposal_type_ids = IdsField(_l("Asked for these kinds of proposal (none chosen: every kind)"),
+                                 validate_choice=True)  # a type of another conference is refused here
     about_speaker = BooleanField(_l("About the speaker (hidden in anonymized review)"))
     choices_text = TextAreaField(
         _l("Choices, one per line: English | Arabic"), validators=[Optional(), Length(max=MAX_CHOICE_LINES),

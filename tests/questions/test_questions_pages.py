@@ -140,3 +140,20 @@ def test_after_registration_closes_the_answers_stay_as_they_were(client, doha, a
                                                    f"q{how.id}": str(how.choices[0].id)})
     assert response.status_code == 302
     assert db.session.scalar(select(Answer.choice_id).where(Answer.delegate_id == delegate.id)) == how.choices[1].id
+
+
+def test_a_proposal_type_of_another_conference_is_refused(organizer_client, doha, make_conference):
+    from conference.submissions.call import call_of, proposal_types
+
+    call_of(doha)
+    foreign = make_conference("else")
+    call_of(foreign)
+    db.session.commit()
+    form = {"kind": "text", "label_en": "Equipment needed"}
+    mine, theirs = proposal_types(doha)[0].id, proposal_types(foreign)[0].id
+    assert post_form(organizer_client, "/doha/manage/questions/new/proposal",
+                     {**form, "proposal_type_ids": str(theirs)}).status_code == 200
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+    assert post_form(organizer_client, "/doha/manage/questions/new/proposal",
+                     {**form, "proposal_type_ids": str(mine)}).status_code == 302
+    assert db.session.scalar(select(Question.proposal_type_ids)) == str(mine)
