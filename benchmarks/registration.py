@@ -1,4 +1,5 @@
-"""Delegate exports: rows per second and peak memory for 1,000 and 20,000 delegates.
+"""Delegate exports: rows per second and peak memory for 1,000 and 20,000 delegates, without and with 20
+organizers' questions answered by everyone (a column each).
 
 Run: .venv/bin/python benchmarks/registration.py   (prints; asserts nothing)
 Each size runs in a fresh process on its own SQLite file, so the numbers do not mix.
@@ -17,9 +18,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SIZES = (1_000, 20_000)
+QUESTION_COUNTS = (0, 20)
+KINDS = ("choice", "choices", "yes_no", "country", "text", "number", "date", "datetime", "long_text")
 
 
-def _seed(count: int) -> None:
+def _seed_questions(conference_id: int, count: int, questions: int) -> None:
+    """`questions` questions of every kind on the registration form, each answered by every delegate."""
+    from sqlalchemy import insert
+
+    from conference.extensions import db
+    from conference.questions.models import Answer, Question, QuestionChoice
+
+    values = {"yes_no": "yes", "country": "QA", "text": "QR 1234", "number": "3", "date": "2027-05-22",
+              "datetime": "2027-05-22T07:30:00+00:00", "long_text": "Arriving late\nfrom Muscat"}
+    for n in range(questions):
+        kind = KINDS[n % len(KINDS)]
+        question = Question(conference_id=conference_id, target="registration", kind=kind, position=n,
+                            label_en=f"Question {n}", label_ar=f"السؤال {n}")
+        if kind in ("choice", "choices"):
+            question.choices = [QuestionChoice(label_en="Marriott", label_ar="ماريوت", position=1),
+                                QuestionChoice(label_en="Other", label_ar="آخر", position=2)]
+        db.session.add(question)
+        db.session.flush()
+        choice = question.choices[n % 2].id if question.choices else None
+        db.session.execute(insert(Answer), [
+            {"question_id": question.id, "delegate_id": d + 1, "choice_id": choice, "value": values.get(kind, "")}
+            for d in range(count)])
+    db.session.commit()
+
+
+def _seed(count: int, questions: int = 0) -> None:
     from sqlalchemy import insert
     from werkzeug.security import generate_password_hash
 
@@ -49,10 +77,11 @@ def _seed(count: int) -> None:
          "organization": "وزارة التنمية الاجتماعية", "created_at": now - timedelta(minutes=n)}
         for n in range(count)])
     db.session.commit()
+    _seed_questions(conference.id, count, questions)
 
 
-def measure(count: int) -> dict:
-    """Seed `count` delegates, then stream the CSV and XLSX exports through the app."""
+def measure(count: int, questions: int = 0) -> dict:
+    """Seed `count` delegates (answering `questions` questions), then stream the CSV and XLSX exports."""
     from conference import create_app
     from conference.accounts.models import Role
     from conference.accounts.services import create_user, grant_role
@@ -63,7 +92,7 @@ def measure(count: int) -> dict:
                       "RATELIMIT_ENABLED": False})
     results = {}
     with app.app_context():
-        _seed(count)
+        _seed(count, questions)
         organizer = create_user("organizer@example.org", "benchmark-password")
         grant_role(organizer, 1, Role.ORGANIZER)
         db.session.commit()
@@ -84,25 +113,25 @@ def measure(count: int) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(measure(int(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--one":
+        print(json.dumps(measure(int(sys.argv[2]), int(sys.argv[3]))))
         return
-    runs = {}
-    for count in SIZES:
-        output = subprocess.run([sys.executable, __file__, "--one", str(count)], capture_output=True, text=True,
-                                check=True, cwd=ROOT)
-        runs[count] = json.loads(output.stdout.strip().splitlines()[-1])
-    print("Delegate exports (SQLite, streamed through the app; peak = Python heap during the download)")
-    for kind in ("csv", "xlsx"):
+    for questions in QUESTION_COUNTS:
+        runs = {}
         for count in SIZES:
-            run = runs[count][kind]
-            print(
-                f"  {kind:4} {count:>6,} delegates: {run['rows_per_s']:>9,.0f} rows/s   peak {run['peak_mib']:6.2f} MiB"
-                f"   {run['bytes'] / 2**20:6.2f} MiB file"
-            )
-        small, large = runs[SIZES[0]][kind]["peak_mib"], runs[SIZES[-1]][kind]["peak_mib"]
-        print(f"  {kind:4} peak memory ratio {SIZES[-1]:,} / {SIZES[0]:,} delegates: {large / small:.2f}"
-              f" (flat is about 1; the data grew {SIZES[-1] // SIZES[0]}x)")
+            output = subprocess.run([sys.executable, __file__, "--one", str(count), str(questions)],
+                                    capture_output=True, text=True, check=True, cwd=ROOT)
+            runs[count] = json.loads(output.stdout.strip().splitlines()[-1])
+        print(f"Delegate exports with {questions} question columns (SQLite, streamed through the app; "
+              "peak = Python heap during the download)")
+        for kind in ("csv", "xlsx"):
+            for count in SIZES:
+                run = runs[count][kind]
+                print(f"  {kind:4} {count:>6,} delegates: {run['rows_per_s']:>9,.0f} rows/s   "
+                      f"peak {run['peak_mib']:6.2f} MiB   {run['bytes'] / 2**20:6.2f} MiB file")
+            small, large = runs[SIZES[0]][kind]["peak_mib"], runs[SIZES[-1]][kind]["peak_mib"]
+            print(f"  {kind:4} peak memory ratio {SIZES[-1]:,} / {SIZES[0]:,} delegates: {large / small:.2f}"
+                  f" (flat is about 1; the data grew {SIZES[-1] // SIZES[0]}x)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, export- and import-conference,
-place-sessions."""
+place-sessions, purge-personal-data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,6 +23,7 @@ from .mail.services import deliver_pending
 from .mail.services import watch as watch_outbox
 from .registration.models import Category, Delegate, DelegateStatus
 from .registration.queries import DelegateFilters
+from .registration.retention import purge_expired_personal_data
 from .seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, seed_demo
 from .types import utcnow
 
@@ -225,9 +226,23 @@ def place_sessions_command(slug: str, move_placed: bool, time_limit: float | Non
             click.echo(f"refused: {refusal}")
 
 
+@click.command("purge-personal-data")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased, and erase nothing.")
+def purge_personal_data_command(dry_run: bool) -> None:
+    """Erase the personal data whose retention has ended (answers, passport details); record the counts."""
+    report = purge_expired_personal_data(dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    slugs = dict(db.session.execute(select(Conference.id, Conference.slug)).all())
+    verb = "would erase" if dry_run else "erased"
+    for item in report.erased:
+        click.echo(f"{slugs.get(item.conference_id)}: {verb} {item.count} value(s) of {item.what} ({item.label})")
+    click.echo(f"{report.total} value(s) {verb} in all.")
+
+
 COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command,
             export_conference_command, import_conference_command, send_confirmation_links_command,
-            place_sessions_command]
+            place_sessions_command, purge_personal_data_command]
 
 
 def register(app: Flask) -> None:

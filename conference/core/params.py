@@ -3,7 +3,10 @@ the page to go back to. Anything else is refused politely (None, a 404, a field'
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
@@ -125,21 +128,6 @@ def parse_date(value: str | None) -> date | None:
     return day if sensible_year(day) else None
 
 
-def parse_local_moment(value: str | None, zone) -> datetime | None:
-    """A wall-clock "YYYY-MM-DDTHH:MM" (a datetime-local field) read in `zone`, as UTC; else None."""
-    if not isinstance(value, str) or len(value) > 40 or "T" not in value:
-        return None
-    day, _, clock = value.partition("T")
-    day = parse_date(day)
-    try:
-        clock = time.fromisoformat(clock)
-    except ValueError:
-        return None
-    if day is None or clock.tzinfo is not None:
-        return None
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
-
-
 def parse_moment(value: str | None) -> datetime | None:
     """An ISO 8601 date and time with its zone, between FIRST_YEAR and LAST_YEAR, in UTC; else None (also for a time
     without a zone, which would be read in the server's zone)."""
@@ -152,6 +140,30 @@ def parse_moment(value: str | None) -> datetime | None:
     if moment.tzinfo is None or not sensible_year(moment):
         return None
     return moment.astimezone(timezone.utc)  # cannot overflow: the year is far from datetime's limits
+
+
+MAX_NUMBER_LENGTH = 20
+NUMBER = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,6})?")
+
+
+def parse_number(value: str | None) -> Decimal | None:
+    """A decimal number in ASCII digits (-12, 3.5), at most twelve digits before the point and six after; else None."""
+    if not isinstance(value, str) or len(value) > MAX_NUMBER_LENGTH or not NUMBER.fullmatch(value.strip()):
+        return None
+    return Decimal(value.strip())
+
+
+def parse_local_moment(value: str | None, zone: ZoneInfo) -> datetime | None:
+    """A browser's date and time without a zone (2027-05-22T10:30), read in `zone`, in UTC; else None."""
+    if not isinstance(value, str) or not 16 <= len(value) <= 19 or not value.isascii():
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None or not sensible_year(moment):
+        return None
+    return moment.replace(tzinfo=zone).astimezone(timezone.utc)
 
 
 class SensibleYear:

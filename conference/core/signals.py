@@ -27,10 +27,16 @@ address_confirmed = signals.signal("address-confirmed", doc="""\
 Sent with the user as sender once an e-mail address is confirmed (accounts.verification). Registration lets the
 owner's held registrations proceed.""")
 
+personal_data_requested = signals.signal("personal-data-requested", doc="""\
+Sent with the conference as sender, and the user and their registration (or None), when a person downloads what
+the conference holds about them (registration.personal_data). Each area above answers with a dict of its own
+sections (the call for proposals: the proposals they speak in, with their answers; the door: their admissions).""")
+
 # signal -> the modules whose receivers must be connected to it in every application.
 RECEIVERS = {
     conference_saved: ("conference.registration.workflow",),
     room_in_use: ("conference.agenda.services",),
     track_in_use: ("conference.agenda.services", "conference.submissions.services"),
     address_confirmed: ("conference.registration.workflow",),
+    personal_data_requested: ("conference.submissions.services",),
 }

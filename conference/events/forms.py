@@ -74,6 +74,10 @@ class ConferenceForm(FlaskForm):
     changeover_minutes = IntegerField(_l("Minutes a speaker needs between two sessions"), default=0,
                                       validators=[Optional(), NumberRange(min=0, max=240)], filters=[lambda v: v or 0],
                                       description=_l("The agenda editor warns when a person's sessions are closer."))
+    passport_retention_days = IntegerField(
+        _l("Erase the passport details of visa requests this many days after the last day"), default=30,
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+        description=_l("Leave empty to keep them until you delete them. The questions page shows what is erased when."))
     admit_only_on_conference_days = BooleanField(_l("Admit at the door only on conference days"), default=True)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -45,6 +45,8 @@ class Conference(db.Model):
     admit_only_on_conference_days: Mapped[bool] = mapped_column(Boolean, default=True)
     # agenda: minutes a person needs between two of their sessions (moving between rooms)
     changeover_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Days after the last day that the visa request's passport fields are kept; None: until an organizer erases them.
+    passport_retention_days: Mapped[int | None] = mapped_column(Integer, default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rooms: Mapped[list[Room]] = relationship(back_populates="conference", order_by="Room.position",

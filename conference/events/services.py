@@ -86,6 +86,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
     if "changeover_minutes" in data:  # the agenda's change-over buffer (settings form only)
         conference.changeover_minutes = data["changeover_minutes"] or 0
+    if "passport_retention_days" in data:  # days after the last day; None keeps them (registration.retention)
+        conference.passport_retention_days = data["passport_retention_days"]
     db.session.add(conference)
     db.session.flush()
     conference_saved.send(conference)  # e.g. a larger capacity lets the waiting list in

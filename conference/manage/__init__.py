@@ -8,6 +8,6 @@ bp = Blueprint("manage", __name__)
 
 def init_app(app: Flask) -> None:
     """Set the area up in `app`: its pages and their blueprint."""
-    from . import delegations, views  # noqa: F401  (each module adds its routes to bp)
+    from . import delegations, questions, views  # noqa: F401  (each module adds its routes to bp)
 
     app.register_blueprint(bp)

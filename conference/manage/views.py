@@ -14,6 +14,9 @@ from ..core.params import page_number, parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
+from ..questions.answers import answered
+from ..questions.models import QuestionTarget
+from ..questions.services import choice_counts, questions_of
 from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present, delegate_query
@@ -45,9 +48,14 @@ def dashboard(conference: Conference):
     countries = bar_chart([(name, n) for _, name, n in numbers.by_country[:30]], rtl, fmt=fmt_number)
     categories = bar_chart([(c.title, n) for c, n in numbers.by_category], rtl, fmt=fmt_number)
     days = column_chart([(fmt_date(day, "medium"), n) for day, n in numbers.per_day], rtl)
+    counts = choice_counts(conference)
+    answer_charts = [(question, bar_chart([(choice.label, counts.get(choice.id, 0)) for choice in question.choices],
+                                          rtl, fmt=fmt_number))
+                     for question in questions_of(conference, QuestionTarget.REGISTRATION)
+                     if question.kind.has_choices and question.retired_at is None]
     return render_template("manage/dashboard.html", conference=conference, numbers=numbers,
                            country_chart=countries, category_chart=categories, day_chart=days,
-                           statuses=list(DelegateStatus))
+                           statuses=list(DelegateStatus), answer_charts=answer_charts)
 
 
 @bp.get("/<slug>/manage/delegates")
@@ -59,7 +67,9 @@ def delegates(conference: Conference):
                        error_out=False)
     return render_template("manage/delegates.html", conference=conference, page=page, filters=filters,
                            countries=countries_present(conference), delegations=delegation_choices(conference),
-                           statuses=list(DelegateStatus), categories=list(Category), bulk=BulkForm())
+                           statuses=list(DelegateStatus), categories=list(Category), bulk=BulkForm(),
+                           question_filters=[q for q in questions_of(conference, QuestionTarget.REGISTRATION)
+                                             if q.kind.filterable])
 
 
 @bp.post("/<slug>/manage/delegates/bulk")
@@ -86,7 +96,8 @@ def delegate(conference: Conference, delegate_id: int):
     """One delegate: details, passport data, history and the actions that apply."""
     item = Delegate.get_or_404(conference, delegate_id)
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
-                           position=waitlist_position(item), allowed=allowed_actions(item))
+                           position=waitlist_position(item), allowed=allowed_actions(item),
+                           answered=answered(conference, QuestionTarget.REGISTRATION, delegate_id=item.id))
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")
@@ -142,23 +153,25 @@ def letter_pdf(conference: Conference, delegate_id: int):
                      download_name=f"visa-letter-{item.visa_letter_ref}.pdf")
 
 
-def _export_rows(conference: Conference):
+def _export(conference: Conference) -> tuple[list[str], object]:
+    """The header and the rows of the filtered delegates, with a column per registration question."""
     filters = DelegateFilters.from_args(request.args)
     query = delegate_query(conference, filters, load_delegation=False)
-    return delegate_rows(query, delegation_names(conference, lang()), lang())
+    questions = questions_of(conference, QuestionTarget.REGISTRATION)
+    return (delegate_header(questions, lang()),
+            delegate_rows(query, delegation_names(conference, lang()), lang(), questions, conference.tz))
 
 
 @bp.get("/<slug>/manage/delegates.csv")
 @conference_view(ORGANIZER)
 def export_csv(conference: Conference):
     """The filtered delegates as CSV (UTF-8 with BOM, safe against formula injection)."""
-    return csv_response(f"{conference.slug}-delegates.csv", delegate_header(), _export_rows(conference))
+    return csv_response(f"{conference.slug}-delegates.csv", *_export(conference))
 
 
 @bp.get("/<slug>/manage/delegates.xlsx")
 @conference_view(ORGANIZER)
 def export_xlsx(conference: Conference):
     """The filtered delegates as an Excel workbook."""
-    return xlsx_response(f"{conference.slug}-delegates.xlsx", _("Delegates"), delegate_header(),
-                         _export_rows(conference))
+    return xlsx_response(f"{conference.slug}-delegates.xlsx", _("Delegates"), *_export(conference))
 

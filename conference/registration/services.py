@@ -17,6 +17,8 @@ from ..events.models import Conference
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, queue_mail
+from ..questions.answers import asked_questions, save_answers
+from ..questions.models import QuestionTarget
 from ..types import utcnow
 from .errors import RegistrationError
 from .models import Category, Delegate, DelegateStatus, Delegation
@@ -134,6 +136,7 @@ def register_delegate(conference: Conference, user: User, data: dict, locale: st
     db.session.add(delegate)
     record_event(delegate, "registered", user)
     db.session.flush()
+    _save_answers(conference, delegate, data)
     mail = {DelegateStatus.APPROVED: "registration_approved", DelegateStatus.WAITLISTED: "registration_waitlisted"}
     notify_delegate(delegate, mail.get(status, "registration_received"))
     return delegate
@@ -162,7 +165,23 @@ def update_details(delegate: Delegate, data: dict, actor: User, by_organizer: bo
     delegate.delegation_id = delegation_id
     if by_organizer and data.get("category"):
         delegate.category = Category(data["category"])
+    _save_answers(conference, delegate, data)
     record_event(delegate, "edited", actor)
+
+
+def registration_questions(conference: Conference, category: Category | str) -> list:
+    """The questions the registration form asks a delegate of this category, in order."""
+    return asked_questions(conference, QuestionTarget.REGISTRATION, category=Category(category).value)
+
+
+def _save_answers(conference: Conference, delegate: Delegate, data: dict) -> None:
+    """Store the checked answers in data["answers"] (from questions.answers.read_answers), if the form asked any."""
+    if "answers" not in data:
+        return
+    asked = registration_questions(conference, delegate.category)
+    ids = {question.id for question in asked}
+    save_answers(asked, {key: value for key, value in data["answers"].items() if key in ids},
+                 delegate_id=delegate.id)
 
 
 def issue_visa_letter(delegate: Delegate, actor: User) -> str:

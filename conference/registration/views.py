@@ -1,7 +1,7 @@
 """Public registration pages and the delegate's own page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,16 +12,20 @@ from ..core.i18n import lang
 from ..core.params import page_number
 from ..events.models import Conference
 from ..extensions import db
+from ..questions.answers import answered, answers_for, form_values, read_answers
+from ..questions.models import QuestionTarget
 from . import bp
 from .forms import DetailsForm, RegistrationForm
 from .letters import visa_letter_pdf
 from .models import Category, Delegate, DelegateStatus
+from .personal_data import personal_data
 from .services import (
     delegation_choices,
     public_participants,
     register_delegate,
     register_visitor,
     registration_of,
+    registration_questions,
     update_details,
 )
 from .workflow import change_status, waitlist_position
@@ -46,22 +50,30 @@ def register(conference: Conference):
         return redirect(url_for("registration.me", slug=conference.slug))
     form = RegistrationForm(delegations=delegation_choices(conference), conference=conference,
                             needs_account=not current_user.is_authenticated)
-    if not form.validate_on_submit():
-        return render_template("registration/register.html", form=form, conference=conference)
+    asked = registration_questions(conference, Category.DELEGATE)
+    answers, question_errors = read_answers(asked, request.form, conference.tz)
+    page = {"form": form, "conference": conference, "asked": asked, "question_errors": question_errors,
+            "answers": request.form.to_dict(flat=False)}
+    valid = form.validate_on_submit()
+    if not valid or question_errors:
+        if not valid and request.method == "GET":
+            page["question_errors"] = {}
+        return render_template("registration/register.html", **page)
+    details = {**form.details(), "answers": answers}
     if not current_user.is_authenticated:
         # Whether or not the address has an account, the visitor sees the same page (and is not logged in): the
         # new account's password or the mail to the address's owner leads on from there. The same address
         # registered or signed up a moment ago (a collision) gets that page too, and no word.
-        outcome = perform(lambda: register_visitor(conference, form.email.data, form.password.data, form.details(),
+        outcome = perform(lambda: register_visitor(conference, form.email.data, form.password.data, details,
                                                    locale=lang()), conflict="")
         if not isinstance(outcome.error, ServiceError):
             return render_template("accounts/registration_sent.html", conference=conference)
-    elif perform(lambda: register_delegate(conference, current_user._get_current_object(), form.details(),
+    elif perform(lambda: register_delegate(conference, current_user._get_current_object(), details,
                                            locale=lang()),
                  _("Thank you: your registration has been received."),
                  conflict=_("This e-mail address is already registered for this conference.")).ok:
         return redirect(url_for("registration.me", slug=conference.slug))
-    return render_template("registration/register.html", form=form, conference=conference)
+    return render_template("registration/register.html", **page)
 
 
 @bp.get("/<slug>/me")
@@ -71,7 +83,21 @@ def me(conference: Conference):
     """The delegate's own registration: status, place on the waiting list, details, badge."""
     delegate = registration_of(current_user, conference)
     return render_template("registration/me.html", conference=conference, delegate=delegate,
-                           position=waitlist_position(delegate) if delegate else None, form=ConfirmForm())
+                           position=waitlist_position(delegate) if delegate else None, form=ConfirmForm(),
+                           answered=answered(conference, QuestionTarget.REGISTRATION, delegate_id=delegate.id)
+                           if delegate else [])
+
+
+@bp.get("/<slug>/me/data")
+@conference_view()
+@login_required_view
+def my_data(conference: Conference):
+    """Everything the conference holds about the visitor, as JSON (their right under Qatar's Law No. 13 of 2016
+    and the GDPR)."""
+    response = jsonify(personal_data(conference, current_user))
+    response.headers["Content-Disposition"] = f'attachment; filename="{conference.slug}-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<slug>/me/edit", methods=["GET", "POST"])
@@ -84,11 +110,20 @@ def edit(conference: Conference):
         flash(_("Your registration can no longer be edited. Please contact the organizers."), "info")
         return redirect(url_for("registration.me", slug=conference.slug))
     form = DetailsForm(obj=delegate, delegations=delegation_choices(conference), conference=conference)
-    if form.validate_on_submit() and perform(
-            lambda: update_details(delegate, form.details(), current_user, by_organizer=False),
+    # The answers can be changed while registration is open; after, the organizers' questions are no longer asked.
+    asked = registration_questions(conference, delegate.category) if conference.registration_open() else []
+    answers, question_errors = read_answers(asked, request.form, conference.tz)
+    valid = form.validate_on_submit()
+    details = {**form.details(), "answers": answers} if asked else form.details()
+    if valid and not question_errors and perform(
+            lambda: update_details(delegate, details, current_user, by_organizer=False),
             _("Your details have been saved.")).ok:
         return redirect(url_for("registration.me", slug=conference.slug))
-    return render_template("registration/edit.html", form=form, conference=conference, delegate=delegate)
+    shown = (request.form.to_dict(flat=False) if request.method == "POST"
+             else form_values(asked, answers_for(delegate_ids=[delegate.id])[delegate.id], conference.tz))
+    return render_template("registration/edit.html", form=form, conference=conference, delegate=delegate,
+                           asked=asked, answers=shown, question_errors=question_errors if request.method == "POST"
+                           else {})
 
 
 @bp.route("/<slug>/me/cancel", methods=["GET", "POST"])

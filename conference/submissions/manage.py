@@ -11,11 +11,17 @@ from ..accounts.access import conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
 from ..core.actions import perform
+from ..core.i18n import lang
 from ..core.params import parse_id
+from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
+from ..questions.answers import answer_formatter, answered, answers_for
+from ..questions.models import QuestionTarget
+from ..questions.services import questions_of
 from . import bp
 from .call import call_of, proposal_types, save_proposal_type, update_call
+from .exports import proposal_header, proposal_rows
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
 from .models import Proposal, ProposalStatus, ProposalType, ReviewAssignment
 from .profiles import profile_of
@@ -62,10 +68,35 @@ def proposals(conference: Conference):
     rows = proposal_table(conference, filters)
     decision = DecisionForm()
     decision.action.choices = [c for c in decision.action.choices if c.value in DECISIONS]  # reversals: one by one
+    questions = [q for q in questions_of(conference, QuestionTarget.PROPOSAL) if q.retired_at is None]
+    columns = [(q, answer_formatter(q, lang(), conference.tz)) for q in questions]
+    answers = answers_for(proposal_ids=[row.proposal.id for row in rows]) if questions else {}
     return render_template("submissions/manage/proposals.html", conference=conference, rows=rows, filters=filters,
+                           answer_columns=columns, answers=answers,
                            statuses=TABLE_STATUSES, types=proposal_types(conference), call=call,
                            progress=reviewer_progress(conference), decision=decision,
                            auto=AutoAssignForm(per_proposal=call.reviewers_per_proposal))
+
+
+def _export(conference: Conference) -> tuple[list[str], object]:
+    """The header and rows of the table as filtered, with a column per question of the call."""
+    questions = questions_of(conference, QuestionTarget.PROPOSAL)
+    rows = proposal_table(conference, _filters())
+    return proposal_header(questions, lang()), proposal_rows(rows, questions, lang(), conference.tz)
+
+
+@bp.get("/<slug>/manage/proposals.csv")
+@conference_view(ORGANIZER)
+def export_proposals_csv(conference: Conference):
+    """The proposal table as CSV (UTF-8 with BOM, safe against formula injection), answers included."""
+    return csv_response(f"{conference.slug}-proposals.csv", *_export(conference))
+
+
+@bp.get("/<slug>/manage/proposals.xlsx")
+@conference_view(ORGANIZER)
+def export_proposals_xlsx(conference: Conference):
+    """The proposal table as an Excel workbook, answers included."""
+    return xlsx_response(f"{conference.slug}-proposals.xlsx", _("Proposals"), *_export(conference))
 
 
 @bp.get("/<slug>/manage/proposals/<int:proposal_id>")
@@ -78,6 +109,7 @@ def proposal(conference: Conference, proposal_id: int):
         SelectChoice(str(r.id), r.display_name or r.email) for r in eligible_reviewers(item)]
     profiles = {s.id: profile_of(conference, s.user) for s in item.speakers if s.user is not None}
     return render_template("submissions/manage/proposal.html", conference=conference, proposal=item,
+                           answered=answered(conference, QuestionTarget.PROPOSAL, proposal_id=item.id),
                            reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),
                            duration=DurationForm(duration_minutes=item.duration_minutes),
                            decision=DecisionForm(ids=str(item.id)))
@@ -237,4 +269,6 @@ def review_proposal(conference: Conference, proposal_id: int):
     call = call_of(conference)
     return render_template("submissions/manage/review_proposal.html", conference=conference, proposal=item,
                            form=form, assignment=assignment, anonymized=call.anonymized_review,
-                           open_for_review=open_for_review)
+                           open_for_review=open_for_review,
+                           answered=answered(conference, QuestionTarget.PROPOSAL, proposal_id=item.id,
+                                             hide_about_speaker=call.anonymized_review))

@@ -8,9 +8,11 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.access import has_role
 from ..accounts.models import Role, User
-from ..core.signals import track_in_use
+from ..core.signals import personal_data_requested, track_in_use
 from ..events.models import Conference, Track
 from ..extensions import db
+from ..questions.models import QuestionTarget
+from ..registration.personal_data import answers_data
 from .errors import SubmissionError
 from .letters import (  # noqa: F401 (the views import them from here)
     decision_released,
@@ -74,6 +76,18 @@ def _proposals_in_track(track: Track, **_extra) -> str | None:
     return ngettext("%(num)s proposal", "%(num)s proposals", count) if count else None
 
 
+def _proposals_of_person(conference: Conference, user: User, **_extra) -> dict:
+    """Registration asks for a person's data download: the proposals they speak in, with the call's answers."""
+    proposals = db.session.scalars(Proposal.of(conference).where(Proposal.speakers.any(
+        ProposalSpeaker.user_id == user.id)).order_by(Proposal.id))
+    return {"proposals": [{"id": p.id, "title": p.title, "abstract": p.abstract, "status": p.status.value,
+                           "language": p.language, "created_at": p.created_at.isoformat(),
+                           "answers": answers_data(conference, QuestionTarget.PROPOSAL, proposal_id=p.id)}
+                          for p in proposals]}
+
+
 def connect_receivers() -> None:
-    """Answer events' question before a track is deleted (core.signals)."""
+    """Answer events' question before a track is deleted, and registration's call for a person's data
+    (core.signals)."""
     track_in_use.connect(_proposals_in_track)
+    personal_data_requested.connect(_proposals_of_person)

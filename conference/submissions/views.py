@@ -11,6 +11,7 @@ from ..accounts.invitations import mask_email
 from ..core.actions import perform
 from ..core.i18n import lang
 from ..events.models import Conference
+from ..questions.answers import answers_for, form_values, read_answers
 from . import bp
 from .call import call_of, proposal_types
 from .forms import AvailabilityForm, ConsentForm, ProfileForm, ProposalForm
@@ -31,6 +32,7 @@ from .writing import (
     create_proposal,
     invitation_for_token,
     is_invited,
+    proposal_questions,
     update_proposal,
 )
 
@@ -66,6 +68,20 @@ def _proposal_form(conference: Conference, **kwargs) -> ProposalForm:
                         word_limit=call.abstract_word_limit, **kwargs)
 
 
+def _questions(conference: Conference, form: ProposalForm, proposal: Proposal | None) -> dict:
+    """The call's questions for the form: those asked of the chosen type, the answers read and checked (on a POST)
+    or stored (on a GET), and the errors to show under them."""
+    if request.method == "POST":
+        asked = proposal_questions(conference, form.proposal_type_id.data if isinstance(
+            form.proposal_type_id.data, int) else None)
+        given, errors = read_answers(asked, request.form, conference.tz)
+        return {"asked": asked, "given": given, "question_errors": errors,
+                "answers": request.form.to_dict(flat=False)}
+    asked = proposal_questions(conference, proposal.proposal_type_id if proposal else None)
+    stored = answers_for(proposal_ids=[proposal.id])[proposal.id] if proposal else {}
+    return {"asked": asked, "given": {}, "question_errors": {}, "answers": form_values(asked, stored, conference.tz)}
+
+
 def _own_proposal(conference: Conference, proposal_id: int, submitter_only: bool = False) -> Proposal:
     """A proposal the current user speaks in (or wrote); another's is not found."""
     proposal = Proposal.get_or_404(conference, proposal_id)
@@ -93,9 +109,11 @@ def new_proposal(conference: Conference):
     """Write a proposal: save it as a draft, or submit it at once."""
     form = _proposal_form(conference)
     is_open = conference.cfp_open()
-    if is_open and form.validate_on_submit():
+    questions = _questions(conference, form, None)
+    if is_open and form.validate_on_submit() and not questions["question_errors"]:
         def write() -> Proposal:
-            proposal = create_proposal(conference, current_user, form.data_for_service(), locale=lang())
+            proposal = create_proposal(conference, current_user, {**form.data_for_service(), "answers": questions[
+                "given"]}, locale=lang())
             if request.form.get("submit_now"):
                 change_status(proposal, "submit", current_user)
             return proposal
@@ -112,7 +130,7 @@ def new_proposal(conference: Conference):
     elif request.method == "POST" and not is_open:
         flash(_("The call for proposals is closed."), "error")
     return render_template("submissions/proposal_form.html", conference=conference, form=form, proposal=None,
-                           is_open=is_open, call=call_of(conference))
+                           is_open=is_open, call=call_of(conference), **questions)
 
 
 @bp.get("/<slug>/me/proposals")
@@ -152,9 +170,11 @@ def edit_proposal(conference: Conference, proposal_id: int):
     is_open = conference.cfp_open() and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)
     if request.method == "GET":
         form.co_speakers.data = "\n".join(s.email for s in proposal.speakers if s.role == CO_SPEAKER)
-    if is_open and form.validate_on_submit():
+    questions = _questions(conference, form, proposal)
+    if is_open and form.validate_on_submit() and not questions["question_errors"]:
         def rewrite() -> None:
-            update_proposal(proposal, current_user, form.data_for_service(), locale=lang())
+            update_proposal(proposal, current_user, {**form.data_for_service(), "answers": questions["given"]},
+                            locale=lang())
             if request.form.get("submit_now") and proposal.status == ProposalStatus.DRAFT:
                 change_status(proposal, "submit", current_user)
 
@@ -164,7 +184,7 @@ def edit_proposal(conference: Conference, proposal_id: int):
     elif request.method == "POST" and not is_open:
         flash(_("This proposal can no longer be changed."), "error")
     return render_template("submissions/proposal_form.html", conference=conference, form=form, proposal=proposal,
-                           is_open=is_open, call=call_of(conference))
+                           is_open=is_open, call=call_of(conference), **questions)
 
 
 def _transition_view(conference: Conference, proposal: Proposal, action: str, done: str, template: str | None,

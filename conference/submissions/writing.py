@@ -19,6 +19,8 @@ from ..db_locks import lock_conference
 from ..events.models import Conference, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
+from ..questions.answers import asked_questions, save_answers
+from ..questions.models import QuestionTarget
 from ..types import utcnow
 from .call import call_of, count_words
 from .errors import SubmissionError
@@ -118,6 +120,7 @@ def create_proposal(conference: Conference, author: User, data: dict, locale: st
     proposal.log.append(ProposalLogEntry(actor_id=author.id, from_status=None, to_status=ProposalStatus.DRAFT.value))
     db.session.add(proposal)
     db.session.flush()
+    _save_answers(conference, proposal, data)
     _sync_co_speakers(proposal, conference, co_speakers, author, locale)
     return proposal
 
@@ -136,7 +139,24 @@ def update_proposal(proposal: Proposal, actor: User, data: dict, locale: str = "
         raise SubmissionError(_l("Please give your proposal a title."))
     co_speakers = _clean_co_speakers(data.get("co_speakers", []), actor)
     _apply_fields(proposal, conference, data, call_of(conference))
+    db.session.flush()
+    _save_answers(conference, proposal, data)
     _sync_co_speakers(proposal, conference, co_speakers, actor, locale)
+
+
+def proposal_questions(conference: Conference, proposal_type_id: int | None) -> list:
+    """The questions the call asks of a proposal of this type (every type's when none is chosen yet), in order."""
+    return asked_questions(conference, QuestionTarget.PROPOSAL, proposal_type_id=proposal_type_id)
+
+
+def _save_answers(conference: Conference, proposal: Proposal, data: dict) -> None:
+    """Store the checked answers in data["answers"] (from questions.answers.read_answers), if the form asked any."""
+    if "answers" not in data:
+        return
+    asked = proposal_questions(conference, proposal.proposal_type_id)
+    ids = {question.id for question in asked}
+    save_answers(asked, {key: value for key, value in data["answers"].items() if key in ids},
+                 proposal_id=proposal.id)
 
 
 def _sync_co_speakers(proposal: Proposal, conference: Conference, emails: list[str], author: User,

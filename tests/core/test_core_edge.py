@@ -102,6 +102,8 @@ PLACE = {"day": "{day}", "start": "11:00"}
 PROPOSAL = {"title": "Edge proposal", "abstract": "What we learnt.", "proposal_type_id": "{proposal_type_id}",
             "language": "en"}
 DETAILS = {"name": "Hamad bin Saif Al-Housni", "country": "OM", "consent_privacy": "y"}
+QUESTION = {"kind": "yes_no", "label_en": "Edge question"}
+QUESTION_IDS = ("condition_question_id", "proposal_type_ids")
 # endpoint -> (path, who posts, the rest of a valid submission, the fields that carry ids); "{…}" from the samples.
 ID_FORMS: dict[str, tuple[str, str, dict[str, str], tuple[str, ...]]] = {
     "agenda.new_session": ("/doha/manage/agenda/new", "organizer", SESSION, SESSION_IDS),
@@ -122,6 +124,8 @@ ID_FORMS: dict[str, tuple[str, str, dict[str, str], tuple[str, ...]]] = {
     "manage.delegation_member": ("/doha/manage/delegations/{delegation_id}/member", "organizer", {},
                                  ("delegate_id",)),
     "manage.bulk": ("/doha/manage/delegates/bulk", "organizer", {"action": "approve"}, ("ids",)),
+    "manage.new_question": ("/doha/manage/questions/new/registration", "organizer", QUESTION, QUESTION_IDS),
+    "manage.edit_question": ("/doha/manage/questions/{question_id}", "organizer", QUESTION, QUESTION_IDS),
 }
 # Fields read straight from request.form (lists of ids, or an id inside a token), and what is sent in them.
 RAW_ID_FIELDS = {"manage.bulk": {"ids"}, "submissions.decide": {"ids"},
