@@ -16,11 +16,11 @@ from .accounts.verification import confirm_address, send_confirmation_again
 from .agenda.assistant import accept_placement, parse_item, propose_placement
 from .backup import BackupError, export_conference, import_conference
 from .badging.services import badge_query, count_badges, render_batch
+from .core.tasks import run_pending, run_worker
 from .events.models import Conference
 from .events.services import get_conference
 from .extensions import db
-from .mail.services import deliver_pending
-from .mail.services import watch as watch_outbox
+from .mail.services import deliver_all
 from .registration.models import Category, Delegate, DelegateStatus
 from .registration.queries import DelegateFilters
 from .seed import DEMO_PASSWORD, DEMO_USERS, demo_user_count, seed_demo
@@ -82,16 +82,19 @@ def create_user_command(email: str, role: str | None, slug: str | None, password
 
 @click.command("send-mail")
 @click.option("--retry-failed", is_flag=True, help="Also retry messages that failed before.")
-@click.option("--watch", is_flag=True, help="Keep running: send new mail as it is queued, retry failed mail.")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
-def send_mail_command(retry_failed: bool, watch: bool, interval: float) -> None:
-    """Deliver queued messages from the outbox (once, or continuously with --watch)."""
+@click.option("--watch", is_flag=True, help="Keep running: be a worker of the task queue (delivery, queuing, "
+              "scheduled messages, periodic work).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Threads of a watching worker.")
+def send_mail_command(retry_failed: bool, watch: bool, workers: int) -> None:
+    """Do all pending background work once (queue messages, deliver the outbox) and exit, or keep going (--watch)."""
     if watch:
-        click.echo(f"Sending mail from the outbox every {interval:g} s (Ctrl-C stops).")
-        watch_outbox(interval)
+        click.echo(f"Worker with {workers} threads on the task queue (Ctrl-C stops).")
+        run_worker(workers)
         return
-    sent, failed = deliver_pending(include_failed=retry_failed)
-    click.echo(f"{sent} sent, {failed} failed.")
+    tasks = run_pending()
+    sent, failed = deliver_all(include_failed=retry_failed)
+    click.echo(f"{tasks} tasks run; {sent} sent, {failed} failed.")
 
 
 @click.command("badges")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import smtplib
-import time
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -10,6 +9,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import Select, func, or_, select, update
 
+from ..core.tasks import wake_after_commit
 from ..extensions import db
 from ..types import utcnow
 from .models import MailState, OutboxMessage
@@ -45,7 +45,15 @@ def queue_mail(recipient: str, template: str, locale: str = "en", conference=Non
         locale=locale, conference_id=conference.id if conference is not None else None, proposal_id=proposal_id,
     )
     db.session.add(message)
+    wake_worker()
     return message
+
+
+def wake_worker() -> None:
+    """Have a worker deliver the outbox once the caller's transaction commits."""
+    from .tasks import deliver_outbox  # the tasks module builds on these services
+
+    wake_after_commit(db.session, deliver_outbox)
 
 
 def _send_log(message: OutboxMessage) -> None:
@@ -107,11 +115,27 @@ def deliver(message: OutboxMessage) -> bool | None:
 def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int, int]:
     """Send queued (and optionally failed) messages; returns (sent, failed)."""
     states = [MailState.QUEUED, MailState.FAILED] if include_failed else [MailState.QUEUED]
+    # Messages another worker is sending are left out, so that several workers share a long queue.
     messages = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.state.in_(states)).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage).where(OutboxMessage.state.in_(states),
+                                    or_(OutboxMessage.claimed_at.is_(None),
+                                        OutboxMessage.claimed_at < utcnow() - CLAIM_LEASE))
+        .order_by(OutboxMessage.id).limit(limit)
     ).all()
     results = [deliver(message) for message in messages]
     return results.count(True), results.count(False)
+
+
+def deliver_all(include_failed: bool = False) -> tuple[int, int]:
+    """Deliver until the outbox holds nothing this worker can take; returns (sent, failed)."""
+    sent = failed = 0
+    retry = include_failed
+    while True:
+        round_sent, round_failed = deliver_pending(include_failed=retry)
+        retry = False  # a message that fails again waits for the next retry, not this loop
+        sent, failed = sent + round_sent, failed + round_failed
+        if round_sent + round_failed == 0:
+            return sent, failed
 
 
 def release(message: OutboxMessage) -> bool:
@@ -142,30 +166,6 @@ def requeue(message: OutboxMessage) -> bool:
         return False
     message.state = MailState.QUEUED
     return True
-
-
-RETRY_FAILED_EVERY = 300  # seconds between a watching worker's attempts at failed mail
-
-
-def watch(interval: float = 5.0, rounds: int | None = None, sleep=time.sleep) -> None:
-    """Deliver the outbox as it fills: queued mail every `interval` seconds, failed mail every few minutes.
-
-    Requests only queue mail; this worker (or cron's `send-mail --retry-failed`) talks to the mail server,
-    so a slow or unreachable server never holds up a page.
-    """
-    last_retry = 0.0
-    done = 0
-    while rounds is None or done < rounds:
-        retry_failed = time.monotonic() - last_retry >= RETRY_FAILED_EVERY
-        sent, failed = deliver_pending(include_failed=retry_failed)
-        if retry_failed:
-            last_retry = time.monotonic()
-        if sent or failed:
-            current_app.logger.info("mail worker: %d sent, %d failed", sent, failed)
-        db.session.remove()  # a fresh session each round: see what other processes queued
-        done += 1
-        if rounds is None or done < rounds:
-            sleep(interval)
 
 
 def every_message() -> Select:
