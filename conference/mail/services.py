@@ -4,10 +4,11 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select, text, update
 
 from ..core.tasks import wake_after_commit
 from ..extensions import db
@@ -65,7 +66,13 @@ def _send_smtp(message: OutboxMessage) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = message.subject  # encoded (RFC 2047) by the e-mail package when not ASCII
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=config["MAIL_FROM"].rpartition("@")[2]
+                                     .strip(" >") or None)
+    reply_to = _reply_to(message)
+    if reply_to:
+        email["Reply-To"] = reply_to
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     # The timeout bounds a connection to a server that does not answer: the worker moves on, the mail stays queued.
@@ -75,6 +82,17 @@ def _send_smtp(message: OutboxMessage) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _reply_to(message: OutboxMessage) -> str:
+    """The organizers' address for the mail they wrote to a group (none for the system's own mail).
+
+    Read by table name: the outbox knows no area's models.
+    """
+    if message.message_id is None or message.conference_id is None:
+        return ""
+    return db.session.scalar(text("SELECT contact_email FROM conferences WHERE id = :id"),
+                             {"id": message.conference_id}) or ""
 
 
 BACKENDS = {"log": _send_log, "smtp": _send_smtp}
@@ -171,3 +189,11 @@ def requeue(message: OutboxMessage) -> bool:
 def every_message() -> Select:
     """SELECT of every message of the installation, whatever its conference (the site administrators' outbox)."""
     return select(OutboxMessage)
+
+
+def mail_of_recipient(conference_id: int, address: str, limit: int = 100) -> list[OutboxMessage]:
+    """The newest mail a conference's outbox holds for one address (registration, decisions, messages)."""
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.conference_id == conference_id,
+                                    func.lower(OutboxMessage.recipient) == address.strip().lower())
+        .order_by(OutboxMessage.id.desc()).limit(limit)).all()

@@ -14,6 +14,7 @@ from ..core.params import page_number, parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.services import mail_of_recipient
 from ..registration.letters import visa_letter_pdf
 from ..registration.models import Category, Delegate, DelegateStatus
 from ..registration.queries import DelegateFilters, countries_present, delegate_query
@@ -86,7 +87,8 @@ def delegate(conference: Conference, delegate_id: int):
     """One delegate: details, passport data, history and the actions that apply."""
     item = Delegate.get_or_404(conference, delegate_id)
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
-                           position=waitlist_position(item), allowed=allowed_actions(item))
+                           position=waitlist_position(item), allowed=allowed_actions(item),
+                           mails=mail_of_recipient(conference.id, item.email))
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")
