@@ -12,6 +12,7 @@ from .agenda.demo import seed_agenda
 from .events.models import Conference
 from .events.services import add_room, add_track, get_conference
 from .extensions import db
+from .messages.demo import seed_messages
 from .registration.demo import DEMO_PASSWORD, seed_delegates
 from .submissions.demo import seed_proposals
 
@@ -114,4 +115,4 @@ def demo_user_count() -> int:
 
 # Each area fills in its own demo data, idempotently; later areas build on earlier ones
 # (the agenda places proposals that the call for proposals confirmed).
-SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda]
+SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda, seed_messages]

@@ -18,6 +18,7 @@ from ..accounts.models import Membership, Role, User
 from ..agenda.models import AgendaSession, Star
 from ..checkin.models import CheckIn
 from ..core.actions import ServiceError
+from ..core.params import parse_date
 from ..events.models import Conference
 from ..extensions import db
 from ..registration.models import Category, Delegate, DelegateStatus, Delegation
@@ -75,7 +76,7 @@ class Audience:
         """The audience stored by as_data()."""
         values = dict(data)
         if values.get("checked_in_on"):
-            values["checked_in_on"] = date.fromisoformat(values["checked_in_on"])
+            values["checked_in_on"] = parse_date(values["checked_in_on"])
         return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.access import conference_view
@@ -83,6 +84,24 @@ def compose(conference: Conference):
                 shown = preview(conference, form.draft(), chosen)
     return render_template("messages/compose.html", conference=conference, form=form, problems=problems,
                            count=recipients_count, sample=sample, shown=shown)
+
+
+@bp.get("/<slug>/manage/messages/audience")
+@conference_view(ORGANIZER)
+def audience_count(conference: Conference):
+    """How many the audience in the query string reaches, and the first of them (the compose page's live count)."""
+    form = MessageForm(conference, _sessions(conference), formdata=request.args, meta={"csrf": False})
+    form.validate()
+    audience = form.audience()
+    try:
+        check_audience(conference, audience)
+    except ServiceError as error:
+        return jsonify(count=0, text=str(error), first=[])
+    count = count_recipients(conference, audience)
+    text = (ngettext("%(num)s recipient.", "%(num)s recipients.", count) if count
+            else _("Nobody is in this audience: choose other criteria."))
+    return jsonify(count=count, text=text,
+                   first=[{"name": p.name, "email": p.email} for p in first_recipients(conference, audience)])
 
 
 def _chosen(sample, email: str | None):

@@ -122,6 +122,9 @@ ID_FORMS: dict[str, tuple[str, str, dict[str, str], tuple[str, ...]]] = {
     "manage.delegation_member": ("/doha/manage/delegations/{delegation_id}/member", "organizer", {},
                                  ("delegate_id",)),
     "manage.bulk": ("/doha/manage/delegates/bulk", "organizer", {"action": "approve"}, ("ids",)),
+    "messages.compose": ("/doha/manage/messages/new", "organizer",
+                         {"kind": "delegates", "subject_en": "Hello", "body_en": "Text", "send": "1"},
+                         ("delegation", "session")),
 }
 # Fields read straight from request.form (lists of ids, or an id inside a token), and what is sent in them.
 RAW_ID_FIELDS = {"manage.bulk": {"ids"}, "submissions.decide": {"ids"},

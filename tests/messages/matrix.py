@@ -10,6 +10,7 @@ ROUTES: dict[str, Route] = {
     "messages.messages": Route("/doha/manage/messages", ORGANIZER),
     "messages.compose": Route("/doha/manage/messages/new?status=approved&country=OM", ORGANIZER, ORGANIZER_POST,
                               form=SEND, post_path="/doha/manage/messages/new"),
+    "messages.audience_count": Route("/doha/manage/messages/audience?kind=delegates&status=approved", ORGANIZER),
     "messages.message": Route("/doha/manage/messages/{group_message_id}", ORGANIZER),
     "messages.message_progress": Route("/doha/manage/messages/{group_message_id}/progress", ORGANIZER),
     "messages.resend": Route("/doha/manage/messages/{group_message_id}/resend", POST_ONLY, ORGANIZER_POST),
@@ -29,7 +30,6 @@ def samples(people, conference) -> dict:
     from conference.registration.models import Delegate, DelegateStatus
     from conference.registration.services import new_badge_token, next_code
     from conference.types import utcnow
-
     from tests.conftest import quick_user
 
     user = quick_user("matrix-recipient@example.org", "Matrix Recipient")
