@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -46,7 +46,7 @@ class Message(ConferenceOwned, db.Model):
     body_en: Mapped[str] = mapped_column(Text, default="")
     subject_ar: Mapped[str] = mapped_column(String(200), default="")
     body_ar: Mapped[str] = mapped_column(Text, default="")
-    audience: Mapped[dict] = mapped_column(JSON, default=dict)  # messages.audiences.Audience.as_data()
+    audience: Mapped[str] = mapped_column(Text, default="{}")  # JSON of messages.audiences.Audience.as_data()
     audience_label: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[MessageState] = mapped_column(string_enum(MessageState, "message_state", length=10),
                                                 default=MessageState.WAITING, index=True)

@@ -2,6 +2,7 @@
 batches (in a worker), follow its progress, resend to the failed ones, cancel before it starts."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -211,8 +212,8 @@ def create_message(conference: Conference, author: User, draft: Draft, audience:
         raise ServiceError(_("Nobody is in this audience: nothing was sent."))
     message = Message(conference_id=conference.id, author_id=author.id, form_token=form_token[:64],
                       subject_en=draft.subject_en, body_en=draft.body_en, subject_ar=draft.subject_ar,
-                      body_ar=draft.body_ar, audience=audience.as_data(), audience_label=describe(conference, audience),
-                      send_at=send_at)
+                      body_ar=draft.body_ar, audience=json.dumps(audience.as_data()),
+                      audience_label=describe(conference, audience), send_at=send_at)
     db.session.add(message)
     db.session.flush()
     if send_at is None:
@@ -254,7 +255,7 @@ def queue_message(message_id: int, batch_size: int | None = None) -> int | None:
     done = set(db.session.scalars(select(func.lower(OutboxMessage.recipient))
                                   .where(OutboxMessage.message_id == message.id)))  # an earlier worker's batches
     batch: list[dict] = []
-    for person in recipients(conference, Audience.from_data(message.audience)):
+    for person in recipients(conference, Audience.from_data(json.loads(message.audience))):
         if person.email.lower() not in done:
             batch.append(composer.mail(person))
         if len(batch) >= size:

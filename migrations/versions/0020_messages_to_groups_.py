@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('body_en', sa.Text(), nullable=False),
     sa.Column('subject_ar', sa.String(length=200), nullable=False),
     sa.Column('body_ar', sa.Text(), nullable=False),
-    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('audience', sa.Text(), nullable=False),
     sa.Column('audience_label', sa.String(length=500), nullable=False),
     sa.Column('state', sa.Enum('waiting', 'queuing', 'queued', 'cancelled', name='message_state', native_enum=False, create_constraint=True, length=10), nullable=False),
     sa.Column('send_at', conference.types.UTCDateTime(), nullable=True),
