@@ -33,7 +33,7 @@ def seed_messages(conference: Conference) -> None:
         return
     message = create_message(conference, author, WELCOME, audience, "demo-welcome")
     db.session.commit()
-    queue_message(message.id)
+    queue_message(conference, message.id)
     db.session.execute(update(OutboxMessage).where(OutboxMessage.message_id == message.id)
                        .values(state=MailState.SENT, sent_at=utcnow(), attempts=1))
 

@@ -219,7 +219,7 @@ def create_message(conference: Conference, author: User, draft: Draft, audience:
     if send_at is None:
         from .tasks import queue_message_task  # the tasks module builds on these services
 
-        wake_after_commit(db.session, queue_message_task, message.id)
+        wake_after_commit(db.session, queue_message_task, conference.id, message.id)
     return message
 
 
@@ -230,12 +230,12 @@ def count_recipients_of(conference: Conference, audience: Audience) -> int:
     return count_recipients(conference, audience)
 
 
-def _claim(message_id: int) -> bool:
+def _claim(conference: Conference, message_id: int) -> bool:
     """Take a message for queuing; False when another worker has it, or it is done, cancelled or not due."""
     now = utcnow()
     claimed = db.session.execute(
         update(Message).where(
-            Message.id == message_id,
+            Message.id == message_id, Message.conference_id == conference.id,
             ((Message.state == MessageState.WAITING) & ((Message.send_at.is_(None)) | (Message.send_at <= now)))
             | ((Message.state == MessageState.QUEUING) & (Message.claimed_at < now - CLAIM_LEASE)))
         .values(state=MessageState.QUEUING, claimed_at=now)).rowcount == 1
@@ -243,13 +243,12 @@ def _claim(message_id: int) -> bool:
     return claimed
 
 
-def queue_message(message_id: int, batch_size: int | None = None) -> int | None:
+def queue_message(conference: Conference, message_id: int, batch_size: int | None = None) -> int | None:
     """Put one outbox mail per recipient in the outbox, a batch per transaction (resumable); returns how many,
     or None when another worker has the message or it is not due."""
-    if not _claim(message_id):
+    if not _claim(conference, message_id):
         return None
-    message = db.session.get(Message, message_id)
-    conference = db.session.get(Conference, message.conference_id)
+    message = Message.get_for(conference, message_id)
     size = batch_size or current_app.config["MESSAGE_BATCH_SIZE"]
     composer = Composer(conference, draft_of(message))
     done = set(db.session.scalars(select(func.lower(OutboxMessage.recipient))
@@ -284,11 +283,12 @@ def _write_batch(message: Message, batch: list[dict]) -> None:
 def queue_due_messages() -> int:
     """Queue every message whose time has come (and any a dead worker left half-queued); returns how many."""
     now = utcnow()
-    due = db.session.scalars(select(Message.id).where(
+    due = db.session.execute(select(Message.conference_id, Message.id).where(
         ((Message.state == MessageState.WAITING) & ((Message.send_at.is_(None)) | (Message.send_at <= now)))
         | ((Message.state == MessageState.QUEUING) & (Message.claimed_at < now - CLAIM_LEASE)))
         .order_by(Message.id)).all()
-    return sum(queue_message(message_id) is not None for message_id in due)
+    return sum(queue_message(db.session.get(Conference, conference_id), message_id) is not None
+               for conference_id, message_id in due)
 
 
 @dataclass

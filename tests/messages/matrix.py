@@ -41,7 +41,7 @@ def samples(people, conference) -> dict:
     later = create_message(conference, people["organizer"], draft, Audience(), "matrix-later",
                            send_at=utcnow() + timedelta(days=1))
     db.session.commit()
-    queue_message(sent.id)
+    queue_message(conference, sent.id)
     for copy in db.session.scalars(OutboxMessage.of(conference).where(OutboxMessage.message_id == sent.id)):
         copy.state = MailState.FAILED
     db.session.commit()
