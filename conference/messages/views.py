@@ -55,7 +55,7 @@ def _starting_form(conference: Conference) -> MessageForm:
 def compose(conference: Conference):
     """Write to a group: the recipients as the filters change, a preview, a test to oneself, send or schedule."""
     form = _starting_form(conference)
-    problems, shown = [], None
+    problems, shown = [], []
     valid = request.method == "POST" and form.validate_on_submit()
     audience = form.audience()
     try:
@@ -80,8 +80,8 @@ def compose(conference: Conference):
                     lambda n: _("A test was queued to %(address)s.", address=current_user.email))
         elif "preview" in request.form and not problems:
             chosen = _chosen(sample, form.preview_for.data)
-            if chosen is not None:
-                shown = preview(conference, form.draft(), chosen)
+            other = next((person for person in sample if chosen and person.locale != chosen.locale), None)
+            shown = [preview(conference, form.draft(), person) for person in (chosen, other) if person]
     return render_template("messages/compose.html", conference=conference, form=form, problems=problems,
                            count=recipients_count, sample=sample, shown=shown)
 
@@ -105,7 +105,7 @@ def audience_count(conference: Conference):
 
 
 def _chosen(sample, email: str | None):
-    """The recipient chosen for a preview (the first when none is)."""
+    """The recipient chosen for a preview (the first when none is); the preview adds one in the other language."""
     return next((person for person in sample if person.email == email), sample[0] if sample else None)
 
 

@@ -68,6 +68,7 @@ def test_send_redirects_to_the_message_and_a_double_submit_sends_once(signed_in,
 def test_preview_shows_the_mail_as_it_will_be_sent(signed_in, omanis):
     page = post(signed_in, {**MESSAGE, "preview": "1", "preview_for": "layla@example.org"}).get_data(as_text=True)
     assert "Preview for layla@example.org" in page and "مرحباً ليلى" in page
+    assert "Preview for hamad@example.org" in page and "Hello Hamad" in page  # one per language
     assert db.session.scalar(select(func.count(Message.id))) == 0
 
 
