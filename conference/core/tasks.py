@@ -8,7 +8,8 @@ Add periodic work in one line, in the area's `tasks.py` (imported by its init_ap
 
     periodic(crontab(hour="3", minute="0"), purge_something)
 
-A task runs inside the application's context (its database session is removed afterwards).
+A task runs inside the application's context; what it changed is committed when it returns (rolled back when it
+raises), and its database session is removed afterwards.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from ..extensions import db
 
 __all__ = ["crontab", "enqueue", "init_app", "periodic", "queue", "run_pending", "run_worker", "task",
            "wake_after_commit"]
@@ -68,12 +71,19 @@ def init_app(app: Flask) -> None:
 
 
 def _in_app_context(function: Callable) -> Callable:
+    """`function` run in the application's context, its work committed (a service leaves committing to its caller)."""
     @functools.wraps(function)
     def run(*args, **kwargs):
         if _Queue.app is None:
             raise RuntimeError("no application: create_app() before running tasks")
         with _Queue.app.app_context():
-            return function(*args, **kwargs)
+            try:
+                result = function(*args, **kwargs)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+            return result
     return run
 
 
@@ -135,6 +145,10 @@ def run_pending(quick_periodic: bool = True) -> int:
 
 def run_worker(workers: int = 2) -> None:
     """Consume the queue until stopped: tasks as they come, periodic work on its schedule (`send-mail --watch`)."""
+    logger = logging.getLogger("huey")
+    if not logger.handlers:  # the worker says what it runs, as the web server logs its requests
+        logger.addHandler(logging.StreamHandler())
+        logger.setLevel(logging.INFO)
     consumer = _Queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                                            check_worker_health=True)
     consumer.run()

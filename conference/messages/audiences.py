@@ -18,6 +18,7 @@ from ..accounts.models import Membership, Role, User
 from ..agenda.models import AgendaSession, Star
 from ..checkin.models import CheckIn
 from ..core.actions import ServiceError
+from ..core.countries import country_name
 from ..core.params import parse_date
 from ..events.models import Conference
 from ..extensions import db
@@ -246,7 +247,7 @@ def describe(conference: Conference, audience: Audience) -> str:
         if audience.status:
             parts.append(DelegateStatus(audience.status).title)
         if audience.country:
-            parts.append(audience.country)
+            parts.append(country_name(audience.country) or audience.country)
         if audience.category:
             parts.append(Category(audience.category).title)
         if audience.delegation:
