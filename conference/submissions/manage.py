@@ -13,6 +13,7 @@ from ..core.actions import perform
 from ..core.params import parse_id
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.services import mail_of_recipient
 from . import bp
 from .call import call_of, proposal_types, save_proposal_type, update_call
 from .forms import AssignForm, AutoAssignForm, CallForm, DecisionForm, DurationForm, ProposalTypeForm, ReviewForm
@@ -79,7 +80,8 @@ def proposal(conference: Conference, proposal_id: int):
     return render_template("submissions/manage/proposal.html", conference=conference, proposal=item,
                            reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),
                            duration=DurationForm(duration_minutes=item.duration_minutes),
-                           decision=DecisionForm(ids=str(item.id)))
+                           decision=DecisionForm(ids=str(item.id)),
+                           mails={s.email: mail_of_recipient(conference.id, s.email, 20) for s in item.speakers})
 
 
 @bp.post("/<slug>/manage/proposals/<int:proposal_id>/assign")

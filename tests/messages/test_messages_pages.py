@@ -126,3 +126,17 @@ def test_every_mail_of_a_delegate_is_on_their_page(signed_in, omanis, doha):
     run_pending()
     page = signed_in.get(f"/doha/manage/delegates/{omanis[0].id}").get_data(as_text=True)
     assert "E-mails to this person" in page and "Hello Hamad" in page
+
+
+def test_every_mail_of_a_speaker_is_on_their_proposal_page(signed_in, doha, make_user, organizer):
+    from conference.messages.audiences import Audience
+    from conference.messages.services import Draft, create_message
+    from tests.messages.test_messages_audiences import proposal
+
+    item = proposal(doha, make_user("speaker@example.org"), "accepted", title="Helplines <b>now</b>")
+    create_message(doha, organizer, Draft(subject_en="Please confirm {proposal_title}", body_en="Thanks."),
+                   Audience(kind="speakers", proposal_state="accepted"), "speakers")
+    db.session.commit()
+    run_pending()
+    page = signed_in.get(f"/doha/manage/proposals/{item.id}").get_data(as_text=True)
+    assert "E-mails to the speakers" in page and "Please confirm Helplines &lt;b&gt;now&lt;/b&gt;" in page
