@@ -20,7 +20,8 @@ from .core.tasks import run_pending, run_worker
 from .events.models import Conference
 from .events.services import get_conference
 from .extensions import db
-from .mail.services import deliver_all
+from .mail.models import MailState
+from .mail.services import deliver_all, outbox_counts
 from .registration.models import Category, Delegate, DelegateStatus
 from .registration.queries import DelegateFilters
 from .seed import DEMO_PASSWORD, DEMO_USERS, demo_user_count, seed_demo
@@ -92,9 +93,13 @@ def send_mail_command(retry_failed: bool, watch: bool, workers: int) -> None:
         click.echo(f"Worker with {workers} threads on the task queue (Ctrl-C stops).")
         run_worker(workers)
         return
+    sent_before = outbox_counts().get(MailState.SENT, 0)
     tasks = run_pending()
-    sent, failed = deliver_all(include_failed=retry_failed)
-    click.echo(f"{tasks} tasks run; {sent} sent, {failed} failed.")
+    deliver_all(include_failed=retry_failed)
+    db.session.expire_all()  # the tasks wrote in sessions of their own
+    counts = outbox_counts()
+    click.echo(f"{tasks} tasks run; {counts.get(MailState.SENT, 0) - sent_before} sent; "
+               f"{counts.get(MailState.FAILED, 0)} failed and {counts.get(MailState.QUEUED, 0)} queued in the outbox.")
 
 
 @click.command("badges")

@@ -144,6 +144,12 @@ def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int
     return results.count(True), results.count(False)
 
 
+def outbox_counts() -> dict[MailState, int]:
+    """How many messages of the whole outbox are in each state."""
+    return dict(db.session.execute(select(OutboxMessage.state, func.count(OutboxMessage.id))
+                                   .group_by(OutboxMessage.state)).all())
+
+
 def deliver_all(include_failed: bool = False) -> tuple[int, int]:
     """Deliver until the outbox holds nothing this worker can take; returns (sent, failed)."""
     sent = failed = 0

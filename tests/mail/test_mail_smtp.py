@@ -148,7 +148,12 @@ def test_send_mail_does_the_pending_work_once_and_exits(app, doha, smtp_server, 
     result = runner.invoke(args=["send-mail"])
     assert result.exit_code == 0, result.output
     assert len(smtp_server.inbox.messages) == 1
-    assert "1 sent" not in result.output or "0 failed" in result.output
+    assert "; 1 sent; 0 failed and 0 queued in the outbox." in result.output
+    smtp_server.inbox.refusing = True
+    queue_welcome(doha)
+    assert "; 0 sent; 1 failed and 0 queued" in runner.invoke(args=["send-mail"]).output
+    smtp_server.inbox.refusing = False
+    assert "; 1 sent; 0 failed" in runner.invoke(args=["send-mail", "--retry-failed"]).output
 
 
 def test_two_workers_at_once_send_each_message_once(app, doha, smtp_server):
