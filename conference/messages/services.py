@@ -195,11 +195,15 @@ def draft_of(message: Message) -> Draft:
     return Draft(message.subject_en, message.body_en, message.subject_ar, message.body_ar)
 
 
+def message_of_form(conference: Conference, form_token: str) -> Message | None:
+    """The message a compose form created, if it did."""
+    return db.session.scalar(Message.of(conference).where(Message.form_token == form_token[:64]))
+
+
 def create_message(conference: Conference, author: User, draft: Draft, audience: Audience, form_token: str,
                    send_at: datetime | None = None) -> Message:
     """Keep a message to send (at once or at `send_at`); a worker queues its mail. The same form twice: the first."""
-    existing = db.session.scalar(select(Message).where(Message.conference_id == conference.id,
-                                                       Message.form_token == form_token))
+    existing = message_of_form(conference, form_token)
     if existing is not None:
         return existing
     check_audience(conference, audience)

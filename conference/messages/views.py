@@ -25,6 +25,7 @@ from .services import (
     create_message,
     draft_of,
     history,
+    message_of_form,
     preview,
     progress,
     resend_failed,
@@ -68,12 +69,15 @@ def compose(conference: Conference):
     if valid and not problems:
         problems = check_draft(form.draft(), audience)
         if "send" in request.form and not problems:
-            done = perform(lambda: create_message(conference, current_user, form.draft(), audience,
-                                                  form.form_token.data or "", form.send_moment()),
+            token = form.form_token.data or ""
+            done = perform(lambda: create_message(conference, current_user, form.draft(), audience, token,
+                                                  form.send_moment()),
                            lambda message: _("The message is being sent.") if message.send_at is None
-                           else _("The message will be sent at the chosen time."))
-            if done.ok:
-                return redirect(url_for("messages.message", slug=conference.slug, message_id=done.value.id))
+                           else _("The message will be sent at the chosen time."), conflict="")
+            # Two clicks at the same moment: the second collides with the first, whose page both get.
+            sent = done.value if done.ok else message_of_form(conference, token)
+            if sent is not None:
+                return redirect(url_for("messages.message", slug=conference.slug, message_id=sent.id))
         elif "test" in request.form and not problems:
             chosen = _chosen(sample, form.preview_for.data)
             perform(lambda: send_test(conference, form.draft(), audience, current_user, chosen),
