@@ -124,14 +124,16 @@ class Rendered:
     subject: str
     text: str
     html: str
+    fragment: str  # the body's HTML alone, for the preview on a page
 
 
 def _render_language(conference: Conference, draft: Draft, locale: str) -> Rendered:
     subject, body = (draft.subject_ar, draft.body_ar) if locale == "ar" else (draft.subject_en, draft.body_en)
+    fragment = _paragraphs(body)
     with force_locale(locale):
         html = render_template(f"{TEMPLATE}.html", locale=locale, conference=conference, subject=subject,
-                               body=_paragraphs(body))
-    return Rendered(subject=subject, text=_text(body), html=html)
+                               body=fragment)
+    return Rendered(subject=subject, text=_text(body), html=html, fragment=str(fragment))
 
 
 def _values(conference: Conference, person: Recipient, locale: str, links: dict[str, str]) -> dict[str, str]:
@@ -341,8 +343,11 @@ def cancel(message: Message) -> None:
 
 
 def preview(conference: Conference, draft: Draft, person: Recipient) -> dict:
-    """The mail `person` would get, exactly as it would be sent."""
-    return Composer(conference, draft).mail(person)
+    """The mail `person` would get, exactly as it would be sent (with its HTML body alone, `fragment`)."""
+    composer = Composer(conference, draft)
+    mail = composer.mail(person)
+    values = _values(conference, person, mail["locale"], composer.links)
+    return {**mail, "fragment": Markup(_fill(composer.versions[mail["locale"]].fragment, values, html=True))}
 
 
 def send_test(conference: Conference, draft: Draft, audience: Audience, user: User, sample: Recipient | None) -> int:

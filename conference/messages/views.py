@@ -85,7 +85,8 @@ def compose(conference: Conference):
         elif "preview" in request.form and not problems:
             chosen = _chosen(sample, form.preview_for.data)
             other = next((person for person in sample if chosen and person.locale != chosen.locale), None)
-            shown = [preview(conference, form.draft(), person) for person in (chosen, other) if person]
+            shown = list({mail["locale"]: mail for mail in (preview(conference, form.draft(), person)
+                                                            for person in (chosen, other) if person)}.values())
     return render_template("messages/compose.html", conference=conference, form=form, problems=problems,
                            count=recipients_count, sample=sample, shown=shown)
 

@@ -103,7 +103,7 @@ def test_bad_input_is_a_clear_message_and_sends_nothing(signed_in, omanis, chang
 def test_html_in_any_field_is_escaped_on_the_pages(signed_in, omanis):
     evil = "<script>alert(1)</script>"
     page = post(signed_in, {**MESSAGE, "subject_en": evil, "body_en": evil, "preview": "1"}).get_data(as_text=True)
-    assert evil not in page.replace('srcdoc="', "")
+    assert evil not in page
     post(signed_in, {**MESSAGE, "subject_en": evil, "body_en": evil, "send": "1"})
     message = db.session.scalar(select(Message))
     for path in ("/doha/manage/messages", f"/doha/manage/messages/{message.id}"):
