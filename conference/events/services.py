@@ -19,7 +19,7 @@ from .models import Conference, Room, Track
 CONFERENCE_FIELDS = (
     "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
     "city_en", "city_ar", "country", "timezone", "start_date", "end_date", "capacity",
-    "auto_approve", "agenda_published", "admit_only_on_conference_days", "contact_email",
+    "auto_approve", "agenda_published", "admit_only_on_conference_days",
 )
 # First path segments taken by site-wide pages; a conference cannot use them as its slug.
 RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healthz", "static", "manage"}
@@ -86,6 +86,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
     if "changeover_minutes" in data:  # the agenda's change-over buffer (settings form only)
         conference.changeover_minutes = data["changeover_minutes"] or 0
+    if "contact_email" in data:  # the organizers' address, the Reply-To of their messages (settings form)
+        conference.contact_email = data["contact_email"] or ""
     db.session.add(conference)
     db.session.flush()
     conference_saved.send(conference)  # e.g. a larger capacity lets the waiting list in
