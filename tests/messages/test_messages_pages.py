@@ -140,3 +140,17 @@ def test_every_mail_of_a_speaker_is_on_their_proposal_page(signed_in, doha, make
     run_pending()
     page = signed_in.get(f"/doha/manage/proposals/{item.id}").get_data(as_text=True)
     assert "E-mails to the speakers" in page and "Please confirm Helplines &lt;b&gt;now&lt;/b&gt;" in page
+
+
+def test_the_organizers_address_is_a_setting(signed_in, doha):
+    from tests.events.test_events import conference_form
+
+    response = post(signed_in, conference_form(slug="doha", contact_email="team@doha.example.org"),
+                    "/doha/manage/settings")
+    assert response.status_code == 302
+    db.session.refresh(doha)
+    assert doha.contact_email == "team@doha.example.org"
+    page = post(signed_in, conference_form(slug="doha", contact_email="not an address"), "/doha/manage/settings")
+    assert page.status_code == 200
+    db.session.refresh(doha)
+    assert doha.contact_email == "team@doha.example.org"
