@@ -8,9 +8,9 @@ from ..events.models import Conference
 from ..extensions import db
 from ..mail.models import MailState, OutboxMessage
 from ..types import utcnow
-from .audiences import Audience
+from .audiences import Audience, count_recipients
 from .models import Message
-from .services import Draft, count_recipients_of, create_message, queue_message
+from .services import Draft, create_message, queue_message
 
 WELCOME = Draft(
     subject_en="Your visit to {conference}",
@@ -29,7 +29,7 @@ def seed_messages(conference: Conference) -> None:
     author = find_user("organizer@example.org")
     if author is None or _has_messages(conference):
         return
-    if count_recipients_of(conference, audience) == 0:
+    if count_recipients(conference, audience) == 0:
         return
     message = create_message(conference, author, WELCOME, audience, "demo-welcome")
     db.session.commit()

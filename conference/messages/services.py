@@ -28,6 +28,7 @@ from .audiences import (
     Audience,
     Recipient,
     check_audience,
+    count_recipients,
     describe,
     recipients,
 )
@@ -214,7 +215,7 @@ def create_message(conference: Conference, author: User, draft: Draft, audience:
         raise ServiceError(" ".join(problems))
     if send_at is not None and send_at <= utcnow():
         raise ServiceError(_("The time to send is in the past."))
-    if send_at is None and count_recipients_of(conference, audience) == 0:
+    if send_at is None and count_recipients(conference, audience) == 0:
         raise ServiceError(_("Nobody is in this audience: nothing was sent."))
     message = Message(conference_id=conference.id, author_id=author.id, form_token=form_token[:64],
                       subject_en=draft.subject_en, body_en=draft.body_en, subject_ar=draft.subject_ar,
@@ -227,13 +228,6 @@ def create_message(conference: Conference, author: User, draft: Draft, audience:
 
         wake_after_commit(db.session, queue_message_task, conference.id, message.id)
     return message
-
-
-def count_recipients_of(conference: Conference, audience: Audience) -> int:
-    """How many different addresses an audience reaches."""
-    from .audiences import count_recipients
-
-    return count_recipients(conference, audience)
 
 
 def _claim(conference: Conference, message_id: int) -> bool:
