@@ -33,9 +33,23 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     # Each area sets itself up (its pages, its blueprint, its receivers), importing its pages only now: a module that
     # imports one area's models or services (a migration, a benchmark) does not pull in pages that import others.
-    from . import accounts, agenda, badging, checkin, core, events, mail, manage, questions, registration, submissions
+    from . import (
+        accounts,
+        agenda,
+        badging,
+        checkin,
+        core,
+        events,
+        mail,
+        manage,
+        messages,
+        questions,
+        registration,
+        submissions,
+    )
 
-    for area in (core, accounts, mail, questions, registration, manage, badging, checkin, events, submissions, agenda):
+    for area in (core, accounts, mail, questions, registration, manage, badging, checkin, events, submissions, agenda,
+                 messages):
         area.init_app(app)
     from .checkin.entrance import ScanEntrance
 

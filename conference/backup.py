@@ -32,6 +32,7 @@ from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Enum, Integer,
 from .accounts.services import normalize_email
 from .extensions import db
 from .mail.models import MailState
+from .messages.models import MessageState
 from .types import UTCDateTime
 
 FORMAT = "conference-backup"
@@ -52,6 +53,7 @@ PASSWORD_HASH = re.compile(r"(?:scrypt:([0-9]{1,6}):([0-9]{1,2}):([0-9])|pbkdf2:
 # Tables that never travel: a door token belongs to a staff member's session on this server, for an hour.
 NOT_CARRIED = ("checkin_door_tokens",)
 OUTBOX_TABLE = "outbox_messages"
+MESSAGES_TABLE = "messages"
 ID_BATCH = 500  # ids per query when looking for ids the database holds already
 
 
@@ -180,6 +182,10 @@ def _hold_mail(rows: dict[str, list[dict]]) -> None:
     for row in rows.get(OUTBOX_TABLE, []):
         if row.get("state") == MailState.QUEUED:
             row["state"] = MailState.DRAFT
+    # A message to a group not yet queued (scheduled, or half-queued) would be queued by this server's workers.
+    for row in rows.get(MESSAGES_TABLE, []):
+        if row.get("state") in (MessageState.WAITING, MessageState.QUEUING):
+            row["state"] = MessageState.CANCELLED
 
 
 def _read(source: BinaryIO | TextIO) -> dict:

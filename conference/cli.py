@@ -16,11 +16,12 @@ from .accounts.verification import confirm_address, send_confirmation_again
 from .agenda.assistant import accept_placement, parse_item, propose_placement
 from .backup import BackupError, export_conference, import_conference
 from .badging.services import badge_query, count_badges, render_batch
+from .core.tasks import run_pending, run_worker
 from .events.models import Conference
 from .events.services import get_conference
 from .extensions import db
-from .mail.services import deliver_pending
-from .mail.services import watch as watch_outbox
+from .mail.models import MailState
+from .mail.services import deliver_all, outbox_counts
 from .registration.models import Category, Delegate, DelegateStatus
 from .registration.queries import DelegateFilters
 from .registration.retention import purge_expired_personal_data
@@ -91,16 +92,23 @@ def create_user_command(email: str, role: str | None, slug: str | None, password
 
 @click.command("send-mail")
 @click.option("--retry-failed", is_flag=True, help="Also retry messages that failed before.")
-@click.option("--watch", is_flag=True, help="Keep running: send new mail as it is queued, retry failed mail.")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
-def send_mail_command(retry_failed: bool, watch: bool, interval: float) -> None:
-    """Deliver queued messages from the outbox (once, or continuously with --watch)."""
+@click.option("--watch", is_flag=True, help="Keep running: be a worker of the task queue (delivery, queuing, "
+              "scheduled messages, periodic work).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Threads of a watching worker.")
+def send_mail_command(retry_failed: bool, watch: bool, workers: int) -> None:
+    """Do all pending background work once (queue messages, deliver the outbox) and exit, or keep going (--watch)."""
     if watch:
-        click.echo(f"Sending mail from the outbox every {interval:g} s (Ctrl-C stops).")
-        watch_outbox(interval)
+        click.echo(f"Worker with {workers} threads on the task queue (Ctrl-C stops).")
+        run_worker(workers)
         return
-    sent, failed = deliver_pending(include_failed=retry_failed)
-    click.echo(f"{sent} sent, {failed} failed.")
+    sent_before = outbox_counts().get(MailState.SENT, 0)
+    tasks = run_pending()
+    deliver_all(include_failed=retry_failed)
+    db.session.expire_all()  # the tasks wrote in sessions of their own
+    counts = outbox_counts()
+    click.echo(f"{tasks} tasks run; {counts.get(MailState.SENT, 0) - sent_before} sent; "
+               f"{counts.get(MailState.FAILED, 0)} failed and {counts.get(MailState.QUEUED, 0)} queued in the outbox.")
 
 
 @click.command("badges")

@@ -122,6 +122,10 @@ def load_config() -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Seconds the placement assistant may search in a request (the command takes its own --time-limit).
         "PLACEMENT_TIME_LIMIT": float(os.environ.get("PLACEMENT_TIME_LIMIT", "10")),
+        # The task queue (core/tasks.py): empty is a SQLite file in the instance folder; redis://… a Redis server.
+        "TASK_QUEUE_URL": os.environ.get("TASK_QUEUE_URL", os.environ.get("REDIS_URL", "")),
+        # Recipients a worker queues in one transaction when a message goes out.
+        "MESSAGE_BATCH_SIZE": int(os.environ.get("MESSAGE_BATCH_SIZE", "1000")),
         "DEBUG": debug,
     }
 

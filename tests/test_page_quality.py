@@ -8,6 +8,8 @@ import pytest
 
 from conference.accounts.models import Role
 from conference.extensions import db
+from conference.messages.audiences import Audience
+from conference.messages.services import Draft, create_message
 from conference.registration.models import Delegate, DelegateStatus
 from conference.registration.services import new_badge_token
 from tests.pagecheck import LANGUAGES
@@ -25,6 +27,9 @@ PAGES = (
     ("/doha/manage/delegates", "organizer"),
     ("/doha/manage/badges", "organizer"),
     ("/doha/manage/attendance", "organizer"),
+    ("/doha/manage/messages/new?status=approved&country=OM", "organizer"),
+    ("/doha/manage/messages", "organizer"),
+    ("/doha/manage/messages/1", "organizer"),
 )
 
 
@@ -40,11 +45,11 @@ def visitors(doha, make_user) -> dict[str, object]:
                                 code=f"XX-{n + 1:04d}", badge_token=new_badge_token(), consent_privacy=True,
                                 consent_public_list=True))
     db.session.commit()
-    return {
-        "delegate": delegate,
-        "staff": make_user("staff@example.org", Role.STAFF, doha),
-        "organizer": make_user("organizer@example.org", Role.ORGANIZER, doha),
-    }
+    organizer = make_user("organizer@example.org", Role.ORGANIZER, doha)
+    create_message(doha, organizer, Draft("Welcome {first_name}", "See you soon.", "أهلاً {first_name}", "نراكم."),
+                   Audience(status="approved"), "page-quality")  # /doha/manage/messages/1
+    db.session.commit()
+    return {"delegate": delegate, "staff": make_user("staff@example.org", Role.STAFF, doha), "organizer": organizer}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -17,7 +17,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields import ColorField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..core.countries import country_choices
 from ..core.i18n import lang
@@ -54,6 +54,8 @@ class ConferenceForm(FlaskForm):
     city_ar = text_field(_l("City in Arabic"), max_length=100)
     country = SelectField(_l("Country"), validators=[DataRequired()])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz) for tz in TIMEZONES], default="Asia/Qatar")
+    contact_email = StringField(_l("Organizers' e-mail address (replies to messages go there)"),
+                                validators=[Optional(), Length(max=254), Email()], filters=[strip_filter], default="")
     start_date = DateField(_l("First day"), validators=[DataRequired(), SensibleYear()])
     end_date = DateField(_l("Last day"), validators=[DataRequired(), SensibleYear()])
     registration_opens_at = DateTimeLocalField(

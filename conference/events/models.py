@@ -33,6 +33,8 @@ class Conference(db.Model):
     city_ar: Mapped[str] = mapped_column(String(100), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The organizers' address: the Reply-To of the messages they write to groups (empty: none).
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

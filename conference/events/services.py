@@ -88,6 +88,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         conference.changeover_minutes = data["changeover_minutes"] or 0
     if "passport_retention_days" in data:  # days after the last day; None keeps them (registration.retention)
         conference.passport_retention_days = data["passport_retention_days"]
+    if "contact_email" in data:  # the organizers' address, the Reply-To of their messages (settings form)
+        conference.contact_email = data["contact_email"] or ""
     db.session.add(conference)
     db.session.flush()
     conference_saved.send(conference)  # e.g. a larger capacity lets the waiting list in

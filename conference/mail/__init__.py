@@ -8,6 +8,6 @@ bp = Blueprint("mail", __name__)
 
 def init_app(app: Flask) -> None:
     """Set the area up in `app`: its pages and their blueprint."""
-    from . import views  # noqa: F401  (each module adds its routes to bp)
+    from . import tasks, views  # noqa: F401  (each module adds its routes to bp, or its tasks to the queue)
 
     app.register_blueprint(bp)

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.scoping import ConferenceOwned
@@ -34,6 +34,8 @@ class OutboxMessage(ConferenceOwned, db.Model):
     """One e-mail, rendered and stored before any attempt to send it."""
 
     __tablename__ = "outbox_messages"
+    # A message written to a group reaches each address once (NULLs, mail of other kinds, never collide).
+    __table_args__ = (UniqueConstraint("message_id", "recipient"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int | None] = mapped_column(ForeignKey("conferences.id", ondelete="SET NULL"), index=True)
@@ -55,3 +57,5 @@ class OutboxMessage(ConferenceOwned, db.Model):
     # The proposal a letter is about (decision letters: the speakers see a decision once its letter is released).
     # A plain key by table name: the outbox knows no area's models.
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"), index=True)
+    # The organizers' message (messages area) this mail is one recipient's copy of.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import smtplib
-import time
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select, text, update
 
+from ..core.tasks import wake_after_commit
 from ..extensions import db
 from ..types import utcnow
 from .models import MailState, OutboxMessage
@@ -45,7 +46,15 @@ def queue_mail(recipient: str, template: str, locale: str = "en", conference=Non
         locale=locale, conference_id=conference.id if conference is not None else None, proposal_id=proposal_id,
     )
     db.session.add(message)
+    wake_worker()
     return message
+
+
+def wake_worker() -> None:
+    """Have a worker deliver the outbox once the caller's transaction commits."""
+    from .tasks import deliver_outbox  # the tasks module builds on these services
+
+    wake_after_commit(db.session, deliver_outbox)
 
 
 def _send_log(message: OutboxMessage) -> None:
@@ -57,7 +66,13 @@ def _send_smtp(message: OutboxMessage) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = message.subject  # encoded (RFC 2047) by the e-mail package when not ASCII
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=config["MAIL_FROM"].rpartition("@")[2]
+                                     .strip(" >") or None)
+    reply_to = _reply_to(message)
+    if reply_to:
+        email["Reply-To"] = reply_to
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     # The timeout bounds a connection to a server that does not answer: the worker moves on, the mail stays queued.
@@ -67,6 +82,17 @@ def _send_smtp(message: OutboxMessage) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _reply_to(message: OutboxMessage) -> str:
+    """The organizers' address for the mail they wrote to a group (none for the system's own mail).
+
+    Read by table name: the outbox knows no area's models.
+    """
+    if message.message_id is None or message.conference_id is None:
+        return ""
+    return db.session.scalar(text("SELECT contact_email FROM conferences WHERE id = :id"),
+                             {"id": message.conference_id}) or ""
 
 
 BACKENDS = {"log": _send_log, "smtp": _send_smtp}
@@ -107,11 +133,33 @@ def deliver(message: OutboxMessage) -> bool | None:
 def deliver_pending(include_failed: bool = False, limit: int = 200) -> tuple[int, int]:
     """Send queued (and optionally failed) messages; returns (sent, failed)."""
     states = [MailState.QUEUED, MailState.FAILED] if include_failed else [MailState.QUEUED]
+    # Messages another worker is sending are left out, so that several workers share a long queue.
     messages = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.state.in_(states)).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage).where(OutboxMessage.state.in_(states),
+                                    or_(OutboxMessage.claimed_at.is_(None),
+                                        OutboxMessage.claimed_at < utcnow() - CLAIM_LEASE))
+        .order_by(OutboxMessage.id).limit(limit)
     ).all()
     results = [deliver(message) for message in messages]
     return results.count(True), results.count(False)
+
+
+def outbox_counts() -> dict[MailState, int]:
+    """How many messages of the whole outbox are in each state."""
+    return dict(db.session.execute(select(OutboxMessage.state, func.count(OutboxMessage.id))
+                                   .group_by(OutboxMessage.state)).all())
+
+
+def deliver_all(include_failed: bool = False) -> tuple[int, int]:
+    """Deliver until the outbox holds nothing this worker can take; returns (sent, failed)."""
+    sent = failed = 0
+    retry = include_failed
+    while True:
+        round_sent, round_failed = deliver_pending(include_failed=retry)
+        retry = False  # a message that fails again waits for the next retry, not this loop
+        sent, failed = sent + round_sent, failed + round_failed
+        if round_sent + round_failed == 0:
+            return sent, failed
 
 
 def release(message: OutboxMessage) -> bool:
@@ -144,30 +192,14 @@ def requeue(message: OutboxMessage) -> bool:
     return True
 
 
-RETRY_FAILED_EVERY = 300  # seconds between a watching worker's attempts at failed mail
-
-
-def watch(interval: float = 5.0, rounds: int | None = None, sleep=time.sleep) -> None:
-    """Deliver the outbox as it fills: queued mail every `interval` seconds, failed mail every few minutes.
-
-    Requests only queue mail; this worker (or cron's `send-mail --retry-failed`) talks to the mail server,
-    so a slow or unreachable server never holds up a page.
-    """
-    last_retry = 0.0
-    done = 0
-    while rounds is None or done < rounds:
-        retry_failed = time.monotonic() - last_retry >= RETRY_FAILED_EVERY
-        sent, failed = deliver_pending(include_failed=retry_failed)
-        if retry_failed:
-            last_retry = time.monotonic()
-        if sent or failed:
-            current_app.logger.info("mail worker: %d sent, %d failed", sent, failed)
-        db.session.remove()  # a fresh session each round: see what other processes queued
-        done += 1
-        if rounds is None or done < rounds:
-            sleep(interval)
-
-
 def every_message() -> Select:
     """SELECT of every message of the installation, whatever its conference (the site administrators' outbox)."""
     return select(OutboxMessage)
+
+
+def mail_of_recipient(conference_id: int, address: str, limit: int = 100) -> list[OutboxMessage]:
+    """The newest mail a conference's outbox holds for one address (registration, decisions, messages)."""
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.conference_id == conference_id,
+                                    func.lower(OutboxMessage.recipient) == address.strip().lower())
+        .order_by(OutboxMessage.id.desc()).limit(limit)).all()

@@ -8,7 +8,7 @@ from ..accounts.access import admin_required, conference_view
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.actions import perform
-from ..core.params import page_number
+from ..core.params import page_number, parse_id
 from ..events.models import Conference
 from ..extensions import db
 from . import bp
@@ -31,6 +31,9 @@ def outbox(conference: Conference):
     state = request.args.get("state")
     if state in {s.value for s in MailState}:
         query = query.where(OutboxMessage.state == state)
+    message_id = parse_id(request.args.get("message"))  # one message to a group: its recipients' copies
+    if message_id:
+        query = query.where(OutboxMessage.message_id == message_id)
     return render_template("mail/outbox.html", page=_page(query), conference=conference, form=ConfirmForm(),
                            drafts=draft_count(conference.id), state=state)
 

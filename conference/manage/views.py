@@ -14,6 +14,7 @@ from ..core.params import page_number, parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.services import mail_of_recipient
 from ..questions.answers import answered
 from ..questions.models import QuestionTarget
 from ..questions.services import choice_counts, questions_of
@@ -97,7 +98,8 @@ def delegate(conference: Conference, delegate_id: int):
     item = Delegate.get_or_404(conference, delegate_id)
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
                            position=waitlist_position(item), allowed=allowed_actions(item),
-                           answered=answered(conference, QuestionTarget.REGISTRATION, delegate_id=item.id))
+                           answered=answered(conference, QuestionTarget.REGISTRATION, delegate_id=item.id),
+                           mails=mail_of_recipient(conference.id, item.email))
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")

@@ -58,7 +58,7 @@ class DelegateFilters:
             not_printed=args.get("not_printed") in {"1", "y", "on"},
             sort=sort if sort in SORTS else "created",
             descending=args.get("dir", "desc" if sort == "created" else "asc") == "desc",
-            answers=_answer_filters(args.getlist("answer") if hasattr(args, "getlist") else [args.get("answer")]),
+            answers=answer_filters(args.getlist("answer") if hasattr(args, "getlist") else [args.get("answer")]),
         )
 
     def as_args(self) -> dict[str, str]:
@@ -79,7 +79,7 @@ class DelegateFilters:
 MAX_ANSWER_FILTERS = 20
 
 
-def _answer_filters(values: list) -> tuple[tuple[int, str], ...]:
+def answer_filters(values: list) -> tuple[tuple[int, str], ...]:
     """The valid `answer=<question id>:<value>` filters, each question once, ignoring the rest."""
     found: dict[int, str] = {}
     for raw in values[:MAX_ANSWER_FILTERS * 2]:

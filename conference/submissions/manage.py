@@ -16,6 +16,7 @@ from ..core.params import parse_id
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
+from ..mail.services import mail_of_recipient
 from ..questions.answers import answer_formatter, answered, answers_for
 from ..questions.models import QuestionTarget
 from ..questions.services import questions_of
@@ -112,7 +113,8 @@ def proposal(conference: Conference, proposal_id: int):
                            answered=answered(conference, QuestionTarget.PROPOSAL, proposal_id=item.id),
                            reviews=reviews_of(item), assign=assign, profiles=profiles, form=ConfirmForm(),
                            duration=DurationForm(duration_minutes=item.duration_minutes),
-                           decision=DecisionForm(ids=str(item.id)))
+                           decision=DecisionForm(ids=str(item.id)),
+                           mails={s.email: mail_of_recipient(conference.id, s.email, 20) for s in item.speakers})
 
 
 @bp.post("/<slug>/manage/proposals/<int:proposal_id>/assign")

@@ -362,6 +362,21 @@ def test_an_import_never_sends_mail_queued_mail_arrives_as_a_draft(runner, tmp_p
     assert state == MailState.DRAFT
 
 
+def test_an_import_never_sends_a_message_to_a_group_that_was_waiting(runner, tmp_path, source):
+    """A scheduled message in a backup would be queued by this server's workers: it arrives cancelled."""
+    from conference.messages.models import Message, MessageState
+
+    document = moved(backup_of("doha"))
+    document["tables"].setdefault("messages", []).append({
+        "id": OFFSET * 3, "conference_id": document["tables"]["conferences"][0]["id"], "author_id": None,
+        "form_token": "crafted", "subject_en": "Wire the money", "body_en": "Now.", "subject_ar": "", "body_ar": "",
+        "audience": "{}", "audience_label": "", "state": "waiting", "send_at": None,
+        "created_at": "2026-12-01T10:00:00+00:00", "claimed_at": None, "queued_at": None, "recipients": 0})
+    result = run_import(runner, tmp_path, document)
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Message.state).where(Message.form_token == "crafted")) == MessageState.CANCELLED
+
+
 def test_door_tokens_never_travel(runner, tmp_path, source, people):
     doha = db.session.scalar(select(Conference).where(Conference.slug == "doha"))
     issue_door_token(doha, people["staff"])

@@ -126,6 +126,9 @@ ID_FORMS: dict[str, tuple[str, str, dict[str, str], tuple[str, ...]]] = {
     "manage.bulk": ("/doha/manage/delegates/bulk", "organizer", {"action": "approve"}, ("ids",)),
     "manage.new_question": ("/doha/manage/questions/new/registration", "organizer", QUESTION, QUESTION_IDS),
     "manage.edit_question": ("/doha/manage/questions/{question_id}", "organizer", QUESTION, QUESTION_IDS),
+    "messages.compose": ("/doha/manage/messages/new", "organizer",
+                         {"kind": "delegates", "subject_en": "Hello", "body_en": "Text", "send": "1"},
+                         ("delegation", "session")),
 }
 # Fields read straight from request.form (lists of ids, or an id inside a token), and what is sent in them.
 RAW_ID_FIELDS = {"manage.bulk": {"ids"}, "submissions.decide": {"ids"},

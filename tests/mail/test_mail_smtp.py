@@ -11,9 +11,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from conference.core.tasks import queue, run_pending
 from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
-from conference.mail.services import deliver_pending, queue_mail, watch
+from conference.mail.services import deliver_pending, queue_mail
 from tests.conftest import post_form, run_together
 
 
@@ -125,11 +126,34 @@ def test_a_silent_server_times_out_and_the_mail_stays(app, doha):
     assert message.state == MailState.FAILED and "timed out" in message.last_error
 
 
-def test_the_watching_worker_sends_what_requests_queued(app, doha, smtp_server):
+def test_a_commit_that_queued_mail_wakes_a_worker(app, doha, smtp_server):
+    queue_mail("a@example.org", "welcome", "en", conference=doha, user=SimpleNamespace(display_name="A"),
+               login_url="https://conference.example.org/login")
     queue_welcome(doha)
+    assert len(queue().pending()) == 1  # one wake-up per commit; the task reads the outbox
     queue_welcome(doha, "en")
-    watch(interval=0, rounds=1)
-    assert len(smtp_server.inbox.messages) == 2
+    assert run_pending(quick_periodic=False) == 2
+    assert len(smtp_server.inbox.messages) == 3
+
+
+def test_mail_of_a_rolled_back_change_wakes_nobody(app, doha):
+    queue_mail("layla@example.org", "welcome", "en", conference=doha, user=SimpleNamespace(display_name="L"),
+               login_url="https://conference.example.org/login")
+    db.session.rollback()
+    assert queue().pending() == []
+
+
+def test_send_mail_does_the_pending_work_once_and_exits(app, doha, smtp_server, runner):
+    queue_welcome(doha)
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.inbox.messages) == 1
+    assert "; 1 sent; 0 failed and 0 queued in the outbox." in result.output
+    smtp_server.inbox.refusing = True
+    queue_welcome(doha)
+    assert "; 0 sent; 1 failed and 0 queued" in runner.invoke(args=["send-mail"]).output
+    smtp_server.inbox.refusing = False
+    assert "; 1 sent; 0 failed" in runner.invoke(args=["send-mail", "--retry-failed"]).output
 
 
 def test_two_workers_at_once_send_each_message_once(app, doha, smtp_server):

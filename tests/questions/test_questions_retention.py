@@ -96,3 +96,17 @@ def test_a_delegate_downloads_their_own_data(client, doha, make_question, make_d
     assert db.session.scalar(select(func.count(Delegate.id))) == 2
     login(client, make_user("nobody@example.org"))
     assert "registration" not in client.get("/doha/me/data").get_json()
+
+
+def test_the_daily_task_on_the_queue_erases_what_has_expired(doha, make_question, make_delegate):
+    from conference.core.tasks import queue
+
+    doha.start_date, doha.end_date = date.today() - timedelta(days=40), date.today() - timedelta(days=39)
+    flight = make_question(doha, kind="text", retention_days=10)
+    answer(flight, make_delegate(doha), "QR 1234")
+    huey = queue()
+    [name] = [name for name in huey._registry._registry if name.endswith(".purge_personal_data.periodic")]
+    huey.execute(huey._registry._registry[name]())  # as the consumer does at 03:00 UTC each day
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+    assert db.session.scalar(select(PurgeRecord.count)) == 1
