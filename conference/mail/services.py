@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import smtplib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -170,12 +171,48 @@ def release(message: OutboxMessage) -> bool:
     return True
 
 
-def release_drafts(conference_id: int) -> int:
-    """Release every draft of a conference's outbox; returns how many."""
-    drafts = db.session.scalars(select(OutboxMessage).where(
+def release_drafts(conference_id: int, ids: list[int] | None = None) -> int:
+    """Release the drafts of a conference's outbox (all, or those of `ids`); returns how many."""
+    query = select(OutboxMessage).where(OutboxMessage.conference_id == conference_id,
+                                        OutboxMessage.state == MailState.DRAFT)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    return sum(release(message) for message in db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+# What each kind of draft is, named by the area that writes it (submissions: its decision letters).
+DRAFT_KINDS: dict[str, object] = {}
+BATCH_GAP = timedelta(minutes=1)  # drafts of one kind written closer together than this are one batch
+
+
+@dataclass(frozen=True)
+class DraftBatch:
+    """Drafts of one kind written together (the letters of one decision): what releasing them would send."""
+
+    template: str
+    written_at: datetime
+    ids: tuple[int, ...]
+
+    @property
+    def title(self) -> str:
+        return str(DRAFT_KINDS.get(self.template, self.template))
+
+
+def draft_batches(conference_id: int) -> list[DraftBatch]:
+    """The conference's drafts by kind and batch, oldest first."""
+    rows = db.session.execute(select(OutboxMessage.id, OutboxMessage.template, OutboxMessage.created_at).where(
         OutboxMessage.conference_id == conference_id, OutboxMessage.state == MailState.DRAFT)
-        .order_by(OutboxMessage.id)).all()
-    return sum(release(message) for message in drafts)
+        .order_by(OutboxMessage.template, OutboxMessage.created_at, OutboxMessage.id)).all()
+    batches: list[list] = []
+    for message_id, template, created_at in rows:
+        last = batches[-1] if batches else None
+        if last and last[0] == template and created_at - last[2] < BATCH_GAP:
+            last[3].append(message_id)
+            last[2] = created_at
+        else:
+            batches.append([template, created_at, created_at, [message_id]])
+    found = [DraftBatch(template, first, tuple(ids)) for template, first, _last, ids in batches]
+    return sorted(found, key=lambda batch: (batch.written_at, batch.template))
 
 
 def draft_count(conference_id: int) -> int:

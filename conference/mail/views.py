@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.access import admin_required, conference_view
 from ..accounts.forms import ConfirmForm
@@ -13,7 +14,7 @@ from ..events.models import Conference
 from ..extensions import db
 from . import bp
 from .models import MailState, OutboxMessage
-from .services import draft_count, every_message, release, release_drafts, requeue
+from .services import draft_batches, draft_count, every_message, release, release_drafts, requeue
 
 PAGE_SIZE = 50
 
@@ -35,16 +36,27 @@ def outbox(conference: Conference):
     if message_id:
         query = query.where(OutboxMessage.message_id == message_id)
     return render_template("mail/outbox.html", page=_page(query), conference=conference, form=ConfirmForm(),
-                           drafts=draft_count(conference.id), state=state)
+                           drafts=draft_count(conference.id), state=state, batches=draft_batches(conference.id))
 
 
 @bp.post("/<slug>/manage/outbox/release")
 @conference_view(Role.ORGANIZER)
 def release_all(conference: Conference):
-    """Release every draft (decision letters the organizers have read) so they are sent."""
-    if ConfirmForm().validate_on_submit():
-        perform(lambda: release_drafts(conference.id),
-                lambda released: _("%(n)s messages released for sending.", n=released))
+    """Release drafts (decision letters the organizers have read) so they are sent: all, one batch, or those ticked.
+
+    `ids` names the drafts (a batch's, or those ticked in the list); without it every draft goes.
+    """
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        ids = None
+        if "ids" in request.form:
+            ids = [number for number in map(parse_id, request.form.getlist("ids")) if number]
+            if not ids:
+                flash(_("Tick the drafts to release."), "error")
+                return redirect(url_for("mail.outbox", slug=conference.slug, state="draft"))
+        perform(lambda: release_drafts(conference.id, ids),
+                lambda released: ngettext("%(num)s message released for sending.",
+                                          "%(num)s messages released for sending.", released))
     return redirect(url_for("mail.outbox", slug=conference.slug))
 
 

@@ -1,6 +1,7 @@
 """Decision letters and what the speakers know: a decision reaches the speakers with its letter."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -31,6 +32,7 @@ def discard_decision_letters(proposal: Proposal) -> bool:
 # the real state. Any draft counts, even when one speaker's copy was released alone: the speakers of a proposal
 # hear of a decision together. A released letter that failed to send counts as released (the organizers retry it).
 LETTER_STATUS = {"proposal_accepted": ProposalStatus.ACCEPTED, "proposal_rejected": ProposalStatus.REJECTED}
+LETTER_TITLES = {"proposal_accepted": _l("Acceptance letters"), "proposal_rejected": _l("Rejection letters")}
 
 
 def speaker_statuses(proposals: list[Proposal]) -> dict[int, ProposalStatus]:

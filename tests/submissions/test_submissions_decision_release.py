@@ -127,3 +127,41 @@ def test_me_links_to_the_proposals_and_the_profile_before_any_decision(client, d
     login(client, user)
     html = client.get("/doha/me").get_data(as_text=True)
     assert "A first draft" in html and "/doha/me/proposals" in html and "/doha/me/speaker-profile" in html
+
+
+def test_the_outbox_releases_one_batch_of_letters_or_the_ticked_drafts_and_says_what(client, cfp, organizer,
+                                                                                     speaker, make_proposal):
+    """The drafts panel names each batch (acceptance letters written at a time) and how many it holds; releasing
+    one batch or the ticked drafts leaves the others waiting."""
+    from datetime import timedelta
+
+    from conference.mail.services import draft_batches
+    from conference.submissions.workflow import reject_proposal
+
+    first, second, third = (make_proposal(speaker, title=f"Talk {n}") for n in range(3))
+    accept_proposal(first, organizer)
+    db.session.commit()
+    reject_proposal(second, organizer)
+    reject_proposal(third, organizer)
+    db.session.commit()
+    later = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "proposal_rejected")).all()
+    for letter in later:
+        letter.created_at += timedelta(minutes=5)  # a second decision, later
+    db.session.commit()
+    batches = draft_batches(cfp.id)
+    assert [(b.title, len(b.ids)) for b in batches] == [("Acceptance letters", 1), ("Rejection letters", 2)]
+    login(client, organizer)
+    page = client.get("/doha/manage/outbox").get_data(as_text=True)
+    assert "Acceptance letters written" in page and "Rejection letters written" in page
+    assert "Release all 3 drafts" in page and "Release these 2" in page
+    answer = post_form(client, "/doha/manage/outbox/release", {"ids": [str(i) for i in batches[1].ids]})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    states = dict(db.session.execute(select(OutboxMessage.template, OutboxMessage.state).where(
+        OutboxMessage.template.in_(("proposal_accepted", "proposal_rejected")))).all())
+    assert states == {"proposal_accepted": MailState.DRAFT, "proposal_rejected": MailState.QUEUED}
+    listing = client.get("/doha/manage/outbox?state=draft").get_data(as_text=True)
+    assert f'name="ids" value="{batches[0].ids[0]}"' in listing and "Release the ticked drafts" in listing
+    post_form(client, "/doha/manage/outbox/release", {"ids": ["x", "0"]})
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, batches[0].ids[0]).state == MailState.DRAFT  # nothing ticked: nothing sent
