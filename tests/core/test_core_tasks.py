@@ -41,3 +41,41 @@ def test_the_consumer_delivers_what_a_commit_queued(app, doha):
     finally:
         consumer.stop(graceful=True)
     assert db.session.get(OutboxMessage, message.id).state == MailState.SENT
+
+
+def test_with_redis_a_commit_wakes_a_worker_through_redis(database_url, app, doha):
+    """TASK_QUEUE_URL pointing at Redis (several hosts' workers): the wake-up travels through Redis."""
+    import os
+    import uuid
+
+    import pytest
+    import redis
+
+    from conference import create_app
+    from conference.core import tasks
+    from tests.conftest import IN_CI, app_config
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        if IN_CI:
+            raise
+        pytest.skip("no Redis at " + url)
+    other = create_app(app_config(database_url, TASK_QUEUE_URL=url))
+    try:
+        huey = tasks.queue()
+        assert isinstance(huey, RedisHuey)
+        huey.name = f"conference-test-{uuid.uuid4().hex}"  # this test's own queue in the shared Redis
+        huey.storage = type(huey.storage)(huey.name, url=url)
+        with other.app_context():
+            message = queue_mail("layla@example.org", "welcome", "en", conference=doha,
+                                 user=SimpleNamespace(display_name="Layla"), login_url="https://example.org/login")
+            db.session.commit()  # wakes a worker: a task in Redis
+            assert huey.pending_count() == 1
+            assert tasks.run_pending(quick_periodic=False) >= 1
+            db.session.expire_all()
+            assert db.session.get(OutboxMessage, message.id).state == MailState.SENT
+            huey.storage.flush_all()
+    finally:
+        tasks.init_app(app)  # the test application's own queue again
