@@ -27,6 +27,9 @@ class Window:
     starts: time
     ends: time
     source: str  # set, sessions, grid
+    # Which bounds are the programme's own: a bound nothing shaped is only the editor's usual hours, where the
+    # assistant stops but which no session placed by hand is warned about (an evening reception on a day of talks).
+    bounded: tuple[bool, bool] = (True, True)
 
     def bounds(self, conference: Conference) -> tuple[datetime, datetime]:
         """The window as instants (an end at 00:00 is the next midnight)."""
@@ -35,9 +38,9 @@ class Window:
         return opens, closes if self.ends > self.starts else closes + timedelta(days=1)
 
     def holds(self, starts_at: datetime, ends_at: datetime, conference: Conference) -> bool:
-        """True when a session at these instants lies inside the window."""
+        """True when a session at these instants lies inside the window's own bounds."""
         opens, closes = self.bounds(conference)
-        return opens <= starts_at and ends_at <= closes
+        return (not self.bounded[0] or opens <= starts_at) and (not self.bounded[1] or ends_at <= closes)
 
     @property
     def source_title(self) -> str:
@@ -70,8 +73,10 @@ def programme_windows(conference: Conference, sessions: list[AgendaSession]) -> 
             last = max(s.ends_at for s in everyone).astimezone(conference.tz).time()
             starts = first if first < NOON else starts
             ends = last if last > NOON or last == time(0) else ends
-        shaped = (starts, ends) != (DAY_START, DAY_END)
-        windows[day] = Window(day, starts, ends, "sessions" if shaped else "grid")
+            bounded = (first < NOON, last > NOON or last == time(0))
+        else:
+            bounded = (False, False)
+        windows[day] = Window(day, starts, ends, "sessions" if any(bounded) else "grid", bounded)
     return windows
 
 

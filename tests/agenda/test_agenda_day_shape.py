@@ -245,3 +245,11 @@ def test_the_preview_ticks_nothing_and_says_how_many_accept_all_accepts(client, 
     boxes = [part.split(">", 1)[0] for part in page.split('name="item"')[1:]]
     assert len(boxes) == 3 and not any("checked" in box for box in boxes)
     assert "Accept all 3 items" in page
+
+
+def test_an_hour_nothing_shaped_is_no_warning(venue, add_session):
+    """Without sessions for everyone a day has no programme of its own: an evening session is no warning (the
+    assistant still keeps to the editor's usual hours)."""
+    add_session("Evening reception", start="19:00", end="21:00")
+    add_session("Early breakfast briefing", start="07:00", end="07:45", room=1)
+    assert warnings_now(venue["conference"]) == []
