@@ -26,6 +26,8 @@ from conference.accounts.services import grant_role
 from conference.events.models import Conference
 from conference.extensions import db
 
+pytest_plugins = ["tests.smtp"]  # the real SMTP server fixture, for every area that sends mail
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -159,12 +159,13 @@ def _number(value) -> str:
 
 def save_answers(questions: list[Question], given: dict[int, Given], *, delegate_id: int | None = None,
                  proposal_id: int | None = None) -> None:
-    """Replace the owner's answers to these questions with `given` (answers to other questions stay)."""
+    """Replace the owner's answers to these questions with `given` (answers to other questions stay; given answers
+    to a question not among them are dropped: only what the form asked is kept)."""
     owner = Answer.delegate_id == delegate_id if delegate_id is not None else Answer.proposal_id == proposal_id
     ids = [question.id for question in questions]
     if ids:
         db.session.execute(delete(Answer).where(owner, Answer.question_id.in_(ids)))
-    for answer in given.values():
+    for answer in (given[question_id] for question_id in ids if question_id in given):
         rows = ([{"choice_id": n} for n in answer.choice_ids] or [{"value": v} for v in answer.values])
         for row in rows:
             db.session.add(Answer(question_id=answer.question.id, delegate_id=delegate_id, proposal_id=proposal_id,

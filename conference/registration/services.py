@@ -178,10 +178,7 @@ def _save_answers(conference: Conference, delegate: Delegate, data: dict) -> Non
     """Store the checked answers in data["answers"] (from questions.answers.read_answers), if the form asked any."""
     if "answers" not in data:
         return
-    asked = registration_questions(conference, delegate.category)
-    ids = {question.id for question in asked}
-    save_answers(asked, {key: value for key, value in data["answers"].items() if key in ids},
-                 delegate_id=delegate.id)
+    save_answers(registration_questions(conference, delegate.category), data["answers"], delegate_id=delegate.id)
 
 
 def issue_visa_letter(delegate: Delegate, actor: User) -> str:

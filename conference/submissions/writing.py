@@ -153,10 +153,7 @@ def _save_answers(conference: Conference, proposal: Proposal, data: dict) -> Non
     """Store the checked answers in data["answers"] (from questions.answers.read_answers), if the form asked any."""
     if "answers" not in data:
         return
-    asked = proposal_questions(conference, proposal.proposal_type_id)
-    ids = {question.id for question in asked}
-    save_answers(asked, {key: value for key, value in data["answers"].items() if key in ids},
-                 proposal_id=proposal.id)
+    save_answers(proposal_questions(conference, proposal.proposal_type_id), data["answers"], proposal_id=proposal.id)
 
 
 def _sync_co_speakers(proposal: Proposal, conference: Conference, emails: list[str], author: User,

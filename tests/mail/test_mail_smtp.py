@@ -2,12 +2,9 @@
 and no request waits on the mail server."""
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
 from types import SimpleNamespace
 
-import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
@@ -16,41 +13,7 @@ from conference.extensions import db
 from conference.mail.models import MailState, OutboxMessage
 from conference.mail.services import deliver_pending, queue_mail
 from tests.conftest import post_form, run_together
-
-
-class Inbox:
-    """An SMTP handler that keeps what it receives, or refuses everything while `refusing` is set."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refusing = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refusing:
-            return "550 5.7.1 Refused by policy"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on a free local port, and the app configured to use it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                      MAIL_TIMEOUT=5, MAIL_FROM="Doha Conference <no-reply@example.org>",
-                      PUBLIC_URL="https://conference.example.org")
-    server = SimpleNamespace(inbox=inbox, controller=controller, port=port)
-    yield server
-    server.controller.stop()
+from tests.smtp import free_port
 
 
 def queue_welcome(conference, locale: str = "ar") -> OutboxMessage:

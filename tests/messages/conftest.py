@@ -1,53 +1,9 @@
-"""Fixtures of the messages area: a real SMTP server (aiosmtpd), an organizer, delegates in two languages."""
+"""Fixtures of the messages area: an organizer, delegates in two languages (the SMTP server: tests/smtp.py)."""
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
-import socket
-from types import SimpleNamespace
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from conference.accounts.models import Role
-
-
-class Inbox:
-    """An SMTP handler that keeps what it receives (optionally slowly, as a busy server answers)."""
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.delay = delay
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on a free local port, and the app configured to use it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                      MAIL_TIMEOUT=5, MAIL_FROM="Doha Conference <no-reply@example.org>",
-                      PUBLIC_URL="https://conference.example.org")
-    yield SimpleNamespace(inbox=inbox, controller=controller, port=port)
-    controller.stop()
 
 
 @pytest.fixture
