@@ -9,7 +9,9 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..agenda.models import AgendaSession
 from ..core.scoping import ConferenceOwned
+from ..events.models import Room
 from ..extensions import db
 from ..registration.models import Delegate
 from ..types import UTCDateTime, string_enum, utcnow
@@ -162,3 +164,30 @@ class ScanLog(ConferenceOwned, db.Model):
     delegate: Mapped[Delegate | None] = relationship()
     staff: Mapped[User | None] = relationship()
     device: Mapped[Device | None] = relationship()
+
+
+class SessionAttendance(ConferenceOwned, db.Model):
+    """A delegate recorded at a room's door during a session; the database allows one per delegate and session."""
+
+    __tablename__ = "checkin_session_attendance"
+    __table_args__ = (
+        UniqueConstraint("delegate_id", "session_id"),
+        Index("ix_checkin_session_attendance_conference_session", "conference_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"))
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"))
+    # The room it was recorded in: a session moved later keeps where its audience really sat.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    # When the badge was scanned: for a scan queued offline, the device's time of the scan.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_devices.id", ondelete="SET NULL"))
+    nonce: Mapped[str | None] = mapped_column(String(64))
+
+    delegate: Mapped[Delegate] = relationship()
+    session: Mapped[AgendaSession] = relationship()
+    room: Mapped[Room | None] = relationship()
