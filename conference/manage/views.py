@@ -15,7 +15,7 @@ from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
 from ..mail.services import mail_of_recipient
-from ..questions.answers import answered
+from ..questions.answers import answered, answers_for, form_values, read_answers
 from ..questions.models import QuestionTarget
 from ..questions.services import choice_counts, questions_of
 from ..registration.letters import visa_letter_pdf
@@ -26,6 +26,7 @@ from ..registration.services import (
     delegates_by_ids,
     delegation_choices,
     issue_visa_letter,
+    registration_questions,
     update_details,
 )
 from ..registration.workflow import TRANSITIONS, allowed_actions, waitlist_position
@@ -121,16 +122,23 @@ def change_status(conference: Conference, delegate_id: int, action: str):
 @bp.route("/<slug>/manage/delegates/<int:delegate_id>/edit", methods=["GET", "POST"])
 @conference_view(ORGANIZER)
 def edit_delegate(conference: Conference, delegate_id: int):
-    """An organizer edits a delegate's details and category."""
+    """An organizer edits a delegate's details, category and answers to the registration questions."""
     item = Delegate.get_or_404(conference, delegate_id)
     form = OrganizerDetailsForm(obj=item, delegations=delegation_choices(conference), conference=conference)
     if request.method == "GET":
         form.category.data = item.category.value
-    if form.validate_on_submit() and perform(
-            lambda: update_details(item, form.details(), current_user, by_organizer=True),
+    asked = registration_questions(conference, item.category)
+    answers, question_errors = read_answers(asked, request.form, conference.tz, require=False)
+    valid = form.validate_on_submit()
+    if valid and not question_errors and perform(
+            lambda: update_details(item, {**form.details(), "answers": answers}, current_user, by_organizer=True),
             _("The details have been saved.")).ok:
         return redirect(url_for("manage.delegate", slug=conference.slug, delegate_id=item.id))
-    return render_template("manage/delegate_edit.html", conference=conference, delegate=item, form=form)
+    shown = (request.form.to_dict(flat=False) if request.method == "POST"
+             else form_values(asked, answers_for(delegate_ids=[item.id])[item.id], conference.tz))
+    return render_template("manage/delegate_edit.html", conference=conference, delegate=item, form=form,
+                           asked=asked, answers=shown,
+                           question_errors=question_errors if request.method == "POST" else {})
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/visa-letter")

@@ -63,8 +63,13 @@ def condition_met(question: Question, given: dict[int, Given]) -> bool:
     return answer is not None and bool(answer.tokens & set(question.condition_list))
 
 
-def read_answers(questions: list[Question], form, zone: ZoneInfo) -> tuple[dict[int, Given], dict[int, str]]:
-    """The answers in a submitted form (fields q<id>), checked; an answer to a question not asked is dropped."""
+def read_answers(questions: list[Question], form, zone: ZoneInfo,
+                 require: bool = True) -> tuple[dict[int, Given], dict[int, str]]:
+    """The answers in a submitted form (fields q<id>), checked; an answer to a question not asked is dropped.
+
+    Without `require`, a required question may stay empty: organizers correcting a registration made before the
+    question existed are not made to answer for the delegate.
+    """
     given: dict[int, Given] = {}
     errors: dict[int, str] = {}
     for question in questions:
@@ -77,7 +82,7 @@ def read_answers(questions: list[Question], form, zone: ZoneInfo) -> tuple[dict[
             errors[question.id] = str(error)
             continue
         if answer is None:
-            if question.required:
+            if question.required and require:
                 errors[question.id] = str(NEEDED)
             continue
         given[question.id] = answer

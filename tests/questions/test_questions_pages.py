@@ -142,6 +142,30 @@ def test_after_registration_closes_the_answers_stay_as_they_were(client, doha, a
     assert db.session.scalar(select(Answer.choice_id).where(Answer.delegate_id == delegate.id)) == how.choices[1].id
 
 
+def test_an_organizer_corrects_a_delegates_answers_after_registration_closes(organizer_client, doha, arrival,
+                                                                           make_delegate):
+    how, pickup = arrival
+    delegate = make_delegate(doha, status="approved")
+    doha.registration_closes_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    db.session.commit()
+    url = f"/doha/manage/delegates/{delegate.id}/edit"
+    assert "How do you arrive?" in organizer_client.get(url).get_data(as_text=True)
+    details = {"name": delegate.name, "country": "OM", "category": "delegate"}
+    # A required question may stay empty for organizers: the delegate registered before it was asked.
+    assert post_form(organizer_client, url, details).status_code == 302
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+    by_air = str(how.choices[0].id)
+    assert post_form(organizer_client, url, {**details, f"q{how.id}": "999999"}).status_code == 200  # not a choice
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+    assert post_form(organizer_client, url, {**details, f"q{how.id}": by_air, f"q{pickup.id}": "yes"}).status_code \
+        == 302
+    assert set(db.session.scalars(select(Answer.question_id).where(Answer.delegate_id == delegate.id))) == \
+        {how.id, pickup.id}
+    assert f'value="{by_air}" data-question="{how.id}" checked' in organizer_client.get(url).get_data(as_text=True)
+    page = organizer_client.get(f"/doha/manage/delegates/{delegate.id}").get_data(as_text=True)
+    assert "By air" in page
+
+
 def test_a_proposal_type_of_another_conference_is_refused(organizer_client, doha, make_conference):
     from conference.submissions.call import call_of, proposal_types
 
