@@ -1,9 +1,11 @@
-// The organizers' questions: a question asked only on another's answer is shown when that answer is given.
-// The server applies the same condition and drops an answer to a question that was not asked.
+// The organizers' questions: a question asked only of some proposal types is shown once one of them is chosen, and
+// a question asked only on another's answer when that answer is given. The server applies the same rules and drops
+// an answer to a question that was not asked.
 (function () {
   "use strict";
-  var dependants = document.querySelectorAll("[data-condition-question]");
-  if (!dependants.length) { return; }
+  var fields = document.querySelectorAll(".question[data-condition-question], .question[data-proposal-types]");
+  if (!fields.length) { return; }
+  var typeSelect = document.querySelector("select[name='proposal_type_id']");
   var chosen = function (questionId) {
     var values = [];
     document.querySelectorAll("input[data-question='" + questionId + "']").forEach(function (input) {
@@ -11,20 +13,32 @@
     });
     return values;
   };
+  var show = function (field, shown) {
+    field.hidden = !shown;
+    field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+  };
+  var ofChosenType = function (field) {
+    var types = field.getAttribute("data-proposal-types");
+    // Until a type is chosen, only the questions asked of every type are shown.
+    return !types || !typeSelect || types.split(" ").indexOf(typeSelect.value) !== -1;
+  };
   var update = function () {
-    dependants.forEach(function (field) {
-      var wanted = field.getAttribute("data-condition-values").split(" ");
+    // Types first: a question that conditions another is itself never conditional (one level), so once the types
+    // are applied every condition's question has its final visibility.
+    fields.forEach(function (field) { show(field, ofChosenType(field)); });
+    fields.forEach(function (field) {
       var condition = field.getAttribute("data-condition-question");
+      if (!condition || field.hidden) { return; }
+      var wanted = field.getAttribute("data-condition-values").split(" ");
       var master = document.getElementById("question-" + condition + "-field");
-      var shown = !(master && master.hidden) && chosen(condition).some(function (value) {
+      show(field, !(master && master.hidden) && chosen(condition).some(function (value) {
         return wanted.indexOf(value) !== -1;
-      });
-      field.hidden = !shown;
-      field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+      }));
     });
   };
   document.addEventListener("change", function (event) {
-    if (event.target.hasAttribute && event.target.hasAttribute("data-question")) { update(); }
+    var target = event.target;
+    if (target === typeSelect || (target.hasAttribute && target.hasAttribute("data-question"))) { update(); }
   });
   update();
 }());

@@ -80,3 +80,33 @@ def test_build_a_question_register_in_arabic_and_find_the_answer_in_excel(live_s
     rows = list(workbook.active.values)
     assert rows[0][-2:] == ("How are you arriving?", "Which hotel?")
     assert rows[1][-2:] == ("By air", "Sheraton Grand Doha")
+
+
+def test_the_proposal_form_shows_a_types_questions_once_that_type_is_chosen(live_server, make_conference, make_user,
+                                                                          make_question):
+    from datetime import datetime, timedelta, timezone
+
+    from conference.submissions.call import call_of, proposal_types
+
+    now = datetime.now(timezone.utc)
+    conference = make_conference("doha", cfp_opens_at=now - timedelta(days=1), cfp_closes_at=now + timedelta(days=9))
+    call_of(conference)
+    db.session.commit()
+    talk, workshop = (str(kind.id) for kind in proposal_types(conference)[:2])
+    equipment = make_question(conference, target="proposal", label_en="Equipment needed", proposal_type_ids=[workshop])
+    everyone = make_question(conference, target="proposal", label_en="Target audience")
+    make_user("speaker@example.org")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server, "speaker@example.org")
+        page.goto(f"{live_server}/doha/cfp/new?lang=en")
+        assert page.is_visible(f"#question-{everyone.id}-field")
+        assert not page.is_visible(f"#question-{equipment.id}-field")  # asked of workshops only
+        page.select_option("#proposal_type_id", talk)
+        page.wait_for_selector(f"#question-{equipment.id}-field", state="hidden")
+        assert page.is_visible(f"#question-{everyone.id}-field")
+        page.select_option("#proposal_type_id", workshop)
+        page.wait_for_selector(f"#question-{equipment.id}-field", state="visible")
+        browser.close()
