@@ -28,6 +28,7 @@ from .invitations import (
     cancel_invitation,
     invitation_for_token,
     invite_team_member,
+    mask_email,
     open_invitations,
 )
 from .models import Role
@@ -234,7 +235,10 @@ def invitation(token: str):
                      conference=conference.name_ar if lang() == "ar" and conference.name_ar else conference.name_en)
                    ).ok:
             return redirect(url_for("events.home", slug=conference.slug))
-    return render_template("accounts/invitation.html", invitation=found, conference=conference, form=form)
+    # Whoever holds the link sees the address masked; only its owner, logged in, sees it whole.
+    owner = current_user.is_authenticated and current_user.email == found.email
+    return render_template("accounts/invitation.html", invitation=found, conference=conference, form=form,
+                           owner=owner, address=found.email if owner else mask_email(found.email))
 
 
 @bp.post("/<slug>/manage/team/<int:membership_id>/remove")
