@@ -10,12 +10,6 @@
     }
   });
 
-  // The conference's tabs scroll sideways on a narrow screen: bring the current one into view.
-  var currentTab = document.querySelector(".conference-links [aria-current=page]");
-  if (currentTab && currentTab.parentNode.scrollWidth > currentTab.parentNode.clientWidth) {
-    currentTab.scrollIntoView({block: "nearest", inline: "center"});
-  }
-
   // Folding for search: case, Latin accents, Arabic short vowels, hamza and alef forms, tatweel.
   var fold = function (s) {
     return (s || "").normalize("NFKD")
@@ -316,13 +310,13 @@
     sync();
   });
 
-  // On a phone the conference links scroll sideways: bring the current page's link into view.
-  var current = document.querySelector(".conference-links a[aria-current='page']");
-  if (current) {
-    var strip = current.parentNode;
-    if (strip.scrollWidth > strip.clientWidth) {
-      var box = strip.getBoundingClientRect(), link = current.getBoundingClientRect();
-      strip.scrollLeft += (link.left + link.width / 2) - (box.left + box.width / 2);
-    }
-  }
+  // On a phone the conference's sections and pages scroll sideways: bring the current ones into view.
+  document.querySelectorAll(".conference-links a[aria-current], .conference-sublinks a[aria-current]")
+    .forEach(function (current) {
+      var strip = current.parentNode;
+      if (strip.scrollWidth > strip.clientWidth) {  // not scrollIntoView: it would scroll the page sideways too
+        var box = strip.getBoundingClientRect(), link = current.getBoundingClientRect();
+        strip.scrollLeft += (link.left + link.width / 2) - (box.left + box.width / 2);
+      }
+    });
 })();

@@ -201,6 +201,9 @@ def test_on_a_phone_the_organizers_tabs_scroll_and_show_that_they_do(live_server
         tabs = page.locator(".conference-links")
         assert tabs.evaluate("(e) => e.scrollWidth > e.clientWidth")  # more tabs than the screen holds
         assert "gradient" in tabs.evaluate("(e) => getComputedStyle(e).backgroundImage")  # the shaded edges
-        current = page.locator(".conference-links [aria-current=page]").bounding_box()
-        assert 0 <= current["x"] and current["x"] + current["width"] <= 390  # the current tab is in view
+        section = page.locator(".conference-links [aria-current]")
+        assert section.inner_text() == "البرنامج"  # the editor's section, lit
+        for current in (section, page.locator(".conference-sublinks [aria-current=page]")):
+            box = current.bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= 390  # the current section and page are in view
         browser.close()
