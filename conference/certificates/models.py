@@ -74,7 +74,9 @@ class Certificate(ConferenceOwned, db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    # use_alter: a restore writes the revoked certificate and its replacement, then links them.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey(
+        "certificates.id", ondelete="SET NULL", use_alter=True, name="fk_certificates_replaced_by_id_certificates"))
 
     delegate: Mapped[Delegate] = relationship()
 

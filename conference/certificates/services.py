@@ -14,7 +14,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import undefer
 
 from ..accounts.models import User
 from ..agenda.models import SPEAKER, AgendaSession, SessionPerson
@@ -63,9 +62,6 @@ def save_settings(conference: Conference, data: dict, signature: bytes | None = 
         except PhotoError as error:
             raise CertificateError(_l("The signature image cannot be used: %(reason)s", reason=str(error))) from None
     release_on = data.get("release_on")
-    if release_on is not None and not (conference.start_date <= release_on <= conference.end_date + timedelta(366)):
-        raise CertificateError(_l("Please choose a release date between the conference's first day and a year "
-                                  "after its last day."))
     settings = settings_of(conference) or CertificateSettings(conference_id=conference.id)
     for name, limit in TEXT_LIMITS.items():
         setattr(settings, name, (data.get(name) or "").strip()[:limit])
@@ -480,4 +476,4 @@ def announce_certificates(conference: Conference) -> int:
 def signature_of(conference: Conference) -> bytes | None:
     """The stored (re-encoded) signature image, for the organizers' preview."""
     return db.session.scalar(select(CertificateSettings.signature).where(
-        CertificateSettings.conference_id == conference.id).options(undefer(CertificateSettings.signature)))
+        CertificateSettings.conference_id == conference.id))
