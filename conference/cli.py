@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, certificates, export- and import-conference,
-place-sessions, purge-personal-data."""
+"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, certificates, export- and
+import-conference, place-sessions, purge-personal-data."""
 from __future__ import annotations
 
 from pathlib import Path

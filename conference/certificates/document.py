@@ -24,13 +24,13 @@ from .qr import qr_rows
 WIDTH, HEIGHT = 210 * MM, 297 * MM
 MARGIN = 20 * MM
 INNER = WIDTH - 2 * MARGIN
-HALF = (INNER - 8 * MM) / 2
+HALF = (INNER - 8 * MM) / 2  # the QR code's and the signature's columns
 BRAND = "0.043 0.431 0.431"
 MUTED = "0.34 0.38 0.45"
 INK = "0 0 0"
 QR_SIZE = 34 * MM
 _TEXT_CACHE_LIMIT = 512
-MAX_ROWS = 7  # lines of days or sessions a page shows; more are summed up in one line
+MAX_ROWS = 6  # lines of days or sessions a page shows; more are summed up in one line
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,18 @@ class _Page:
         ops.append("ET")
         return "\n".join(ops)
 
-    def facing(self, pair: Facing, y: float, height: float, size: float, **options) -> None:
-        """English on the left half, Arabic on the right half, on one row."""
-        self.text(pair.en, Box(MARGIN, y, HALF, height), size, align="left", **options)
-        self.text(pair.ar, Box(WIDTH - MARGIN - HALF, y, HALF, height), size, align="right", **options)
+    def facing(self, pair: Facing, top: float, line: float, size: float, **options) -> float:
+        """The English line, then the Arabic one under it, centred, each on its own baseline (so that a reader
+        extracts each in its own direction); returns where the next text starts."""
+        top = self.line(pair.en, top, line, size, **options)
+        if pair.ar and pair.ar != pair.en:
+            top = self.line(pair.ar, top, line, size, **options)
+        return top
+
+    def line(self, text: str, top: float, height: float, size: float, **options) -> float:
+        """One text in a full-width band of `height` below `top`; returns the band's bottom."""
+        self.text(text, Box(MARGIN, top - height, INNER, height), size, **options)
+        return top - height
 
 
 def _frame() -> str:
@@ -130,29 +138,22 @@ def _frame() -> str:
 
 
 def _draw(record: CertificateRecord, page: _Page, signature: EmbeddedImage | None) -> None:
-    """Lay out one certificate, top to bottom."""
+    """Lay out one certificate, top to bottom, English above Arabic."""
     page.ops.append(_frame())
-    top = HEIGHT - MARGIN
-    page.facing(record.conference, top - 14 * MM, 12 * MM, 12, bold=True, lines=2, colour=BRAND)
-    page.facing(record.organizer, top - 23 * MM, 8 * MM, 9.5, colour=MUTED, lines=2, min_size=7)
-    page.text(record.dates.en + "  ·  " + record.dates.ar if record.dates.ar != record.dates.en else record.dates.en,
-              Box(MARGIN, top - 30 * MM, INNER, 7 * MM), 9.5, colour=MUTED)
-    page.text(record.title.en, Box(MARGIN, top - 50 * MM, INNER, 16 * MM), 26, bold=True, colour=BRAND)
-    page.text(record.title.ar, Box(MARGIN, top - 66 * MM, INNER, 16 * MM), 24, bold=True, colour=BRAND)
-    page.facing(record.intro, top - 78 * MM, 8 * MM, 11, colour=MUTED)
-    page.text(record.name, Box(MARGIN, top - 96 * MM, INNER, 17 * MM), 24, bold=True, lines=2, min_size=12)
+    y = page.facing(record.conference, HEIGHT - MARGIN - 2 * MM, 7 * MM, 12.5, bold=True, colour=BRAND)
+    y = page.facing(record.organizer, y, 5.5 * MM, 9.5, colour=MUTED, min_size=6.5)
+    y = page.facing(record.dates, y, 5.5 * MM, 9.5, colour=MUTED)
+    y = page.facing(record.title, y - 5 * MM, 13 * MM, 25, bold=True, colour=BRAND, min_size=14)
+    y = page.facing(record.intro, y - 3 * MM, 6 * MM, 11, colour=MUTED)
+    y = page.line(record.name, y, 15 * MM, 24, bold=True, lines=2, min_size=12)
     if record.name_latin and record.name_latin != record.name:
-        page.text(record.name_latin, Box(MARGIN, top - 106 * MM, INNER, 9 * MM), 13, colour=MUTED)
-    page.facing(record.wording, top - 126 * MM, 18 * MM, 11, lines=3, min_size=8)
-    y = top - 138 * MM
-    page.facing(record.heading, y, 8 * MM, 11, bold=True, colour=BRAND)
-    rows = record.rows[:MAX_ROWS]
-    for row in rows:
-        y -= 9 * MM
-        page.facing(row, y, 9 * MM, 9, lines=2, min_size=7)
+        y = page.line(record.name_latin, y, 7 * MM, 13, colour=MUTED)
+    y = page.facing(record.wording, y - 2 * MM, 10 * MM, 11, lines=2, min_size=8)
+    y = page.facing(record.heading, y - 3 * MM, 6.5 * MM, 11, bold=True, colour=BRAND)
+    for row in record.rows[:MAX_ROWS]:
+        y = page.facing(row, y, 5 * MM, 9, min_size=6)
     if record.summary is not None:
-        y -= 8 * MM
-        page.facing(record.summary, y, 7 * MM, 9.5, bold=True)
+        page.facing(record.summary, y - 1 * MM, 5.5 * MM, 9.5, bold=True, min_size=6)
     _bottom(record, page, signature)
 
 
@@ -162,8 +163,9 @@ def _bottom(record: CertificateRecord, page: _Page, signature: EmbeddedImage | N
     qr_box = Box(MARGIN, base + 12 * MM, QR_SIZE, QR_SIZE)
     page.ops.append(_qr_ops(record.url, qr_box))
     page.text(record.code, Box(MARGIN, base + 6 * MM, HALF, 5 * MM), 8, align="left")
-    page.text(record.verify_label.en + " · " + record.verify_label.ar, Box(MARGIN, base, HALF, 5 * MM), 7.5,
-              align="left", colour=MUTED, min_size=5)
+    page.text(record.verify_label.en, Box(MARGIN, base + 51 * MM, HALF, 4 * MM), 7.5, align="left", colour=MUTED)
+    page.text(record.verify_label.ar, Box(MARGIN, base + 47 * MM, HALF, 4 * MM), 7.5, align="left", colour=MUTED)
+    page.text(record.url, Box(MARGIN, base, HALF + 20 * MM, 5 * MM), 7, align="left", colour=MUTED, min_size=4)
     right = WIDTH - MARGIN - HALF
     if signature is not None:
         height = 22 * MM
