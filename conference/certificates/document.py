@@ -162,10 +162,12 @@ def _bottom(record: CertificateRecord, page: _Page, signature: EmbeddedImage | N
     base = MARGIN + 4 * MM
     qr_box = Box(MARGIN, base + 12 * MM, QR_SIZE, QR_SIZE)
     page.ops.append(_qr_ops(record.url, qr_box))
-    page.text(record.code, Box(MARGIN, base + 6 * MM, HALF, 5 * MM), 8, align="left")
+    page.text(record.code, Box(MARGIN, base, HALF, 5 * MM), 8, align="left")
     page.text(record.verify_label.en, Box(MARGIN, base + 51 * MM, HALF, 4 * MM), 7.5, align="left", colour=MUTED)
     page.text(record.verify_label.ar, Box(MARGIN, base + 47 * MM, HALF, 4 * MM), 7.5, align="left", colour=MUTED)
-    page.text(record.url, Box(MARGIN, base, HALF + 20 * MM, 5 * MM), 7, align="left", colour=MUTED, min_size=4)
+    # The address without the code: the same on every page (drawn once per document), the code on its own line.
+    prefix = record.url[:-len(record.code)] if record.url.endswith(record.code) else record.url
+    page.text(prefix, Box(MARGIN, base + 6 * MM, HALF + 20 * MM, 5 * MM), 7, align="left", colour=MUTED, min_size=4)
     right = WIDTH - MARGIN - HALF
     if signature is not None:
         height = 22 * MM
