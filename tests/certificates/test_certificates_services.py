@@ -108,7 +108,7 @@ def test_revoke_and_reissue(past, configured, attendees):
         reissue_certificate(past, old, None)
 
 
-@pytest.mark.parametrize("code", ["", "x", "a" * 21, "a" * 5000, "a" + "/.." * 3, "é" * 30, "%00" * 10,
+@pytest.mark.parametrize("code", ["", "x", "a" * 21, "a" * 5000, "..%2F..%2Fsecret", "é" * 30, "%00" * 10,
                                   "' OR 1=1 --", "A" * 22, None, 12])
 def test_any_code_is_unknown_without_error(app, code):
     assert verify(code).state == "unknown"
