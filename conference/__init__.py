@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         accounts,
         agenda,
         badging,
+        certificates,
         checkin,
         core,
         events,
@@ -49,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     for area in (core, accounts, mail, questions, registration, manage, badging, checkin, events, submissions, agenda,
-                 messages):
+                 messages, certificates):
         area.init_app(app)
     from .checkin.entrance import ScanEntrance
 

@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, export- and import-conference,
-place-sessions, purge-personal-data."""
+"""Flask commands: seed-demo, demo-if-empty, create-user, send-mail, badges, certificates, export- and
+import-conference, place-sessions, purge-personal-data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,8 @@ from .accounts.verification import confirm_address, send_confirmation_again
 from .agenda.assistant import accept_placement, parse_item, propose_placement
 from .backup import BackupError, export_conference, import_conference
 from .badging.services import badge_query, count_badges, render_batch
+from .certificates.document import write_certificates
+from .certificates.services import batch_records, count_eligible, eligible_query, issue_certificates, settings_of
 from .core.tasks import run_pending, run_worker
 from .events.models import Conference
 from .events.services import get_conference
@@ -146,6 +148,35 @@ def badges_command(slug: str, out_path: str, layout: str, country: str, category
         click.echo(f"  warning {code}: {message}")
 
 
+@click.command("certificates")
+@click.argument("slug")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="PDF file to write.")
+@click.option("--country", default="", help="ISO country code, e.g. OM.")
+@click.option("--category", default="", help="delegate, speaker, organizer, press, staff or vip.")
+def certificates_command(slug: str, out_path: str, country: str, category: str) -> None:
+    """Write every certificate the conference's delegates are entitled to (issued now if need be) to one PDF."""
+    conference = get_conference(slug)
+    if conference is None:
+        raise click.UsageError(f"No conference with slug '{slug}'.")
+    if category and category not in {c.value for c in Category}:
+        raise click.UsageError(f"Unknown category '{category}'.")
+    if settings_of(conference) is None:
+        raise click.ClickException("The certificates are not configured (manage/certificates); no PDF was written.")
+    if count_eligible(eligible_query(conference, country, category)) == 0:
+        raise click.ClickException("Nobody matching these filters is entitled to a certificate; no PDF was written.")
+    issued = issue_certificates(conference, country, category)
+    db.session.commit()
+    partial = Path(f"{out_path}.part")  # written aside, so that a failure leaves no half PDF under the name
+    try:
+        with partial.open("wb") as stream:
+            pages = write_certificates(batch_records(conference, country, category), stream)
+        partial.replace(out_path)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"{pages} certificates written to {out_path} ({issued} issued now).")
+
+
 @click.command("export-conference")
 @click.argument("slug")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
@@ -249,6 +280,7 @@ def purge_personal_data_command(dry_run: bool) -> None:
 
 
 COMMANDS = [seed_demo_command, demo_if_empty_command, create_user_command, send_mail_command, badges_command,
+            certificates_command,
             export_conference_command, import_conference_command, send_confirmation_links_command,
             place_sessions_command, purge_personal_data_command]
 

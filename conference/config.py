@@ -108,6 +108,8 @@ def load_config() -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10 per minute"),
         "SCAN_RATE_LIMIT": os.environ.get("SCAN_RATE_LIMIT", "600 per minute"),
+        # The public certificate verification page: enough for a person checking a few, far too few to guess codes.
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         # A scanner page's door token: short, so that a copied token is soon worthless; the page renews it.
         "DOOR_TOKEN_LIFETIME": int(os.environ.get("DOOR_TOKEN_LIFETIME", "3600")),  # seconds
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "log"),

@@ -2,6 +2,7 @@
 from .accounts.models import Membership, User  # noqa: F401
 from .agenda import models as agenda_models  # noqa: F401
 from .badging.models import RevokedBadge  # noqa: F401
+from .certificates.models import Certificate, CertificateSettings  # noqa: F401
 from .checkin.models import CheckIn, Device, ScanLog  # noqa: F401
 from .events.models import Conference, Room, Track  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401

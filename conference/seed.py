@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from .accounts.models import Role
 from .accounts.services import create_user, find_user, grant_role
 from .agenda.demo import seed_agenda
+from .certificates.demo import seed_certificates
 from .events.models import Conference
 from .events.services import add_room, add_track, get_conference
 from .extensions import db
@@ -119,4 +120,5 @@ DEMO_ACCOUNTS = (
 
 # Each area fills in its own demo data, idempotently; later areas build on earlier ones
 # (the agenda places proposals that the call for proposals confirmed).
-SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda, seed_questions, seed_messages]
+SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda, seed_questions, seed_messages,
+                         seed_certificates]

@@ -52,6 +52,13 @@ def demo(app):
     for delegate in approved:
         check_in(conference, delegate.badge_token, gate="Main", nonce=uuid.uuid4().hex)
     db.session.commit()
+    from conference.certificates.models import Certificate
+    from conference.certificates.services import issue_certificates, reissue_certificate
+
+    issue_certificates(conference)  # the demo configures them; one is revoked and replaced
+    reissue_certificate(conference, db.session.scalars(Certificate.of(conference).order_by(Certificate.id)).first(),
+                        None)
+    db.session.commit()
     return conference
 
 
@@ -76,8 +83,9 @@ def export_json(slug: str) -> dict:
 
 def test_a_conference_round_trips_to_the_other_database_row_for_row(app, demo, other_database):
     exported = export_json(demo.slug)
-    assert {"conferences", "delegates", "delegations", "checkins", "checkin_scans", "revoked_badges", "users"} <= set(
-        exported["tables"])
+    assert {"conferences", "delegates", "delegations", "checkins", "checkin_scans", "revoked_badges", "users",
+            "certificate_settings", "certificates"} <= set(exported["tables"])
+    assert any(row["replaced_by_id"] for row in exported["tables"]["certificates"])
     other = create_app(app_config(other_database))
     with other.app_context():
         db.create_all()
