@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         checkin,
         core,
         events,
+        feedback,
         mail,
         manage,
         messages,
@@ -49,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     for area in (core, accounts, mail, questions, registration, manage, badging, checkin, events, submissions, agenda,
-                 messages):
+                 messages, feedback):
         area.init_app(app)
     from .checkin.entrance import ScanEntrance
 

@@ -59,6 +59,7 @@ class DoorConference:
     start_date: date
     end_date: date
     admit_only_on_conference_days: bool
+    allow_room_only_scanning: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,6 +78,7 @@ class DoorDevice:
     conference_id: int
     name: str
     revoked_at: datetime | None
+    room_id: int | None = None  # a device bound to a room scans at that room's door
 
 
 # Each conference's venue time zone as this process last read it: a live scan's badge is read with its door for the

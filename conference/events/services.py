@@ -19,7 +19,7 @@ from .models import Conference, Room, Track
 CONFERENCE_FIELDS = (
     "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
     "city_en", "city_ar", "country", "timezone", "start_date", "end_date", "capacity",
-    "auto_approve", "agenda_published", "admit_only_on_conference_days",
+    "auto_approve", "agenda_published", "admit_only_on_conference_days", "allow_room_only_scanning",
 )
 # First path segments taken by site-wide pages; a conference cannot use them as its slug.
 RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healthz", "static", "manage"}
