@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.i18n import localized
@@ -21,7 +21,8 @@ class DeviceForm(FlaskForm):
 
     def __init__(self, *args, rooms=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.room_id.choices = [("", _l("The entrance"))] + [(room.id, localized(room, "name")) for room in rooms]
+        self.room_id.choices = [SelectChoice("", _l("The entrance"))] + [SelectChoice(room.id, localized(room, "name"))
+                                                                   for room in rooms]
 
 
 class UndoForm(FlaskForm):
