@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..agenda.models import AgendaSession
-from ..core.countries import country_name
 from ..core import signals
+from ..core.countries import country_name
 from ..events.models import Conference, Room
 from ..extensions import db
 from ..registration.models import Delegate
@@ -68,7 +68,8 @@ def room_occupancy(conference: Conference, now: datetime | None = None) -> list[
     return shown
 
 
-def screen_occupancy(conference: Conference, now: datetime | None = None, **_ignored) -> dict[int, tuple[int, int | None]]:
+def screen_occupancy(conference: Conference, now: datetime | None = None,
+                     **_ignored) -> dict[int, tuple[int, int | None]]:
     """The venue screen's line per room in use now: {room id: (present, capacity)} (core.signals.room_occupancy)."""
     return {o.room.id: (o.present, o.capacity) for o in room_occupancy(conference, now) if o.session is not None}
 

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, func, insert, select
 
+from conference import create_app
+from conference.accounts.models import User
 from conference.agenda.models import AgendaSession, SessionKind
 from conference.agenda.versions import publish_agenda
-from conference.accounts.models import User
 from conference.backup import export_conference, import_conference
 from conference.checkin.devices import issue_device_token
 from conference.checkin.models import CheckIn, ScanLog, SessionAttendance
@@ -22,7 +23,6 @@ from conference.checkin.services import ScanRefused
 from conference.events.models import Room
 from conference.extensions import db
 from conference.registration.models import Delegate
-from conference import create_app
 from tests.conftest import app_config, login, new_database, password_hash
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)

@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conference.agenda.models import AgendaSession
 from conference.badging.models import RevokedBadge
 from conference.checkin import codes, services
 from conference.checkin.codes import normalize_code, parse_code
 from conference.checkin.devices import issue_device_token
 from conference.checkin.doorlist import door_list, token_hash
-from conference.agenda.models import AgendaSession
 from conference.checkin.models import CheckIn, SessionAttendance
 from conference.checkin.rooms import scan_in_room
-from conference.events.models import Room
 from conference.checkin.services import check_in
+from conference.events.models import Room
 from conference.extensions import db
 from conference.registration.models import DelegateStatus
 from tests.conftest import IN_CI, ROOT

@@ -38,7 +38,8 @@ def scene(make_conference, make_delegate, make_user):
     db.session.add_all([track, room])
     db.session.flush()
     started = AgendaSession(conference_id=conference.id, title_en="Opening", title_ar="الافتتاح", room_id=room.id,
-                            track_id=track.id, starts_at=NOW - timedelta(minutes=30), ends_at=NOW + timedelta(minutes=30))
+                            track_id=track.id, starts_at=NOW - timedelta(minutes=30),
+                            ends_at=NOW + timedelta(minutes=30))
     coming = AgendaSession(conference_id=conference.id, title_en="Closing", room_id=room.id,
                            starts_at=NOW + timedelta(hours=1), ends_at=NOW + timedelta(hours=2))
     db.session.add_all([started, coming])
