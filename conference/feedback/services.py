@@ -97,14 +97,16 @@ def save_feedback(conference: Conference, user: User, session: AgendaSession, ra
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT or forbidden_characters(comment, multiline=True):
         raise FeedbackError(_l("The comment is too long or holds characters that cannot be kept."))
+    now = now or utcnow()
     delegate = check_may_rate(conference, user, session, now)
     feedback = db.session.scalar(SessionFeedback.of(conference).where(
         SessionFeedback.session_id == session.id, SessionFeedback.delegate_id == delegate.id))
     if feedback is None:
-        feedback = SessionFeedback(conference_id=conference.id, delegate_id=delegate.id, session_id=session.id)
+        feedback = SessionFeedback(conference_id=conference.id, delegate_id=delegate.id, session_id=session.id,
+                                   created_at=now)
         db.session.add(feedback)
     feedback.rating, feedback.comment = rating, comment
-    feedback.updated_at = now or utcnow()
+    feedback.updated_at = now
     db.session.flush()
     return feedback
 
