@@ -328,3 +328,23 @@ def test_the_backup_carries_attendance_and_feedback(app, hall, make_delegate):
             db.engine.dispose()
     assert restored.rows["checkin_session_attendance"] == 1 and restored.rows["session_feedback"] == 1
     assert session_id == hall["session"].id
+
+
+def test_organizers_allow_room_only_scanning_in_the_settings(client, hall, make_user):
+    from conference.accounts.models import Role
+    from tests.conftest import post_form
+    from tests.events.test_events import conference_form
+
+    conference = hall["conference"]
+    login(client, make_user("org@example.org", Role.ORGANIZER, conference))
+    assert "allow_room_only_scanning" in client.get("/door/manage/settings").get_data(as_text=True)
+    form = conference_form(slug="door", start_date=conference.start_date.isoformat(),
+                           end_date=conference.end_date.isoformat(), allow_room_only_scanning="y")
+    assert post_form(client, "/door/manage/settings", form).status_code == 302
+    db.session.refresh(conference)
+    assert conference.allow_room_only_scanning
+
+
+def test_the_scanner_page_offers_the_rooms(scanner, hall):
+    page = scanner.client.get("/door/checkin").get_data(as_text=True)
+    assert f'<option value="{hall["hall"].id}">Room: Main Hall</option>' in page
