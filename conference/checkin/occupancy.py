@@ -176,7 +176,20 @@ def _delegate_section(conference: Conference, delegate, **_extra) -> Markup:
                                   attendance=delegate_attendance(conference, delegate.id)))
 
 
+def _attendance_of_person(conference: Conference, user, delegate=None, **_extra) -> dict | None:
+    """Registration asks for a person's data download: their admissions per day and attendance per session."""
+    if delegate is None:
+        return None
+    found = delegate_attendance(conference, delegate.id)
+    return {"attendance": {
+        "days": [{"day": c.day.isoformat(), "at": c.at.isoformat(), "gate": c.gate} for c in found.days],
+        "sessions": [{"session_id": a.session_id, "title_en": a.session.title_en, "title_ar": a.session.title_ar,
+                      "room": a.room.name_en if a.room else "", "at": a.at.isoformat()} for a in found.sessions],
+    }}
+
+
 def connect_receivers() -> None:
-    """Answer the venue screen and the delegate page (core.signals)."""
+    """Answer the venue screen, the delegate page and a person's data download (core.signals)."""
     signals.room_occupancy.connect(screen_occupancy)
     signals.delegate_shown.connect(_delegate_section)
+    signals.personal_data_requested.connect(_attendance_of_person)

@@ -48,7 +48,8 @@ RECEIVERS = {
     room_in_use: ("conference.agenda.services",),
     track_in_use: ("conference.agenda.services", "conference.submissions.services"),
     address_confirmed: ("conference.registration.workflow",),
-    personal_data_requested: ("conference.submissions.services",),
+    personal_data_requested: ("conference.submissions.services", "conference.checkin.occupancy",
+                              "conference.feedback.services"),
     room_occupancy: ("conference.checkin.occupancy",),
     delegate_shown: ("conference.checkin.occupancy",),
 }

@@ -9,5 +9,8 @@ bp = Blueprint("feedback", __name__)
 def init_app(app: Flask) -> None:
     """Set the area up in `app`: its pages and their blueprint."""
     from . import views  # noqa: F401  (adds its routes to bp)
+    from .services import connect_receivers
+
+    connect_receivers()
 
     app.register_blueprint(bp)

@@ -21,6 +21,7 @@ from ..agenda.models import AgendaSession, SessionPerson
 from ..checkin.models import CheckIn, SessionAttendance
 from ..core.actions import ServiceError
 from ..core.countries import country_name
+from ..core.signals import personal_data_requested
 from ..core.text import forbidden_characters
 from ..events.models import Conference, Track
 from ..extensions import db
@@ -243,3 +244,18 @@ def feedback_rows(conference: Conference) -> Iterator[list]:
                f"{session.starts_at.astimezone(tz):%Y-%m-%d %H:%M}" if session.starts_at else "", feedback.rating,
                feedback.comment, person.code, person.name, country_name(person.country),
                f"{feedback.updated_at.astimezone(tz):%Y-%m-%d %H:%M}"]
+
+
+def _feedback_of_person(conference: Conference, user: User, delegate=None, **_extra) -> dict | None:
+    """Registration asks for a person's data download: the ratings they gave."""
+    if delegate is None:
+        return None
+    given = db.session.scalars(SessionFeedback.of(conference).where(SessionFeedback.delegate_id == delegate.id)
+                               .options(joinedload(SessionFeedback.session)).order_by(SessionFeedback.id))
+    return {"feedback": [{"session_id": f.session_id, "title_en": f.session.title_en, "rating": f.rating,
+                          "comment": f.comment, "updated_at": f.updated_at.isoformat()} for f in given]}
+
+
+def connect_receivers() -> None:
+    """Answer registration's call for a person's data (core.signals)."""
+    personal_data_requested.connect(_feedback_of_person)

@@ -221,3 +221,13 @@ def test_the_organizers_page_reads_as_many_queries_at_30_ratings_as_at_3(app, sc
         client.get("/feed/manage/feedback")
         counts.append(count_queries(client, "/feed/manage/feedback"))
     assert counts[0] == counts[1]
+
+
+def test_a_person_s_data_download_holds_their_attendance_and_ratings(app, scene):
+    save_feedback(scene["conference"], account(scene["attendee"]), scene["started"], 4, "Mine")
+    db.session.commit()
+    client = app.test_client()
+    login(client, account(scene["attendee"]))
+    data = client.get("/feed/me/data").get_json()
+    assert [day["gate"] for day in data["attendance"]["days"]] == [""]
+    assert data["feedback"][0]["comment"] == "Mine" and data["feedback"][0]["rating"] == 4
