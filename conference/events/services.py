@@ -19,7 +19,7 @@ from .models import Conference, Room, Track
 CONFERENCE_FIELDS = (
     "slug", "name_en", "name_ar", "description_en", "description_ar", "venue_en", "venue_ar",
     "city_en", "city_ar", "country", "timezone", "start_date", "end_date", "capacity",
-    "auto_approve", "agenda_published", "admit_only_on_conference_days", "allow_room_only_scanning",
+    "auto_approve", "agenda_published", "admit_only_on_conference_days",
 )
 # First path segments taken by site-wide pages; a conference cannot use them as its slug.
 RESERVED_SLUGS = {"admin", "api", "login", "logout", "signup", "account", "healthz", "static", "manage"}
@@ -84,6 +84,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, data[field])
     for field in LOCAL_TIME_FIELDS:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
+    if "allow_room_only_scanning" in data:  # rooms' doors record those not admitted at the entrance (form only)
+        conference.allow_room_only_scanning = bool(data["allow_room_only_scanning"])
     if "changeover_minutes" in data:  # the agenda's change-over buffer (settings form only)
         conference.changeover_minutes = data["changeover_minutes"] or 0
     if "passport_retention_days" in data:  # days after the last day; None keeps them (registration.retention)
