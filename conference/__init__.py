@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         checkin,
         core,
         events,
+        feedback,
         mail,
         manage,
         messages,
@@ -50,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     for area in (core, accounts, mail, questions, registration, manage, badging, checkin, events, submissions, agenda,
-                 messages, certificates):
+                 messages, feedback, certificates):
         area.init_app(app)
     from .checkin.entrance import ScanEntrance
 

@@ -5,6 +5,7 @@ from .badging.models import RevokedBadge  # noqa: F401
 from .certificates.models import Certificate, CertificateSettings  # noqa: F401
 from .checkin.models import CheckIn, Device, ScanLog  # noqa: F401
 from .events.models import Conference, Room, Track  # noqa: F401
+from .feedback.models import SessionFeedback  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .messages.models import Message  # noqa: F401
 from .questions.models import Answer, PurgeRecord, Question, QuestionChoice  # noqa: F401

@@ -11,6 +11,7 @@ from .certificates.demo import seed_certificates
 from .events.models import Conference
 from .events.services import add_room, add_track, get_conference
 from .extensions import db
+from .feedback.demo import seed_attendance
 from .messages.demo import seed_messages
 from .questions.demo import seed_questions
 from .registration.demo import DEMO_PASSWORD, seed_delegates
@@ -121,4 +122,4 @@ DEMO_ACCOUNTS = (
 # Each area fills in its own demo data, idempotently; later areas build on earlier ones
 # (the agenda places proposals that the call for proposals confirmed).
 SEED_EXTENSIONS: list = [seed_delegates, seed_proposals, seed_agenda, seed_questions, seed_messages,
-                         seed_certificates]
+                         seed_attendance, seed_certificates]

@@ -14,6 +14,7 @@ from ..accounts.access import conference_view, has_role
 from ..accounts.models import Role
 from ..core.i18n import moment_pattern, zone_label
 from ..core.params import parse_id, parse_local_moment
+from ..core.signals import room_occupancy
 from ..events.models import Conference
 from ..types import utcnow
 from . import bp
@@ -37,6 +38,7 @@ LABELS = {
     "unpublished": _l("The agenda has not been published yet."),
     "stale": _l("No connection: showing the programme as of"),
     "preview": _l("Preview for organizers: the screen as it will be at this time"),
+    "full": _l("Full"),
     **{f"change_{kind}": title for kind, title in CHANGE_TITLES.items()},
 }
 
@@ -122,11 +124,30 @@ def _preview_moment(conference: Conference) -> datetime | None:
     return parse_local_moment(request.args.get("at"), conference.tz)
 
 
+def occupancy_of(conference: Conference, now: datetime) -> dict[int, tuple[int, int | None]]:
+    """{room id: (present, seats)} of the rooms in use at `now`, as the areas that record it answer
+    (core.signals.room_occupancy: the room doors); empty when none does."""
+    found: dict[int, tuple[int, int | None]] = {}
+    for _receiver, answer in room_occupancy.send(conference, now=now):
+        found.update(answer or {})
+    return found
+
+
+def seats_text(present: int, capacity: int | None) -> dict[str, str]:
+    """'312 / 400 seats' (or '312 present' for a room without a capacity), in both languages."""
+    if capacity:
+        return in_both(lambda: ngettext("%(present)s / %(num)s seat", "%(present)s / %(num)s seats", capacity,
+                                        present=present))
+    return in_both(lambda: ngettext("%(num)s present", "%(num)s present", present))
+
+
 def _context(conference: Conference) -> dict:
     agenda = published(conference)
     room = _room(conference, agenda)
     preview = _preview_moment(conference)
     board = venue_board(conference, agenda, preview or utcnow(), room.id if room else None)
+    # The occupancy of now only: a preview of another time has no one recorded yet.
+    occupancy = occupancy_of(conference, board.now) if board.state == "open" and not preview else {}
     published_at = {language: format_datetime(agenda.published_at, moment_pattern(Locale.parse(language), "medium"),
                                                  tzinfo=conference.tz, locale=language)
                     for language in LANGUAGES} if agenda else None
@@ -134,7 +155,8 @@ def _context(conference: Conference) -> dict:
             "preview": preview,
             "later_shown": LATER_SHOWN, "hm": lambda moment: _hm(moment, conference), "clean": clean,
             "names": lambda people, language: [person_name(p, language) for p in people],
-            "moved_from": lambda change: _moved_from(change, conference), "published_at": published_at}
+            "moved_from": lambda change: _moved_from(change, conference), "published_at": published_at,
+            "occupancy": occupancy, "seats": seats_text}
 
 
 @bp.get("/<slug>/screen")

@@ -26,6 +26,7 @@ from ..extensions import csrf, limiter
 from . import bp
 from .devices import DOOR_ROLES, DoorStaff, conference_and_holder, hash_device_token, issue_door_token
 from .doorlist import door_list, door_list_version, parse_since
+from .rooms import scan_in_room
 from .search import search_delegates
 from .services import (
     OFFLINE_VERDICTS,
@@ -162,19 +163,28 @@ def _scan_request(data: dict | None) -> dict:
         raise Refused(400)
     if forbidden_characters(gate):  # as in every form: no control or bidi-override characters in a gate name
         raise Refused(400)
+    room = data.get("room")
+    if room is not None and (isinstance(room, bool) or not isinstance(room, int)):
+        raise Refused(400)
     return {"code": code, "gate": gate, "nonce": nonce, "offline_verdict": offline_verdict,
-            "scanned_at": data.get("scanned_at")}
+            "scanned_at": data.get("scanned_at"), "room": room}
 
 
 def answer_scan(conference, staff, device, data: dict | None, language: str,
                 seen: SeenBadge | None = None) -> tuple[int, str]:
     """(HTTP status, JSON body) for an authenticated scan: the verdict, or why the scan was not judged."""
     scan = _scan_request(data)
+    # A device bound to a room scans there; a scanner page set to a room sends it.
+    requested = scan.pop("room")
+    room = getattr(device, "room_id", None) or requested
     try:
         scan["scanned_at"] = scan_time(scan["scanned_at"])
-        result = check_in(conference, staff=staff, device=device, language=language, seen=seen, **scan)
+        if room is not None:
+            result = scan_in_room(conference, room, staff=staff, device=device, language=language, **scan)
+        else:
+            result = check_in(conference, staff=staff, device=device, language=language, seen=seen, **scan)
     except ScanRefused as refusal:
-        return 400, json.dumps({"status": "error", "error": 400, "reason": "scanned_at", "message": str(refusal)},
+        return 400, json.dumps({"status": "error", "error": 400, "reason": refusal.reason, "message": str(refusal)},
                                ensure_ascii=False)
     except NonceReused:
         raise Refused(400) from None

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from ..accounts.access import has_role
 from ..accounts.models import Role, User
-from ..events.models import Conference
+from ..events.models import Conference, Room
 from ..extensions import db
 from ..types import utcnow
 from . import queries
@@ -29,14 +29,18 @@ def hash_device_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_device_token(conference: Conference, name: str, actor: User | None) -> tuple[Device, str]:
-    """A new gate device and its token, which is shown once and never stored in clear."""
+def issue_device_token(conference: Conference, name: str, actor: User | None,
+                       room_id: int | None = None) -> tuple[Device, str]:
+    """A new gate device and its token, which is shown once and never stored in clear; bound to a room of the
+    conference (its scans record attendance there) or, without one, at the entrance."""
     name = name.strip()[:MAX_GATE]
     if not name:
         raise CheckInError(_l("Please give the device a name."))
+    if room_id is not None and Room.get_for(conference, room_id) is None:
+        raise CheckInError(_l("This room is not one of this conference's rooms."))
     token = secrets.token_urlsafe(32)
     device = Device(conference_id=conference.id, name=name, token_hash=hash_device_token(token),
-                    created_by_id=actor.id if actor else None)
+                    created_by_id=actor.id if actor else None, room_id=room_id)
     db.session.add(device)
     db.session.flush()
     return device, token
@@ -59,6 +63,7 @@ class DoorConference:
     start_date: date
     end_date: date
     admit_only_on_conference_days: bool
+    allow_room_only_scanning: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,6 +82,7 @@ class DoorDevice:
     conference_id: int
     name: str
     revoked_at: datetime | None
+    room_id: int | None = None  # a device bound to a room scans at that room's door
 
 
 # Each conference's venue time zone as this process last read it: a live scan's badge is read with its door for the

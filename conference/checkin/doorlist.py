@@ -103,6 +103,7 @@ def door_list(
     return {
         "conference": conference.slug, "day": day.isoformat(), "generated_at": now.isoformat(), "full": full,
         "admit_only_on_conference_days": conference.admit_only_on_conference_days,
+        "allow_room_only_scanning": conference.allow_room_only_scanning,
         "first_day": conference.start_date.isoformat(), "last_day": conference.end_date.isoformat(),
         "delegates": [_entry(row) for row in db.session.execute(statement, {"day": day})],
         "revoked": [{"hash": token_hash(token), "code": code} for token, code in db.session.execute(replaced)],

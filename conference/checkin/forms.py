@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectChoice, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.i18n import localized
+from ..core.params import IdField
 from ..core.text import CleanText, strip_filter
 
 
@@ -14,6 +16,13 @@ class DeviceForm(FlaskForm):
 
     name = StringField(_l("Device or gate name"), validators=[DataRequired(), Length(max=60), CleanText()],
                        filters=[strip_filter], description=_l("For example “Main entrance, scanner 2”."))
+    room_id = IdField(_l("Scans at"), validators=[Optional()],
+                      description=_l("A device at a room's door records who attends the sessions held there."))
+
+    def __init__(self, *args, rooms=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = [SelectChoice("", _l("The entrance"))] + [SelectChoice(room.id, localized(room, "name"))
+                                                                   for room in rooms]
 
 
 class UndoForm(FlaskForm):

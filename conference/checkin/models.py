@@ -27,6 +27,10 @@ class Verdict(str, enum.Enum):
     CANCELLED = "cancelled"
     OTHER_CONFERENCE = "other_conference"
     NOT_TODAY = "not_today"
+    # At a room's door only: not admitted at the entrance that day (unless room-only scanning is allowed), and no
+    # session running in the room or starting within a quarter of an hour.
+    NOT_ADMITTED = "not_admitted"
+    NO_SESSION = "no_session"
 
     @property
     def title(self) -> str:
@@ -41,6 +45,8 @@ VERDICT_TITLES = {
     Verdict.CANCELLED: _l("Registration cancelled"),
     Verdict.OTHER_CONFERENCE: _l("Badge of another conference"),
     Verdict.NOT_TODAY: _l("Not a conference day"),
+    Verdict.NOT_ADMITTED: _l("Not admitted at the entrance today"),
+    Verdict.NO_SESSION: _l("No session in this room now"),
 }
 
 
@@ -77,8 +83,11 @@ class Device(ConferenceOwned, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A device bound to a room scans at that room's door (attendance of its sessions); None: the entrance.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    room: Mapped[Room | None] = relationship()
 
     @property
     def active(self) -> bool:
@@ -160,6 +169,9 @@ class ScanLog(ConferenceOwned, db.Model):
     raw: Mapped[str] = mapped_column(String(200), default="")
     nonce: Mapped[str | None] = mapped_column(String(64))
     answer: Mapped[str] = mapped_column(Text, default="")
+    # A scan at a room's door: the room, and the session it recorded (None at the entrance).
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="SET NULL"))
 
     delegate: Mapped[Delegate | None] = relationship()
     staff: Mapped[User | None] = relationship()

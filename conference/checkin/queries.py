@@ -93,8 +93,9 @@ DISPLACED_SCANS = scans.update().where(scans.c.checkin_id == bindparam("displace
 conferences, devices, door_tokens = Conference.__table__, Device.__table__, DoorToken.__table__
 # Labelled: a door statement may also carry the scanned badge's delegate columns (SHOWN), whose names they share.
 DOOR_CONFERENCE = [conferences.c[name].label(f"door_{name}") for name in (
-    "id", "slug", "timezone", "start_date", "end_date", "admit_only_on_conference_days")]
-DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in ("id", "conference_id", "name", "revoked_at")]
+    "id", "slug", "timezone", "start_date", "end_date", "admit_only_on_conference_days", "allow_room_only_scanning")]
+DOOR_DEVICE = [devices.c[name].label(f"device_{name}") for name in (
+    "id", "conference_id", "name", "revoked_at", "room_id")]
 DOOR_TOKEN = [door_tokens.c[name].label(f"token_{name}") for name in (
     "conference_id", "user_id", "membership_id", "session_id", "expires_at")]
 TOKEN_USER = [User.session_generation.label("user_session_generation"),

@@ -33,7 +33,7 @@ MAX_RAW = 200  # characters of the scanned input kept in the log
 MAX_GATE = 60
 MAX_NONCE = 64
 REFUSALS_WITH_DELEGATE = {Verdict.REVOKED, Verdict.NOT_CONFIRMED, Verdict.CANCELLED, Verdict.NOT_TODAY,
-                          Verdict.ALREADY_CHECKED_IN}
+                          Verdict.ALREADY_CHECKED_IN, Verdict.NOT_ADMITTED, Verdict.NO_SESSION}
 
 # A device's clock may run a little fast; a queued scan "from the future" beyond this is refused.
 CLOCK_TOLERANCE = timedelta(minutes=2)
@@ -80,6 +80,10 @@ class _AdmissionKept(Exception):
 
 class ScanRefused(ValueError):
     """A scan the server will not judge (a queued scan's time is unusable), with a message for the door."""
+
+    def __init__(self, message, reason: str = "scanned_at") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Scanner(Protocol):

@@ -32,7 +32,7 @@ from ..events.models import Conference
 from ..events.services import get_conference_or_404
 from ..types import utcnow
 from . import attendance as stats
-from . import bp
+from . import bp, occupancy
 from .devices import issue_device_token, list_devices, revoke_device
 from .forms import DeviceForm, UndoForm
 from .models import CheckIn, Device
@@ -57,7 +57,12 @@ def scanner_texts() -> dict:
             "cancelled": _("This registration was cancelled.") + " " + help_desk,
             "other_conference": _("This badge is for another conference.") + " " + help_desk,
             "not_today": _("Admission is only on the conference days.") + " " + help_desk,
+            "not_admitted": _("They were not admitted at the entrance today.") + " " + help_desk,
+            "no_session": _("No session is running in this room or starting within 15 minutes."),
+            "room": _("This room is not one of this conference's rooms."),
         },
+        "recorded": _("Recorded in the session"),
+        "already_in_session": _("Already recorded in this session"),
         "problem": {
             "network": _("No connection to the server. Please scan again."),
             "session": _("You are no longer logged in. Reload the page and log in again."),
@@ -96,7 +101,8 @@ DOOR_CONTENT_SECURITY_POLICY = content_security_policy(script_src="'wasm-unsafe-
 def scanner(conference: Conference):
     """The door page: camera, handheld scanner and search, with a verdict readable at arm's length."""
     response = make_response(render_template(
-        "checkin/scanner.html", conference=conference, texts=scanner_texts(), decoder_url=decoder_worker_url(),
+        "checkin/scanner.html", conference=conference, texts=scanner_texts(), rooms=conference.rooms,
+        decoder_url=decoder_worker_url(),
         service_worker_url=service_worker_url(conference)))
     response.headers["Content-Security-Policy"] = DOOR_CONTENT_SECURITY_POLICY
     return response
@@ -185,7 +191,8 @@ def attendance(conference: Conference):
         days=stats.day_choices(conference, day), summary=stats.summary(conference, day),
         chart=column_chart(stats.per_quarter_hour(conference, day), text_direction() == "rtl"),
         scans=stats.latest_scans(conference), duplicates=stats.offline_duplicates(conference, day),
-        form=UndoForm(),
+        form=UndoForm(), rooms_now=occupancy.room_occupancy(conference),
+        sessions=occupancy.sessions_of_day(conference, day), by_hour=occupancy.per_hour_and_room(conference, day),
     )
 
 
@@ -195,6 +202,15 @@ def attendance_csv(conference: Conference):
     """Every admission as a spreadsheet-safe CSV file."""
     filename = f"{conference.slug}-checkins-{utcnow():%Y%m%d-%H%M}.csv"
     return csv_response(filename, stats.checkins_header(), stats.checkin_rows(conference))
+
+
+@bp.get("/<slug>/manage/attendance/sessions.csv")
+@conference_view(Role.ORGANIZER)
+def session_attendance_csv(conference: Conference):
+    """Attendance per session (who was recorded at a room's door in which session) as a spreadsheet-safe CSV."""
+    filename = f"{conference.slug}-session-attendance-{utcnow():%Y%m%d-%H%M}.csv"
+    return csv_response(filename, occupancy.session_attendance_header(),
+                        occupancy.session_attendance_rows(conference))
 
 
 @bp.post("/<slug>/manage/attendance/<int:checkin_id>/undo")
@@ -217,13 +233,13 @@ def undo_checkin(conference: Conference, checkin_id: int):
 @conference_view(Role.ORGANIZER)
 def devices(conference: Conference):
     """Gate devices: list, issue a token (shown once), revoke."""
-    form = DeviceForm()
+    form = DeviceForm(rooms=conference.rooms)
     new_token = new_device = None
     if form.validate_on_submit():
-        issued = perform(lambda: issue_device_token(conference, form.name.data, current_user))
+        issued = perform(lambda: issue_device_token(conference, form.name.data, current_user, form.room_id.data))
         if issued.ok:
             new_device, new_token = issued.value
-            form = DeviceForm(formdata=None)
+            form = DeviceForm(formdata=None, rooms=conference.rooms)
     response = render_template("checkin/devices.html", conference=conference, form=form,
                                devices=list_devices(conference), new_device=new_device, new_token=new_token,
                                revoke_form=ConfirmForm())

@@ -32,11 +32,24 @@ Sent with the conference as sender, and the user and their registration (or None
 the conference holds about them (registration.personal_data). Each area above answers with a dict of its own
 sections (the call for proposals: the proposals they speak in, with their answers; the door: their admissions).""")
 
+room_occupancy = signals.signal("room-occupancy", doc="""\
+Sent with the conference as sender and `now` by the venue screen (agenda.screen). The door (checkin.occupancy)
+answers with {room id: (people recorded in the session the room holds now, the room's seats or None)} for the
+rooms in use; the screen shows "Main Hall: 312 / 400 seats", and "full" at capacity.""")
+
+delegate_shown = signals.signal("delegate-shown", doc="""\
+Sent with the conference as sender and the delegate when an organizer opens a delegate's page (manage.views).
+Each area above answers with a section of that page as safe HTML (the door: their admissions per day and their
+attendance per session), or None.""")
+
 # signal -> the modules whose receivers must be connected to it in every application.
 RECEIVERS = {
     conference_saved: ("conference.registration.workflow",),
     room_in_use: ("conference.agenda.services",),
     track_in_use: ("conference.agenda.services", "conference.submissions.services"),
     address_confirmed: ("conference.registration.workflow",),
-    personal_data_requested: ("conference.submissions.services",),
+    personal_data_requested: ("conference.submissions.services", "conference.checkin.occupancy",
+                              "conference.feedback.services"),
+    room_occupancy: ("conference.checkin.occupancy",),
+    delegate_shown: ("conference.checkin.occupancy",),
 }

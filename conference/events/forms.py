@@ -81,6 +81,9 @@ class ConferenceForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=3650)],
         description=_l("Leave empty to keep them until you delete them. The questions page shows what is erased when."))
     admit_only_on_conference_days = BooleanField(_l("Admit at the door only on conference days"), default=True)
+    allow_room_only_scanning = BooleanField(
+        _l("Record a delegate at a room's door even when not admitted at the entrance that day"),
+        description=_l("Leave it off to refuse them at the room with that reason."))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -45,6 +45,8 @@ class Conference(db.Model):
     cfp_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agenda_published: Mapped[bool] = mapped_column(Boolean, default=False)
     admit_only_on_conference_days: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A room's door records a delegate not admitted at the entrance that day (rooms reached without the entrance).
+    allow_room_only_scanning: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # agenda: minutes a person needs between two of their sessions (moving between rooms)
     changeover_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Days after the last day that the visa request's passport fields are kept; None: until an organizer erases them.

@@ -84,6 +84,8 @@ def save_conference(conference: Conference | None, data: dict) -> Conference:
         setattr(conference, field, data[field])
     for field in LOCAL_TIME_FIELDS:
         setattr(conference, field, to_utc(data.get(field), data["timezone"]))
+    if "allow_room_only_scanning" in data:  # rooms' doors record those not admitted at the entrance (form only)
+        conference.allow_room_only_scanning = bool(data["allow_room_only_scanning"])
     if "changeover_minutes" in data:  # the agenda's change-over buffer (settings form only)
         conference.changeover_minutes = data["changeover_minutes"] or 0
     if "passport_retention_days" in data:  # days after the last day; None keeps them (registration.retention)

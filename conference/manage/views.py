@@ -11,6 +11,7 @@ from ..core.actions import perform
 from ..core.charts import bar_chart, column_chart
 from ..core.i18n import fmt_date, fmt_number, lang, text_direction
 from ..core.params import page_number, parse_id
+from ..core.signals import delegate_shown
 from ..core.spreadsheet import csv_response, xlsx_response
 from ..events.models import Conference
 from ..extensions import db
@@ -100,7 +101,9 @@ def delegate(conference: Conference, delegate_id: int):
     return render_template("manage/delegate.html", conference=conference, delegate=item, form=NoteForm(),
                            position=waitlist_position(item), allowed=allowed_actions(item),
                            answered=answered(conference, QuestionTarget.REGISTRATION, delegate_id=item.id),
-                           mails=mail_of_recipient(conference.id, item.email))
+                           mails=mail_of_recipient(conference.id, item.email),
+                           sections=[section for _receiver, section in delegate_shown.send(conference, delegate=item)
+                                     if section])
 
 
 @bp.post("/<slug>/manage/delegates/<int:delegate_id>/status/<action>")

@@ -2,7 +2,7 @@
 issued certificate with its verification code; one live per delegate and kind, revoked ones kept, replaced_by)
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 15:00:22.879100
 
 """
@@ -13,7 +13,7 @@ import conference.types
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

@@ -99,7 +99,8 @@
       meta.put(list.day, "day");
       meta.put(list.version, "version");
       meta.put(list.generated_at, "generated_at");
-      meta.put({ only_on_days: list.admit_only_on_conference_days, first: list.first_day, last: list.last_day }, "rules");
+      meta.put({ only_on_days: list.admit_only_on_conference_days, first: list.first_day, last: list.last_day,
+                 room_only: !!list.allow_room_only_scanning }, "rules");
       return done(transaction).then(function () { state.hasList = true; });
     }
 
@@ -142,15 +143,19 @@
     // The local verdict of a scan (DoorRules.judge); null when there is no door list of today to judge with
     // (never loaded on this device, or yesterday's). An admission is noted in the list, so a second local scan of
     // the badge is amber.
-    function judge(code, gate, at) {
+    // At a room's door (`room` set) nothing is noted: the entrance's admissions are what a room is judged by.
+    function judge(code, gate, at, room) {
       if (!db) { return Promise.resolve(null); }
       var day = today();
       return getMeta("day").then(function (listDay) {
         if (listDay !== day) { return null; }
         return getMeta("rules").then(function (rules) {
-          return window.DoorRules.judge(code, doorList, rules || {}, day, gate, at);
+          var judged = {};
+          Object.keys(rules || {}).forEach(function (key) { judged[key] = rules[key]; });
+          judged.room = room || null;
+          return window.DoorRules.judge(code, doorList, judged, day, gate, at);
         }).then(function (answer) {
-          if (answer.status !== "ok") { return answer; }
+          if (answer.status !== "ok" || room) { return answer; }
           return request(store("badges", "readwrite").put(window.DoorRules.admitted(answer.delegate, at, gate)))
             .then(function () { return answer; });
         });
@@ -176,7 +181,7 @@
             method: "POST", cache: "no-store",
             headers: { "Content-Type": "application/json", "Accept": "application/json" },
             body: JSON.stringify({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: scan.scanned_at,
-                                   offline_verdict: scan.offline_verdict })
+                                   offline_verdict: scan.offline_verdict, room: scan.room || undefined })
           }).then(function (response) {
             if (response.status === 401 || response.status === 403) {
               options.onSession("session");

@@ -27,6 +27,7 @@
   var el = {
     gateForm: byId("gate-form"), gateInput: byId("gate-input"), gateShown: byId("gate-shown"),
     gateName: byId("gate-name"), gateChange: byId("gate-change"), scanner: byId("scanner"),
+    roomInput: byId("room-input"), roomName: byId("room-name"),
     scanForm: byId("scan-form"), scanInput: byId("scan-input"), searchForm: byId("search-form"),
     searchInput: byId("search-input"), searchStatus: byId("search-status"), results: byId("search-results"),
     video: byId("camera-video"), cameraStatus: byId("camera-status"), cameraToggle: byId("camera-toggle"),
@@ -146,8 +147,12 @@
 
   function showAnswer(answer) {
     var offline = !!answer.offline;
+    var inRoom = !!room();
     if (answer.status === "ok") {
-      showPanel("ok", texts.ok, texts.advice.ok, answer.delegate, offline);
+      showPanel("ok", inRoom ? texts.recorded : texts.ok, sessionTitle(answer) || texts.advice.ok, answer.delegate,
+                offline);
+    } else if (inRoom && answer.reason === "already_checked_in") {
+      showPanel("warn", texts.already_in_session, sessionTitle(answer), answer.delegate, offline);
     } else if (answer.reason === "already_checked_in") {
       var first = answer.first_checked_in_at ? fill(texts.first_admission, { time: clock(answer.first_checked_in_at) }) : "";
       if (first && answer.gate) { first += " " + fill(texts.first_gate, { gate: answer.gate }); }
@@ -156,6 +161,18 @@
     } else {
       showPanel("bad", texts.refused, texts.advice[answer.reason] || texts.advice.invalid, answer.delegate, offline);
     }
+  }
+
+  // The room this door scans at (a room's id), or null at the entrance.
+  function room() {
+    var chosen = parseInt(load("room") || "", 10);
+    return chosen > 0 ? chosen : null;
+  }
+
+  function sessionTitle(answer) {
+    var session = answer.session;
+    if (!session) { return ""; }
+    return (config.lang === "ar" ? session.title_ar || session.title_en : session.title_en || session.title_ar) || "";
   }
 
   function showProblem(kind) {
@@ -199,6 +216,7 @@
     if (!code || inFlight[code]) { return; }
     inFlight[code] = true;
     var scan = { code: code, gate: load("gate") || "", nonce: makeNonce() };
+    if (room()) { scan.room = room(); }
     var finish = function () { delete inFlight[code]; };
     if (navigator.onLine === false) {
       judgeOffline(scan).then(finish, finish);
@@ -223,6 +241,10 @@
       }
       if (response.status >= 502) { return judgeOffline(scan).then(finish, finish); }
       finish();
+      if (response.status === 400 && scan.room) {  // a room that is not (or no longer) one of this conference's
+        showPanel("bad", texts.refused, texts.advice.room, null);
+        return;
+      }
       showProblem(response.status === 429 ? "rate" : (response.status < 500 ? "session" : "server"));
     }).catch(function () {
       if (gaveUp) { return; }
@@ -237,14 +259,14 @@
       return Promise.resolve();
     }
     var at = new Date().toISOString();
-    return offline.ready.then(function () { return offline.judge(scan.code, scan.gate, at); }).then(function (answer) {
+    return offline.ready.then(function () { return offline.judge(scan.code, scan.gate, at, scan.room); }).then(function (answer) {
       if (!answer) {  // no door list of today on this device: nothing to judge with
         showProblem("network");
         return;
       }
       showAnswer(answer);
       // Not waited for: the next badge may be scanned while this one is written (IndexedDB keeps the order).
-      offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at,
+      offline.queue({ code: scan.code, gate: scan.gate, nonce: scan.nonce, scanned_at: at, room: scan.room,
                       offline_verdict: answer.status === "ok" ? "ok" : answer.reason });
     });
   }
@@ -374,6 +396,8 @@
     el.gateShown.hidden = !gate;
     if (gate) {
       el.gateName.textContent = gate;
+      var chosen = el.roomInput ? el.roomInput.querySelector('option[value="' + (room() || "") + '"]') : null;
+      el.roomName.textContent = room() && chosen ? "· " + chosen.textContent : "";
       startCamera();
       focusScan();
     } else {
@@ -386,11 +410,13 @@
     var gate = el.gateInput.value.trim();
     if (gate) {
       save("gate", gate);
+      save("room", el.roomInput ? el.roomInput.value : "");
       showScanner();
     }
   });
   el.gateChange.addEventListener("click", function () {
     el.gateInput.value = load("gate") || "";
+    if (el.roomInput) { el.roomInput.value = room() ? String(room()) : ""; }
     save("gate", "");
     showScanner();
   });

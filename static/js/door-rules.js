@@ -91,8 +91,11 @@
   }
 
   // As the server's judge_scan(), from what the door list knows: the reason to refuse, or null to admit. `rules`
-  // are the list's {only_on_days, first, last}; days are ISO dates at the venue. A badge of another conference is
-  // not in this conference's list: it reads as "invalid" here, "other_conference" on the server.
+  // are the list's {only_on_days, first, last, room_only} and, at a room's door, the room; days are ISO dates at
+  // the venue. A badge of another conference is not in this conference's list: it reads as "invalid" here,
+  // "other_conference" on the server. At a room's door (checkin/rooms.py) the entrance's admission of the day is
+  // required unless room-only scanning is allowed; the sessions ("no_session", a second scan in one session) are
+  // the server's to judge on sync.
   function verdict(found, rules, day) {
     var entry = found.entry;
     if (found.revoked) { return "revoked"; }
@@ -100,6 +103,7 @@
     if (entry.status === "cancelled") { return "cancelled"; }
     if (entry.status !== ADMITTED_STATUS) { return "not_confirmed"; }
     if (rules.only_on_days && (day < rules.first || day > rules.last)) { return "not_today"; }
+    if (rules.room) { return entry.admitted_at || rules.room_only ? null : "not_admitted"; }
     if (entry.admitted_at) { return "already_checked_in"; }
     return null;
   }

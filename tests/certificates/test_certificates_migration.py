@@ -19,7 +19,7 @@ def test_migration_0024_creates_the_tables_and_goes_back(empty_database_url):
         assert {"certificate_settings", "certificates"} <= tables
         with db.engine.begin() as conn:
             conn.execute(text("SELECT id FROM conferences"))  # the schema answers
-        downgrade(revision="0022")
+        downgrade(revision="0023")
         left = set(inspect(db.engine).get_table_names())
         db.session.remove()
         db.engine.dispose()

@@ -31,12 +31,14 @@ for (const vector of VECTORS.parse) {
 
 // The door list of a case, as door_list() writes it (test_door_vectors.py checks that it does): the badge's entry
 // when it is of this conference, a replaced badge's hash with its owner's code; nothing of another conference.
-async function doorList(badge) {
+async function doorList(badge, day) {
   const fixture = VERDICTS.badge;
   const badges = new Map();
   const replaced = new Map();
   if (badge.conference !== "other") {
-    const admitted = badge.admitted || { at: null, gate: null };
+    // The list holds the admission of its own day only.
+    const onTheDay = badge.admitted && (!day || badge.admitted.at.startsWith(day));
+    const admitted = onTheDay ? badge.admitted : { at: null, gate: null };
     badges.set(await DoorRules.tokenHash(fixture.token), {
       hash: await DoorRules.tokenHash(fixture.token), code: fixture.code, name: "Hamad Al-Housni",
       status: badge.status, admitted_at: admitted.at, gate: admitted.gate,
@@ -57,14 +59,16 @@ async function doorList(badge) {
 function rulesOf(testCase) {
   const conference = VERDICTS.conference;
   const onlyOnDays = "only_on_days" in testCase ? testCase.only_on_days : conference.only_on_days;
-  return { only_on_days: onlyOnDays, first: conference.first_day, last: conference.last_day };
+  const room = testCase.room || null;
+  return { only_on_days: onlyOnDays, first: conference.first_day, last: conference.last_day,
+           room: room ? 1 : null, room_only: !!(room && room.room_only) };
 }
 
 const AT = "2031-01-01T09:00:00.000Z";
 
 for (const testCase of VERDICTS.cases) {
   test(`verdict: ${testCase.name}`, async () => {
-    const list = await doorList(testCase.badge);
+    const list = await doorList(testCase.badge, testCase.day);
     const expect = testCase.offline || testCase.expect;
     const answer = await DoorRules.judge(VERDICTS.scans[testCase.scan], list, rulesOf(testCase), testCase.day,
                                          VERDICTS.gate, AT);

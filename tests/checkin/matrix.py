@@ -34,6 +34,7 @@ ROUTES: dict[str, Route] = {
     "checkin.scanner": Route("/doha/checkin", STAFF),
     "checkin.attendance": Route("/doha/manage/attendance", ORGANIZER),
     "checkin.attendance_csv": Route("/doha/manage/attendance.csv", ORGANIZER),
+    "checkin.session_attendance_csv": Route("/doha/manage/attendance/sessions.csv", ORGANIZER),
     "checkin.undo_checkin": Route("/doha/manage/attendance/{checkin_id}/undo", POST_ONLY, ORGANIZER_POST,
                                   form={"note": "Scanned the wrong badge"}),
     # A new device's token is shown once, on the page that issued it.

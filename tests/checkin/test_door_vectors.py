@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conference.agenda.models import AgendaSession
 from conference.badging.models import RevokedBadge
 from conference.checkin import codes, services
 from conference.checkin.codes import normalize_code, parse_code
 from conference.checkin.devices import issue_device_token
 from conference.checkin.doorlist import door_list, token_hash
-from conference.checkin.models import CheckIn
+from conference.checkin.models import CheckIn, SessionAttendance
+from conference.checkin.rooms import scan_in_room
 from conference.checkin.services import check_in
+from conference.events.models import Room
 from conference.extensions import db
 from conference.registration.models import DelegateStatus
 from tests.conftest import IN_CI, ROOT
@@ -109,8 +112,31 @@ def scene(case, make_conference, make_delegate, shift: timedelta = timedelta(0))
         at = datetime.fromisoformat(badge["admitted"]["at"]) + shift
         db.session.add(CheckIn(conference_id=owner.id, delegate_id=delegate.id, day=at.astimezone(VENUE).date(),
                                at=at, gate=badge["admitted"]["gate"]))
+    room = case.get("room")
+    if room is not None:
+        ours.allow_room_only_scanning = bool(room.get("room_only"))
+        hall = Room(conference_id=ours.id, name_en="Main Hall", name_ar="القاعة الرئيسية", capacity=400)
+        db.session.add(hall)
+        db.session.flush()
+        if room.get("session"):
+            day = date.fromisoformat(case["day"]) + shift
+            session = AgendaSession(conference_id=ours.id, title_en="Opening", room_id=hall.id,
+                                    starts_at=datetime.combine(day, time(0), VENUE),
+                                    ends_at=datetime.combine(day, time(23, 59), VENUE))
+            db.session.add(session)
+            db.session.flush()
+            if room.get("attended"):
+                db.session.add(SessionAttendance(conference_id=ours.id, delegate_id=delegate.id, session_id=session.id,
+                                                 room_id=hall.id, at=datetime.fromisoformat(room["attended"]) + shift))
     db.session.commit()
     return ours
+
+
+def room_of_case(conference, case) -> int | None:
+    """The room a case scans at (None: the entrance)."""
+    if case.get("room") is None:
+        return None
+    return db.session.scalar(Room.of(conference).with_only_columns(Room.id))
 
 
 def check_answer(answer: dict, case, shift: timedelta = timedelta(0)) -> None:
@@ -135,7 +161,11 @@ CASE_IDS = [case["name"] for case in CASES]
 def test_verdict(case, make_conference, make_delegate):
     conference = scene(case, make_conference, make_delegate)
     now = datetime.combine(date.fromisoformat(case["day"]), time(12), tzinfo=VENUE)
-    result = check_in(conference, VERDICTS["scans"][case["scan"]], gate=VERDICTS["gate"], now=now)
+    room = room_of_case(conference, case)
+    if room is None:
+        result = check_in(conference, VERDICTS["scans"][case["scan"]], gate=VERDICTS["gate"], now=now)
+    else:
+        result = scan_in_room(conference, room, VERDICTS["scans"][case["scan"]], gate=VERDICTS["gate"], now=now)
     check_answer(result.answer, case)
 
 
@@ -171,13 +201,14 @@ def test_every_status_has_a_verdict_vector():
 
 # ---- the same through the HTTP scan API (a gate device's token), on today's date ----
 
-def device_client(app, conference):
+def device_client(app, conference, room: int | None = None):
     _, token = issue_device_token(conference, "Turnstile", None)
     db.session.commit()
     client = app.test_client()
 
     def scan(code):
-        return client.post(f"/api/v1/{conference.slug}/checkin", json={"code": code, "gate": VERDICTS["gate"]},
+        body = {"code": code, "gate": VERDICTS["gate"], **({"room": room} if room else {})}
+        return client.post(f"/api/v1/{conference.slug}/checkin", json=body,
                            headers={"Authorization": f"Bearer {token}"})
 
     return scan
@@ -187,7 +218,8 @@ def device_client(app, conference):
 def test_verdict_through_http(app, case, make_conference, make_delegate):
     today = datetime.now(VENUE).date()
     shift = today - date.fromisoformat(case["day"])
-    scan = device_client(app, scene(case, make_conference, make_delegate, shift))
+    conference = scene(case, make_conference, make_delegate, shift)
+    scan = device_client(app, conference, room_of_case(conference, case))
     response = scan(VERDICTS["scans"][case["scan"]])
     assert response.status_code == 200
     check_answer(response.get_json(), case, shift)

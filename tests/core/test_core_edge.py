@@ -126,6 +126,7 @@ ID_FORMS: dict[str, tuple[str, str, dict[str, str], tuple[str, ...]]] = {
     "manage.bulk": ("/doha/manage/delegates/bulk", "organizer", {"action": "approve"}, ("ids",)),
     "manage.new_question": ("/doha/manage/questions/new/registration", "organizer", QUESTION, QUESTION_IDS),
     "manage.edit_question": ("/doha/manage/questions/{question_id}", "organizer", QUESTION, QUESTION_IDS),
+    "checkin.devices": ("/doha/manage/devices", "organizer", {"name": "Edge scanner"}, ("room_id",)),
     "messages.compose": ("/doha/manage/messages/new", "organizer",
                          {"kind": "delegates", "subject_en": "Hello", "body_en": "Text", "send": "1"},
                          ("delegation", "session")),
