@@ -193,9 +193,15 @@ def shared_page(key: str, last_modified: datetime | None, template: str, context
     `context()` is called only when the blocks are not stored yet; `frame` holds what base.html itself needs
     (the conference for its navigation).
     """
-    def render() -> Response:
+    def framed() -> str:
         blocks = shared_blocks(key, template, context)
-        return make_response(render_template("core/shared_page.html", blocks=blocks, **(frame or {})))
+        return render_template("core/shared_page.html", blocks=blocks, **(frame or {}))
+
+    def render() -> Response:
+        if not _shareable():
+            return make_response(framed())
+        # Anonymous readers share the frame too: the whole page is stored under its ETag (the key and the address).
+        return Response(cached(f"{key}:{_etag(key)}", lambda: framed().encode()), mimetype="text/html")
 
     return shared_response(key, last_modified, render, max_age)
 

@@ -133,39 +133,9 @@ class Layout:
                                                stderr=subprocess.STDOUT, start_new_session=True))
 
     def start_nginx(self) -> None:
-        """deploy/nginx/conference.conf up to its http→https part, on a local port without TLS, to the two hosts."""
-        site = (ROOT / "deploy" / "nginx" / "conference.conf").read_text().split("# --- http → https")[0]
-        site = site.replace("127.0.0.1:8001", f"127.0.0.1:{self.ports['a']}") \
-            .replace("127.0.0.1:8002", f"127.0.0.1:{self.ports['b']}") \
-            .replace("127.0.0.1:8101", f"127.0.0.1:{self.ports['a']}") \
-            .replace("127.0.0.1:8102", f"127.0.0.1:{self.ports['b']}") \
-            .replace("/srv/conference/static/", f"{ROOT}/static/") \
-            .replace("listen 443 ssl;", f"listen 127.0.0.1:{self.ports['nginx']};")
-        site = "\n".join(line for line in site.splitlines()
-                         if not re.match(r"\s*(ssl_|http2 |listen \[::\])", line))
-        (self.folder / "site.conf").write_text(site)
-        temp = self.folder / "nginx-temp"
-        temp.mkdir()
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        (self.folder / "nginx.conf").write_text(f"""{user}worker_processes 2;
-pid {self.folder}/nginx.pid;
-error_log {self.folder}/nginx-error.log;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {self.folder}/nginx-access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {self.folder}/site.conf;
-}}
-""")
-        nginx = os.environ.get("SMOKE_NGINX", "/usr/sbin/nginx")
-        subprocess.run([nginx, "-t", "-q", "-c", str(self.folder / "nginx.conf"), "-p", str(self.folder)], check=True)
-        self.spawn("nginx", [nginx, "-c", str(self.folder / "nginx.conf"), "-p", str(self.folder),
-                             "-g", "daemon off;"])
+        conf = nginx_config(self.folder, self.ports["nginx"], (self.ports["a"], self.ports["b"]),
+                            (self.ports["a"], self.ports["b"]))
+        self.spawn("nginx", nginx_command(conf))
 
     def stop(self) -> None:
         for process in self.processes:
@@ -178,6 +148,45 @@ http {{
                 os.killpg(process.pid, 9)
         self.smtp.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def nginx_config(folder: Path, listen: int, web: tuple[int, int], door: tuple[int, int]) -> Path:
+    """deploy/nginx/conference.conf up to its http→https part, on a local port without TLS, in front of the web
+    and door pools on these ports; pid, logs and temporary files in `folder`. Returns the main configuration."""
+    site = (ROOT / "deploy" / "nginx" / "conference.conf").read_text().split("# --- http → https")[0]
+    for default, port in (("8001", web[0]), ("8002", web[1]), ("8101", door[0]), ("8102", door[1])):
+        site = site.replace(f"127.0.0.1:{default};", f"127.0.0.1:{port};")
+    site = site.replace("/srv/conference/static/", f"{ROOT}/static/").replace("listen 443 ssl;",
+                                                                              f"listen 127.0.0.1:{listen};")
+    site = "\n".join(line for line in site.splitlines() if not re.match(r"\s*(ssl_|http2 |listen \[::\])", line))
+    (folder / "site.conf").write_text(site)
+    temp = folder / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(f"""{user}worker_processes 2;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {folder}/nginx-access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {folder}/site.conf;
+}}
+""")
+    nginx = os.environ.get("SMOKE_NGINX", "/usr/sbin/nginx")
+    subprocess.run([nginx, "-t", "-q", "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True)
+    return folder / "nginx.conf"
+
+
+def nginx_command(conf: Path) -> list[str]:
+    """nginx in the foreground with `conf` (stopped with its process group)."""
+    return [os.environ.get("SMOKE_NGINX", "/usr/sbin/nginx"), "-c", str(conf), "-p", str(conf.parent),
+            "-g", "daemon off;"]
 
 
 def wait_for(url: str, seconds: float = 30) -> None:
