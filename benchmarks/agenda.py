@@ -2,7 +2,7 @@
 page cache and as a 304 (If-None-Match), the venue board, agenda.ics and schedule.json.
 
 Run: .venv/bin/python benchmarks/agenda.py [--sessions 150] [--speakers 300] [--seconds 8] [--connections 16]
-Seeds a fresh SQLite file (and, with TEST_DATABASE_URL set, that PostgreSQL database: it is emptied) with a
+Seeds a fresh SQLite file (and, with TEST_DATABASE_URL set, a fresh PostgreSQL database beside it) with a
 published agenda, serves the app with gunicorn (2 workers) on 127.0.0.1 and drives each path with wrk
 (/usr/bin/wrk) when installed, else with threads. It prints requests per second, latencies and the ratio
 to /healthz; it asserts nothing.
@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "benchmarks"))
 
 from sqlalchemy import insert  # noqa: E402
 
@@ -219,11 +220,16 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="agenda-bench-") as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if os.environ.get("TEST_DATABASE_URL"):
-        run("PostgreSQL", os.environ["TEST_DATABASE_URL"], args)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="agenda-bench-") as folder:
+            run("SQLite", f"sqlite:///{folder}/bench.db", args)
+    if os.environ.get("TEST_DATABASE_URL") and args.only != "sqlite":
+        from checkin import postgres_database  # a fresh database beside the test one, dropped afterwards
+
+        with postgres_database(os.environ["TEST_DATABASE_URL"]) as url:
+            run("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

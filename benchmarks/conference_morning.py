@@ -27,8 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "deploy" / "smoke"))
+sys.path.append(str(ROOT / "benchmarks"))
+sys.path.append(str(ROOT / "deploy" / "smoke"))
 
 import checkin  # noqa: E402  (the door's seed, scan script, wrk runner and door token)
 from agenda import add_published_agenda, with_wrk  # noqa: E402
