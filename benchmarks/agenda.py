@@ -1,7 +1,8 @@
-"""The public agenda page and schedule.json at 150 sessions, next to /healthz, under gunicorn in the same run.
+"""The public pages at 150 sessions, next to /healthz, under gunicorn in the same run: the agenda in full from the
+page cache and as a 304 (If-None-Match), the venue board, agenda.ics and schedule.json.
 
-Run: .venv/bin/python benchmarks/agenda.py [--sessions 150] [--speakers 300] [--seconds 8] [--connections 8]
-Seeds a fresh SQLite file (and, with TEST_DATABASE_URL set, that PostgreSQL database: it is emptied) with a
+Run: .venv/bin/python benchmarks/agenda.py [--sessions 150] [--speakers 300] [--seconds 8] [--connections 16]
+Seeds a fresh SQLite file (and, with TEST_DATABASE_URL set, a fresh PostgreSQL database beside it) with a
 published agenda, serves the app with gunicorn (2 workers) on 127.0.0.1 and drives each path with wrk
 (/usr/bin/wrk) when installed, else with threads. It prints requests per second, latencies and the ratio
 to /healthz; it asserts nothing.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "benchmarks"))
 
 from sqlalchemy import insert  # noqa: E402
 
@@ -40,7 +42,9 @@ from conference.registration.models import Delegate  # noqa: E402
 
 SLUG = "bench"
 SECRET = "benchmark-" + "x" * 32
-PATHS = ("/healthz", f"/{SLUG}/agenda?lang=ar", f"/{SLUG}/schedule.json")
+AGENDA = f"/{SLUG}/agenda?lang=ar"
+REPEAT = AGENDA + " (304)"  # the agenda asked again with the ETag it has: If-None-Match
+PATHS = ("/healthz", AGENDA, REPEAT, f"/{SLUG}/screen/board", f"/{SLUG}/agenda.ics", f"/{SLUG}/schedule.json")
 
 
 def seed(url: str, sessions: int, speakers: int) -> None:
@@ -55,37 +59,42 @@ def seed(url: str, sessions: int, speakers: int) -> None:
                                 end_date=today + timedelta(days=11))
         db.session.add(conference)
         db.session.flush()
-        rooms = [add_room(conference, f"Room {n}", f"القاعة {n}", 200) for n in range(1, 5)]
-        tracks = [add_track(conference, f"Track {n}", f"المسار {n}") for n in range(1, 4)]
-        now = datetime.now(timezone.utc)
-        user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-            {"email": f"speaker{n}@example.org", "password_hash": "x", "display_name": f"Speaker {n}",
-             "created_at": now} for n in range(speakers)]).all()
-        delegate_ids = db.session.scalars(insert(Delegate).returning(Delegate.id, sort_by_parameter_order=True), [
-            {"conference_id": conference.id, "user_id": uid, "email": f"speaker{n}@example.org",
-             "name": f"متحدث {n}", "name_latin": f"Speaker {n}", "country": "QA", "status": "approved",
-             "code": f"QA-{n:05d}", "badge_token": f"{n:039d}", "consent_privacy": True, "organization": "Helpline",
-             "created_at": now, "updated_at": now} for n, uid in enumerate(user_ids)]).all()
-        db.session.flush()
-        per_day_room = len(conference.days) * len(rooms)
-        for n in range(sessions):
-            day = conference.days[n % len(conference.days)]
-            slot = n // per_day_room
-            start = datetime.combine(day, datetime.min.time(), tzinfo=conference.tz) + timedelta(
-                hours=8, minutes=15 * slot)
-            session = AgendaSession(
-                conference_id=conference.id, title_en=f"Session {n} on child helplines", title_ar=f"الجلسة {n}",
-                description_en="A description of the session. " * 5, starts_at=start,
-                ends_at=start + timedelta(minutes=15), duration_minutes=15,
-                room_id=rooms[(n // len(conference.days)) % len(rooms)].id, track_id=tracks[n % 3].id,
-                language=("ar", "en", "both")[n % 3], interpretation=("en", "", "both")[n % 3])
-            session.people = [SessionPerson(delegate_id=delegate_ids[(2 * n + k) % len(delegate_ids)], position=k)
-                              for k in range(2)]
-            db.session.add(session)
-        db.session.flush()
-        publish_agenda(conference, None, warnings_seen=True)
+        add_published_agenda(conference, sessions, speakers)
         db.session.commit()
         db.engine.dispose()
+
+
+def add_published_agenda(conference: Conference, sessions: int, speakers: int) -> None:
+    """Four rooms, three tracks, `speakers` speaking delegates and `sessions` sessions, published as version 1."""
+    rooms = [add_room(conference, f"Room {n}", f"القاعة {n}", 200) for n in range(1, 5)]
+    tracks = [add_track(conference, f"Track {n}", f"المسار {n}") for n in range(1, 4)]
+    now = datetime.now(timezone.utc)
+    user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
+        {"email": f"speaker{n}@example.org", "password_hash": "x", "display_name": f"Speaker {n}",
+         "created_at": now} for n in range(speakers)]).all()
+    delegate_ids = db.session.scalars(insert(Delegate).returning(Delegate.id, sort_by_parameter_order=True), [
+        {"conference_id": conference.id, "user_id": uid, "email": f"speaker{n}@example.org",
+         "name": f"متحدث {n}", "name_latin": f"Speaker {n}", "country": "QA", "status": "approved",
+         "code": f"SP-{n:05d}", "badge_token": f"{n:039d}", "consent_privacy": True, "organization": "Helpline",
+         "created_at": now, "updated_at": now} for n, uid in enumerate(user_ids)]).all()
+    db.session.flush()
+    per_day_room = len(conference.days) * len(rooms)
+    for n in range(sessions):
+        day = conference.days[n % len(conference.days)]
+        slot = n // per_day_room
+        start = datetime.combine(day, datetime.min.time(), tzinfo=conference.tz) + timedelta(
+            hours=8, minutes=15 * slot)
+        session = AgendaSession(
+            conference_id=conference.id, title_en=f"Session {n} on child helplines", title_ar=f"الجلسة {n}",
+            description_en="A description of the session. " * 5, starts_at=start,
+            ends_at=start + timedelta(minutes=15), duration_minutes=15,
+            room_id=rooms[(n // len(conference.days)) % len(rooms)].id, track_id=tracks[n % 3].id,
+            language=("ar", "en", "both")[n % 3], interpretation=("en", "", "both")[n % 3])
+        session.people = [SessionPerson(delegate_id=delegate_ids[(2 * n + k) % len(delegate_ids)], position=k)
+                          for k in range(2)]
+        db.session.add(session)
+    db.session.flush()
+    publish_agenda(conference, None, warnings_seen=True)
 
 
 def free_port() -> int:
@@ -94,15 +103,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str) -> tuple[int, float]:
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, float]:
     """(status, seconds) of one GET on a new connection."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     started = time.perf_counter()
-    connection.request("GET", path)
+    connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
     response.read()
     connection.close()
     return response.status, time.perf_counter() - started
+
+
+def etag(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.getheader("ETag")
 
 
 @contextmanager
@@ -128,10 +146,12 @@ def gunicorn(url: str, port: int):
         server.wait(timeout=15)
 
 
-def with_wrk(port: int, path: str, seconds: float, connections: int) -> dict:
+def with_wrk(port: int, path: str, seconds: float, connections: int, headers: dict | None = None,
+             host: str = "127.0.0.1") -> dict:
     """Requests per second and latencies (ms) measured by wrk."""
+    options = [item for name, value in (headers or {}).items() for item in ("-H", f"{name}: {value}")]
     result = subprocess.run(["/usr/bin/wrk", "-t", "2", "-c", str(connections), "-d", f"{round(seconds)}s",
-                             "--latency", f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+                             "--latency", *options, f"http://{host}:{port}{path}"], capture_output=True, text=True)
     if result.returncode:
         raise RuntimeError(f"wrk failed: {result.stdout} {result.stderr}")
     out = result.stdout
@@ -145,7 +165,7 @@ def with_wrk(port: int, path: str, seconds: float, connections: int) -> dict:
             "p99": latency("99%"), "errors": int(errors.group(1)) if errors else 0}
 
 
-def with_threads(port: int, path: str, seconds: float, connections: int) -> dict:
+def with_threads(port: int, path: str, seconds: float, connections: int, headers: dict | None = None) -> dict:
     """The same numbers from `connections` threads issuing requests one after another."""
     times: list[float] = []
     errors = 0
@@ -155,10 +175,10 @@ def with_threads(port: int, path: str, seconds: float, connections: int) -> dict
     def work():
         nonlocal errors
         while time.monotonic() < stop:
-            status, elapsed = get(port, path)
+            status, elapsed = get(port, path, headers)
             with lock:
                 times.append(elapsed)
-                errors += status != 200
+                errors += status not in (200, 304)
 
     threads = [threading.Thread(target=work) for _ in range(connections)]
     for thread in threads:
@@ -178,14 +198,18 @@ def run(label: str, url: str, args) -> None:
     measure = with_wrk if Path("/usr/bin/wrk").exists() and shutil.which("/usr/bin/wrk") else with_threads
     port = free_port()
     with gunicorn(url, port):
-        for path in PATHS:  # warm both workers up
+        for path in PATHS:  # warm both workers up (the first request of a version renders it into the cache)
             for _ in range(4):
-                get(port, path)
-        results = {path: measure(port, path, args.seconds, args.connections) for path in PATHS}
+                get(port, path.removesuffix(" (304)"))
+        repeat = {"If-None-Match": etag(port, AGENDA)}
+        if get(port, AGENDA, repeat)[0] != 304:
+            raise RuntimeError("the agenda's repeat is not a 304")
+        results = {path: measure(port, path.removesuffix(" (304)"), args.seconds, args.connections,
+                                 repeat if path == REPEAT else None) for path in PATHS}
     base = results["/healthz"]["rate"]
-    print(f"{'path':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs /healthz':>12}")
+    print(f"{'path':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs /healthz':>12}")
     for path, r in results.items():
-        print(f"{path:32} {r['rate']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {r['rate'] / base:11.2f}x")
+        print(f"{path:38} {r['rate']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {r['rate'] / base:11.2f}x")
     print(f"(measured with {'wrk' if measure is with_wrk else 'threads'}, {args.connections} connections, "
           f"{args.seconds:.0f} s per path, gunicorn 2 workers)")
 
@@ -195,12 +219,17 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=150)
     parser.add_argument("--speakers", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="agenda-bench-") as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if os.environ.get("TEST_DATABASE_URL"):
-        run("PostgreSQL", os.environ["TEST_DATABASE_URL"], args)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="agenda-bench-") as folder:
+            run("SQLite", f"sqlite:///{folder}/bench.db", args)
+    if os.environ.get("TEST_DATABASE_URL") and args.only != "sqlite":
+        from checkin import postgres_database  # a fresh database beside the test one, dropped afterwards
+
+        with postgres_database(os.environ["TEST_DATABASE_URL"]) as url:
+            run("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import assets, i18n, params, requestlog, security  # see create_app on why here
+    from .core import assets, i18n, pagecache, params, requestlog, security  # see create_app on why here
     from .core.database import ping_idle_connections
 
     requestlog.init_app(app)  # first, so that every later hook's log lines carry the request id
@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
     assets.init_app(app)  # static URLs carry their content's hash
+    pagecache.init_app(app)
     with app.app_context():
         ping_idle_connections(db.engine, app.config["DB_PING_AFTER_IDLE"])
         if db.engine.dialect.name == "sqlite":

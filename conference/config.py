@@ -126,6 +126,8 @@ def load_config() -> dict:
         "PLACEMENT_TIME_LIMIT": float(os.environ.get("PLACEMENT_TIME_LIMIT", "10")),
         # The task queue (core/tasks.py): empty is a SQLite file in the instance folder; redis://… a Redis server.
         "TASK_QUEUE_URL": os.environ.get("TASK_QUEUE_URL", os.environ.get("REDIS_URL", "")),
+        # The public pages' cache (core/pagecache.py): empty is each process's memory; redis://… shared by every host.
+        "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", os.environ.get("REDIS_URL", "")),
         # Recipients a worker queues in one transaction when a message goes out.
         "MESSAGE_BATCH_SIZE": int(os.environ.get("MESSAGE_BATCH_SIZE", "1000")),
         "DEBUG": debug,

@@ -189,6 +189,7 @@ def app_config(database_url: str, **extra) -> dict:
         "MAIL_BACKEND": "log",
         "RATELIMIT_STORAGE_URI": "memory://",
         "TASK_QUEUE_URL": "memory://",  # tests run the queue's tasks in their own process (core.tasks.run_pending)
+        "PAGE_CACHE_URL": "",  # each test application's own memory
         "SERVER_NAME": None,
         "BABEL_TRANSLATION_DIRECTORIES": os.environ[TRANSLATIONS],
         # Concurrency tests run dozens of threads, each with its own connection.

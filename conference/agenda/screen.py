@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..accounts.access import conference_view, has_role
 from ..accounts.models import Role
 from ..core.i18n import moment_pattern, zone_label
+from ..core.pagecache import cached
 from ..core.params import parse_id, parse_local_moment
 from ..core.signals import room_occupancy
 from ..events.models import Conference
@@ -22,6 +23,7 @@ from .board import Board, venue_board
 from .exports import clean, person_name
 from .snapshot import PublishedRoom
 from .versions import CHANGE_TITLES, published, published_room
+from .views import shared_key
 
 LANGUAGES = ("en", "ar")
 REFRESH_SECONDS, MAX_REFRESH_SECONDS = 30, 3600
@@ -141,13 +143,16 @@ def seats_text(present: int, capacity: int | None) -> dict[str, str]:
     return in_both(lambda: ngettext("%(num)s present", "%(num)s present", present))
 
 
-def _context(conference: Conference) -> dict:
-    agenda = published(conference)
-    room = _room(conference, agenda)
-    preview = _preview_moment(conference)
-    board = venue_board(conference, agenda, preview or utcnow(), room.id if room else None)
-    # The occupancy of now only: a preview of another time has no one recorded yet.
-    occupancy = occupancy_of(conference, board.now) if board.state == "open" and not preview else {}
+def _occupancy(conference: Conference, preview: datetime | None, now: datetime) -> dict[int, tuple[int, int | None]]:
+    """The rooms' occupancy now; none in a preview of another time, when no one is recorded yet."""
+    return {} if preview is not None else occupancy_of(conference, now)
+
+
+def _context(conference: Conference, agenda, room: PublishedRoom | None, preview: datetime | None,
+             now: datetime, occupancy: dict[int, tuple[int, int | None]]) -> dict:
+    board = venue_board(conference, agenda, preview or now, room.id if room else None)
+    if board.state != "open":
+        occupancy = {}
     published_at = {language: format_datetime(agenda.published_at, moment_pattern(Locale.parse(language), "medium"),
                                                  tzinfo=conference.tz, locale=language)
                     for language in LANGUAGES} if agenda else None
@@ -164,15 +169,39 @@ def _context(conference: Conference) -> dict:
 def screen(conference: Conference):
     """The full-screen page; its script fetches the board again every ?refresh= seconds (30 by default)."""
     refresh = min(parse_id(request.args.get("refresh")) or REFRESH_SECONDS, MAX_REFRESH_SECONDS)
-    return render_template("agenda/screen.html", refresh=refresh, **_context(conference))
+    agenda = published(conference)
+    preview, now = _preview_moment(conference), utcnow()
+    return render_template("agenda/screen.html", refresh=refresh, **_context(
+        conference, agenda, _room(conference, agenda), preview, now, _occupancy(conference, preview, now)))
 
 
 @bp.get("/<slug>/screen/board")
 @conference_view()
 def screen_board(conference: Conference):
-    """The board alone (an HTML fragment), for the screen's script to swap in; the server's time in a header."""
-    context = _context(conference)
-    response = make_response(render_template("agenda/_screen_board.html", **context))
-    response.headers["X-Screen-Now"] = context["board"].now.isoformat()
+    """The board alone (an HTML fragment), for the screen's script to swap in; the server's time in a header.
+
+    Every screen polls it, so it is rendered once per minute, version and room for every worker and host (a session
+    starts and ends on a minute); an organizer's preview of another moment is rendered for them alone.
+    """
+    agenda = published(conference)
+    room = _room(conference, agenda)
+    preview = _preview_moment(conference)
+    now = utcnow()
+    minute = now.replace(second=0, microsecond=0)
+
+    # Who is in the rooms changes within a minute: it is read each time (three queries) and names the rendering.
+    occupancy = _occupancy(conference, preview, minute)
+
+    def render() -> bytes:
+        return render_template("agenda/_screen_board.html",
+                               **_context(conference, agenda, room, preview, minute, occupancy)).encode()
+
+    if preview is None:
+        body = cached(shared_key("screen-board", conference, agenda, room.id if room else None, minute,
+                                 sorted(occupancy.items())), render)
+    else:
+        body = render()
+    response = make_response(body)
+    response.headers["X-Screen-Now"] = (preview or now).isoformat()
     response.headers["Cache-Control"] = "no-store"  # every screen asks for the present, never for a stored copy
     return response

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from ..accounts.access import conference_view
-from ..core.conditional import conditional
+from ..core.pagecache import shared_page
 from ..events.models import Conference
 from ..extensions import db
 from ..submissions.models import SpeakerProfile
 from . import bp
 from .snapshot import PublishedSession
 from .versions import Published, published
+from .views import MAX_AGE, shared_key
 
 
 def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[object, bool]]:
@@ -52,8 +53,13 @@ def speakers(conference: Conference):
     version = published(conference)
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
-    return conditional(render_template("agenda/speakers.html", conference=conference,
-                                       cards=speaker_cards(conference, version)), version.published_at)
+    # A profile edited after publication shows at once: the latest edit is part of the key.
+    edited = db.session.scalar(select(func.max(SpeakerProfile.updated_at))
+                               .where(SpeakerProfile.conference_id == conference.id))
+    changed = max(version.published_at, edited) if edited else version.published_at
+    return shared_page(shared_key("speakers", conference, version, edited), changed, "agenda/speakers.html",
+                       lambda: {"conference": conference, "cards": speaker_cards(conference, version)},
+                       max_age=MAX_AGE, frame={"conference": conference})
 
 
 @bp.get("/<slug>/speakers/<int:person_id>")
@@ -64,11 +70,18 @@ def speaker(conference: Conference, person_id: int):
     person = version.people().get(person_id) if version else None
     if person is None:
         abort(404)
-    profile, has_photo = _profiles(conference, {person.user_id}).get(person.user_id, (None, False))
-    # A profile edited after publication is newer than the version (the ETag follows either way).
-    changed = max(version.published_at, profile.updated_at) if profile is not None else version.published_at
-    return conditional(render_template("agenda/speaker.html", conference=conference, person=person, profile=profile,
-                                       has_photo=has_photo, sessions=version.sessions_of(person_id)), changed)
+    edited = db.session.scalar(select(SpeakerProfile.updated_at).where(
+        SpeakerProfile.conference_id == conference.id, SpeakerProfile.user_id == person.user_id))
+    # A profile edited after publication is newer than the version, and part of the key.
+    changed = max(version.published_at, edited) if edited else version.published_at
+
+    def context() -> dict:
+        profile, has_photo = _profiles(conference, {person.user_id}).get(person.user_id, (None, False))
+        return {"conference": conference, "person": person, "profile": profile, "has_photo": has_photo,
+                "sessions": version.sessions_of(person_id)}
+
+    return shared_page(shared_key("speaker", conference, version, person_id, edited), changed,
+                       "agenda/speaker.html", context, max_age=MAX_AGE, frame={"conference": conference})
 
 
 @bp.get("/<slug>/speakers/<int:person_id>/photo.jpg")

@@ -1,20 +1,22 @@
 """Public agenda pages, the personal agenda and the exports; each reads one published version."""
 from __future__ import annotations
 
+import io
 import json
-import re
 from datetime import date, datetime
+from typing import Callable
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..accounts.access import conference_view, login_required_view
 from ..accounts.forms import ConfirmForm
 from ..core.actions import perform
-from ..core.conditional import conditional
 from ..core.i18n import fmt_time, lang, zone_label
+from ..core.pagecache import cached, page_key, shared_page, shared_response
 from ..core.params import parse_date, parse_id, safe_next
 from ..core.text import isolate
 from ..events.models import Conference
@@ -27,6 +29,8 @@ from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star,
 from .programme import programme_pdf as render_programme
 from .snapshot import PublishedSession
 from .versions import Published, changelog, published
+
+MAX_AGE = 60  # seconds a phone may keep a public page of the agenda before asking again (mostly a 304)
 
 
 @bp.app_context_processor
@@ -88,10 +92,9 @@ def _matches(session: PublishedSession, filters: dict) -> bool:
     return True
 
 
-def _now_and_next(conference: Conference,
-                  agenda: Published) -> tuple[list[PublishedSession], list[PublishedSession]] | None:
-    """During the conference days: what runs now and what starts next (None on other days)."""
-    now = utcnow()
+def _now_and_next(conference: Conference, agenda: Published,
+                  now: datetime) -> tuple[list[PublishedSession], list[PublishedSession]] | None:
+    """During the conference days: what runs at `now` and what starts next (None on other days)."""
     if conference.local_date(now) not in conference.days:
         return None
     running = [s for s in agenda.sessions if s.starts_at <= now < s.ends_at]
@@ -108,78 +111,118 @@ def _day(conference: Conference) -> date:
     return today if today in conference.days else conference.start_date
 
 
+def shared_key(kind: str, conference: Conference, agenda: Published | None, *parts) -> str:
+    """The cache key of a public page of `agenda`: the conference as saved, the version, the language, `parts`.
+
+    The conference's every column is in it (its name, dates and zone are on every page), so that an edit of the
+    conference shows at once like a new version.
+    """
+    version = (agenda.conference_id, agenda.number, agenda.published_at) if agenda else None
+    saved = [getattr(conference, column.key) for column in Conference.__table__.columns]
+    return page_key(kind, saved, version, lang(), *parts)
+
+
+def _minute() -> datetime:
+    return utcnow().replace(second=0, microsecond=0)
+
+
 @bp.get("/<slug>/agenda")
 @conference_view()
 def agenda(conference: Conference):
-    """The published agenda: a tab per day, a grid on wide screens, a list on phones, filters."""
+    """The published agenda: a tab per day, a grid on wide screens, a list on phones, filters.
+
+    A shared page: rendered once per version, language, day and filters (and per minute while "now and next" runs).
+    """
     version = published(conference)
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
     day = _day(conference)
     filters = _filters(version)
-    shown = [s for s in version.sessions if _matches(s, filters)]
-    todays = [s for s in shown if conference.local_date(s.starts_at) == day]
-    return conditional(render_template(
-        "agenda/agenda.html", conference=conference, agenda=version, day=day, sessions=todays,
-        filters=filters, zone=zone_label(conference), now_next=_now_and_next(conference, version),
-        day_body=_day_body(conference, version, day, filters, todays),
-    ), version.published_at)
+    minute = _minute()
+    now_next = _now_and_next(conference, version, minute)
+    key = shared_key("agenda", conference, version, day, filters, minute if now_next is not None else None)
+    last_modified = max(version.published_at, minute) if now_next is not None else version.published_at
+
+    def context() -> dict:
+        shown = [s for s in version.sessions if _matches(s, filters)]
+        todays = [s for s in shown if conference.local_date(s.starts_at) == day]
+        page_url = url_for("agenda.agenda", slug=conference.slug, day=day.isoformat(),
+                           **{name: value for name, value in filters.items() if value is not None})
+        return {"conference": conference, "agenda": version, "day": day, "sessions": todays, "filters": filters,
+                "zone": zone_label(conference), "now_next": now_next,
+                "day_body": _day_body(conference, version, day, todays, page_url)}
+
+    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE,
+                       frame={"conference": conference})
 
 
-_DAYS: dict[tuple, list[str]] = {}  # per worker: a day of a version, in a language, with filters, never changes
-_STAR_MARK = re.compile(r"<!--star:(\d+)-->")
-
-
-def _day_body(conference: Conference, agenda: Published, day: date, filters: dict,
-              todays: list[PublishedSession]) -> Markup:
-    """The day's grid and list, rendered once per version, language, day and filters; this reader's stars put in."""
-    key = (conference.slug, agenda.conference_id, agenda.number, agenda.published_at, lang(), conference.timezone,
-           day, filters["track"], filters["kind"], filters["language"])
-    parts = _DAYS.get(key)
-    if parts is None and todays:
-        if len(_DAYS) >= 64:
-            _DAYS.clear()
-        grid = day_grid(conference, day, agenda.rooms, todays, lambda s: (s.starts_at, s.ends_at),
-                        lambda s: s.room_id)
-        parts = _DAYS[key] = _STAR_MARK.split(render_template(
-            "agenda/_day.html", conference=conference, grid=grid, sessions=todays,
-            cards=session_cards(conference, agenda)))
-    if not parts:
+def _day_body(conference: Conference, agenda: Published, day: date, todays: list[PublishedSession],
+              page_url: str) -> Markup:
+    """The day's grid and list, the same for every reader."""
+    if not todays:
         return Markup("")
-    stars: dict[str, str] = {}
-    if current_user.is_authenticated:
-        marked = render_template("agenda/_stars.html", conference=conference, sessions=todays,
-                                 starred=starred_ids(conference, current_user), next_url=request.full_path)
-        stars = dict(re.findall(r"<!--star:(\d+)-->(.*?)<!--/star-->", marked, re.S))
-    # split() with a group alternates: text, session id, text, … (the ids were rendered by the template).
-    return Markup("".join(part if index % 2 == 0 else stars.get(part, "") for index, part in enumerate(parts)))
+    grid = day_grid(conference, day, agenda.rooms, todays, lambda s: (s.starts_at, s.ends_at), lambda s: s.room_id)
+    return Markup(render_template("agenda/_day.html", conference=conference, grid=grid, sessions=todays,
+                                  cards=session_cards(conference, agenda), page_url=page_url))
 
 
 @bp.get("/<slug>/agenda/<int:session_id>")
 @conference_view()
 def session(conference: Conference, session_id: int):
-    """One session: time, room, people, language and interpretation, description."""
+    """One session: time, room, people, language and interpretation, description (a shared page)."""
     version = published(conference)
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
-    item = version.by_id.get(session_id)
-    cancelled = False
-    if item is None:
-        item = next((s for s in version.cancelled if s.id == session_id), None)
-        cancelled = item is not None
+    item, cancelled = _published_session(version, session_id)
     if item is None:
         abort(404)
-    return conditional(render_template("agenda/session.html", conference=conference, agenda=version, item=item,
-                                       cancelled=cancelled, zone=zone_label(conference), form=ConfirmForm(),
-                                       starred=starred_ids(conference, current_user)), version.published_at)
+    return shared_page(shared_key("session", conference, version, session_id), version.published_at,
+                       "agenda/session.html", lambda: {"conference": conference, "agenda": version, "item": item,
+                                                       "cancelled": cancelled, "zone": zone_label(conference)},
+                       max_age=MAX_AGE, frame={"conference": conference})
+
+
+def _published_session(version: Published, session_id: int) -> tuple[PublishedSession | None, bool]:
+    """The session of the version, or the one it cancelled (True), or (None, False)."""
+    item = version.by_id.get(session_id)
+    if item is not None:
+        return item, False
+    item = next((s for s in version.cancelled if s.id == session_id), None)
+    return item, item is not None
+
+
+@bp.get("/<slug>/agenda/stars")
+@conference_view()
+@login_required_view
+def stars(conference: Conference):
+    """This reader's stars, for agenda.js to turn the shared pages' star links into buttons."""
+    return jsonify({"starred": sorted(starred_ids(conference, current_user)), "csrf_token": generate_csrf()})
+
+
+@bp.get("/<slug>/me/agenda/<int:session_id>")
+@conference_view()
+@login_required_view
+def star_page(conference: Conference, session_id: int):
+    """Star or unstar without JavaScript: the session with this reader's button."""
+    version = published(conference)
+    item = version.by_id.get(session_id) if version else None
+    if item is None:
+        abort(404)
+    next_url = safe_next(request.args.get("next"), url_for("agenda.session", slug=conference.slug,
+                                                           session_id=session_id))
+    return render_template("agenda/star.html", conference=conference, item=item, next_url=next_url,
+                           starred=starred_ids(conference, current_user))
 
 
 @bp.get("/<slug>/agenda/changes")
 @conference_view()
 def changes(conference: Conference):
-    """What changed between consecutive published versions."""
-    return render_template("agenda/changes.html", conference=conference, history=changelog(conference),
-                           zone=zone_label(conference))
+    """What changed between consecutive published versions (a shared page)."""
+    version = published(conference)
+    return shared_page(shared_key("changes", conference, version), version.published_at if version else None,
+                       "agenda/changes.html", lambda: {"conference": conference, "history": changelog(conference),
+                                                       "zone": zone_label(conference)},
+                       max_age=MAX_AGE, frame={"conference": conference})
 
 
 @bp.post("/<slug>/agenda/<int:session_id>/star")
@@ -241,21 +284,12 @@ def _session_url(conference: Conference) -> str:
     return url_for("agenda.session", slug=conference.slug, session_id=0, _external=True)[:-1] + "{id}"
 
 
-_EXPORTS: dict[tuple, bytes] = {}  # per worker: an export of a version never changes
-
-
-def _cached_export(conference: Conference, agenda: Published | None, kind: str, render) -> bytes:
-    """The export of this version in the page language, rendered once per worker."""
-    if agenda is None:
-        return render()
-    key = (kind, conference.slug, agenda.conference_id, agenda.number, agenda.published_at, _export_language(),
-           request.host_url, conference.name_en, conference.name_ar, conference.timezone)
-    body = _EXPORTS.get(key)
-    if body is None:
-        if len(_EXPORTS) >= 64:
-            _EXPORTS.clear()
-        body = _EXPORTS[key] = render()
-    return body
+def _export(conference: Conference, agenda: Published | None, kind: str, render: Callable[[], bytes],
+            respond: Callable[[bytes], Response]) -> Response:
+    """An export of the published version in the asked language, rendered once for every worker and host."""
+    key = shared_key(kind, conference, agenda, _export_language(), request.host_url)
+    return shared_response(key, agenda.published_at if agenda else None,
+                           lambda: respond(cached(key, render)), max_age=MAX_AGE)
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -284,9 +318,9 @@ def feed(conference: Conference, token: str):
 def ics(conference: Conference):
     """The whole published agenda as an iCalendar file."""
     agenda = published(conference)
-    body = _cached_export(conference, agenda, "ics", lambda: agenda_ics(
-        conference, agenda, _export_language(), _session_url(conference)))
-    return conditional(_ics_response(body, f"{conference.slug}.ics"), agenda.published_at if agenda else None)
+    return _export(conference, agenda, "ics", lambda: agenda_ics(
+        conference, agenda, _export_language(), _session_url(conference)),
+        lambda body: _ics_response(body, f"{conference.slug}.ics"))
 
 
 @bp.get("/<slug>/schedule.xml")
@@ -295,9 +329,9 @@ def schedule_xml_export(conference: Conference):
     """The published agenda in the frab/c3voc schedule XML format."""
     base = url_for("agenda.agenda", slug=conference.slug, _external=True)
     agenda = published(conference)
-    body = _cached_export(conference, agenda, "xml", lambda: schedule_xml(
-        conference, agenda, _export_language(), base, _session_url(conference)))
-    return conditional(Response(body, mimetype="application/xml"), agenda.published_at if agenda else None)
+    return _export(conference, agenda, "xml", lambda: schedule_xml(
+        conference, agenda, _export_language(), base, _session_url(conference)),
+        lambda body: Response(body, mimetype="application/xml"))
 
 
 @bp.get("/<slug>/schedule.json")
@@ -306,9 +340,9 @@ def schedule_json_export(conference: Conference):
     """The published agenda in the c3voc schedule JSON format."""
     base = url_for("agenda.agenda", slug=conference.slug, _external=True)
     agenda = published(conference)
-    body = _cached_export(conference, agenda, "json", lambda: json.dumps(schedule_json(
-        conference, agenda, _export_language(), base, _session_url(conference)), ensure_ascii=False).encode())
-    return conditional(Response(body, mimetype="application/json"), agenda.published_at if agenda else None)
+    return _export(conference, agenda, "json", lambda: json.dumps(schedule_json(
+        conference, agenda, _export_language(), base, _session_url(conference)), ensure_ascii=False).encode(),
+        lambda body: Response(body, mimetype="application/json"))
 
 
 @bp.get("/<slug>/agenda.pdf")
@@ -319,7 +353,8 @@ def programme_pdf(conference: Conference):
     if version is None:
         return render_template("agenda/not_published.html", conference=conference)
     language = _export_language()
-    return send_file(render_programme(conference, version, language), mimetype="application/pdf",
-                     download_name=f"{conference.slug}-programme-{language}.pdf")
+    return _export(conference, version, "pdf", lambda: render_programme(conference, version, language).getvalue(),
+                   lambda body: send_file(io.BytesIO(body), mimetype="application/pdf",
+                                          download_name=f"{conference.slug}-programme-{language}.pdf"))
 
 

@@ -29,16 +29,20 @@ def select_locale() -> str:
     if forced in languages:
         return forced
     if has_request_context():
-        return choose_language(languages, session.get("lang"), request.accept_languages)
+        chosen = session.get("lang")
+        if chosen not in languages:
+            g.language_negotiated = True  # from Accept-Language: a shared page then varies with that header
+        return choose_language(languages, chosen, request.accept_languages)
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def remember_language() -> None:
     """Store a ?lang= choice in the session so later pages keep it."""
     refresh()  # the locale is cached per app context, which a test client may share between requests
+    g.pop("language_negotiated", None)  # likewise
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
+    if lang in current_app.config["LANGUAGES"] and session.get("lang") != lang:
+        session["lang"] = lang  # only a change is written: a shared page's repeat sets no cookie
 
 
 def lang() -> str:

@@ -8,6 +8,54 @@
     if (/^#[0-9a-fA-F]{6}$/.test(colour)) { dot.style.backgroundColor = colour; }
   });
 
+  // Shared pages carry the same star link for everyone; a signed-in reader's stars arrive in one small request
+  // and turn each link into this reader's button (without JavaScript the link opens a page with the button).
+  var starForm = function (link, on, token) {
+    var form = document.createElement("form");
+    form.className = "star-form inline";
+    form.method = "post";
+    form.setAttribute("action", link.getAttribute("data-action"));
+    [["csrf_token", token], ["next", link.getAttribute("data-next")], ["starred", on ? "0" : "1"]].forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      form.appendChild(input);
+    });
+    var label = link.getAttribute(on ? "data-label-on" : "data-label-off");
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = on ? "star on" : "star";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.setAttribute("data-label-on", link.getAttribute("data-label-on"));
+    button.setAttribute("data-label-off", link.getAttribute("data-label-off"));
+    button.title = label;
+    var mark = document.createElement("span");
+    mark.setAttribute("aria-hidden", "true");
+    mark.textContent = on ? "\u2605" : "\u2606";
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = label + ": " + link.getAttribute("data-title");
+    button.appendChild(mark);
+    button.appendChild(hidden);
+    form.appendChild(button);
+    link.replaceWith(form);
+  };
+  var links = document.querySelectorAll("a.star-link");
+  if (links.length && document.body.hasAttribute("data-signed-in")) {
+    fetch(links[0].getAttribute("data-stars"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (answer) {
+        var starred = {};
+        answer.starred.forEach(function (id) { starred[String(id)] = true; });
+        links.forEach(function (link) {
+          starForm(link, starred[link.getAttribute("data-session")] === true, answer.csrf_token);
+        });
+      }).catch(function () { /* the links still work */ });
+  }
+
   // Stars: post the same form in the background and flip every button of that session.
   var csrf = function (form) { return form.querySelector("input[name=csrf_token]").value; };
   document.addEventListener("submit", function (event) {

@@ -10,6 +10,8 @@ ROUTES: dict[str, Route] = {
     "agenda.session": Route("/doha/agenda/{agenda_session_id}", PUBLIC),
     "agenda.changes": Route("/doha/agenda/changes", PUBLIC),
     "agenda.star": Route("/doha/agenda/{agenda_session_id}/star", POST_ONLY, LOGGED_IN_POST, form={"starred": "1"}),
+    "agenda.stars": Route("/doha/agenda/stars", LOGGED_IN),
+    "agenda.star_page": Route("/doha/me/agenda/{agenda_session_id}", LOGGED_IN),
     "agenda.ics": Route("/doha/agenda.ics", PUBLIC),
     "agenda.programme_pdf": Route("/doha/agenda.pdf?lang=ar", PUBLIC),
     "agenda.schedule_xml_export": Route("/doha/schedule.xml", PUBLIC),

@@ -3,6 +3,7 @@ is swept too) is sent values that browsers would read as another site, and must 
 """
 from __future__ import annotations
 
+import html
 import inspect
 import re
 from urllib.parse import urlencode
@@ -41,6 +42,17 @@ def _star(client, value, ctx):
     return post_as_browser(client, path, {"starred": "1", "next": value})
 
 
+def _star_page(client, value, ctx):
+    """The star page without JavaScript, opened with ?next=: where its button then leads."""
+    login(client, ctx["people"]["delegate"])
+    session_id = ctx["samples"]["agenda_session_id"]
+    page = client.get(f"/doha/me/agenda/{session_id}", query_string={"next": value})
+    if page.status_code != 200:
+        return page
+    kept = html.unescape(re.search(r'name="next" value="([^"]*)"', page.get_data(as_text=True)).group(1))
+    return post_as_browser(client, f"/doha/agenda/{session_id}/star", {"starred": "1", "next": kept})
+
+
 def _signup_then_confirm(client, value, ctx):
     """Sign up with ?next=, then follow the mailed link: where the confirmation leads."""
     email = f"newcomer{len(ctx['seen'])}@example.org"
@@ -72,6 +84,7 @@ NEXT_ROUTES = {
     "accounts.login": _login,
     "accounts.send_confirmation": _send_confirmation,
     "agenda.star": _star,
+    "agenda.star_page": _star_page,
     "accounts.signup": _signup_then_confirm,
     "accounts.confirm_address": _confirm_address,
 }
