@@ -7,6 +7,7 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -72,8 +73,12 @@ def snapshot_text(snapshot: Snapshot) -> str:
 
 
 def latest_version(conference: Conference) -> AgendaVersion | None:
-    """The published version the public sees (None before the first publication)."""
-    return db.session.scalar(AgendaVersion.of(conference)
+    """The published version the public sees (None before the first publication).
+
+    Its content (the whole agenda as JSON) is loaded only when read: every public page asks which version is the
+    latest, and each worker parses a version's content once (`published`).
+    """
+    return db.session.scalar(AgendaVersion.of(conference).options(defer(AgendaVersion.content))
                              .order_by(AgendaVersion.number.desc()).limit(1))
 
 
