@@ -17,7 +17,8 @@ from .agenda.assistant import accept_placement, parse_item, propose_placement
 from .backup import BackupError, export_conference, import_conference
 from .badging.services import badge_query, count_badges, render_batch
 from .certificates.document import write_certificates
-from .certificates.services import batch_records, count_eligible, eligible_query, issue_certificates, settings_of
+from .certificates.entitlements import count_eligible, eligible_query
+from .certificates.services import batch_records, issue_certificates, settings_of
 from .core.tasks import run_pending, run_worker
 from .events.models import Conference
 from .events.services import get_conference

@@ -7,8 +7,8 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from ..accounts.models import User
 from ..db_locks import lock_conference

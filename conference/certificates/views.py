@@ -32,19 +32,16 @@ from ..registration.queries import countries_present
 from ..registration.services import registration_of
 from . import bp
 from .document import certificate_chunks, write_certificates
+from .entitlements import Entitlement, count_eligible, eligible_query, own_entitlements
 from .forms import SIGNATURE_LIMIT, SettingsForm
 from .models import Certificate, CertificateKind
 from .services import (
-    Entitlement,
     announce_certificates,
     batch_records,
     certificate_rows,
-    count_eligible,
-    eligible_query,
     is_released,
     issue_certificates,
     own_certificate,
-    own_entitlements,
     reissue_certificate,
     release_day,
     revoked_count,

@@ -9,13 +9,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from conference.certificates.entitlements import eligible_query, entitlements
 from conference.certificates.models import Certificate, CertificateKind, CertificateSettings
 from conference.certificates.services import (
     CertificateError,
     announce_certificates,
     check_released,
-    eligible_query,
-    entitlements,
     is_released,
     issue_certificates,
     own_certificate,
