@@ -26,6 +26,21 @@ def rgb(color: str) -> tuple[float, float, float]:
     return int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255
 
 
+def text_operators(fonts: FontEncoder, fitted: Fitted, fill: str) -> str:
+    """PDF operators showing fitted lines in the fill colour `fill` (an operator such as "0 0 0 rg"); "" if none."""
+    if not fitted.lines:
+        return ""
+    ops = [f"{fill} BT"]
+    for line in fitted.lines:
+        ops.append(f"1 0 0 1 {pdf_number(line.x)} {pdf_number(line.y)} Tm")
+        for font, text in line.runs:
+            size = pdf_number(fitted.size * RELATIVE_SIZE.get(font, 1.0))
+            for resource, codes in fonts.encode(font, text):
+                ops.append(f"/{resource} {size} Tf <{codes.hex()}> Tj")
+    ops.append("ET")
+    return "\n".join(ops)
+
+
 def _fill_op(color: str) -> str:
     """Return the operator setting the fill colour."""
     r, g, b = rgb(color)
@@ -96,17 +111,7 @@ class BadgePainter:
 
     def _encode(self, fitted: Fitted, color: str) -> str:
         """Encode fitted lines as text-showing operators."""
-        if not fitted.lines:
-            return ""
-        ops = [f"{_fill_op(color)} BT"]
-        for line in fitted.lines:
-            ops.append(f"1 0 0 1 {pdf_number(line.x)} {pdf_number(line.y)} Tm")
-            for font, text in line.runs:
-                size = pdf_number(fitted.size * RELATIVE_SIZE.get(font, 1.0))
-                for resource, codes in self._fonts.encode(font, text):
-                    ops.append(f"/{resource} {size} Tf <{codes.hex()}> Tj")
-        ops.append("ET")
-        return "\n".join(ops)
+        return text_operators(self._fonts, fitted, _fill_op(color))
 
     def draw(self, badge: PreparedBadge) -> tuple[str, list[str]]:
         """Return the badge's operators and any warnings raised while drawing it."""

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from badges.draw import text_operators
 from badges.fit import Style, fit_text
 from badges.images import EmbeddedImage, ImageStore
 from badges.layouts import MM, Box
 from badges.pdf import PdfWriter, pdf_number
 from badges.pdffonts import FontEncoder
-from badges.text import BOLD, REGULAR, RELATIVE_SIZE
+from badges.text import BOLD, REGULAR
 
 from .qr import qr_rows
 
@@ -102,18 +103,7 @@ class _Page:
             self.ops.append(cached)
 
     def _encode(self, text: str, box: Box, style: Style, colour: str) -> str:
-        fitted = fit_text(text, box, style)
-        if not fitted.lines:
-            return ""
-        ops = [f"{colour} rg BT"]
-        for line in fitted.lines:
-            ops.append(f"1 0 0 1 {pdf_number(line.x)} {pdf_number(line.y)} Tm")
-            for font, run in line.runs:
-                run_size = pdf_number(fitted.size * RELATIVE_SIZE.get(font, 1.0))
-                for resource, codes in self._fonts.encode(font, run):
-                    ops.append(f"/{resource} {run_size} Tf <{codes.hex()}> Tj")
-        ops.append("ET")
-        return "\n".join(ops)
+        return text_operators(self._fonts, fit_text(text, box, style), f"{colour} rg")
 
     def facing(self, pair: Facing, top: float, line: float, size: float, **options) -> float:
         """The English line, then the Arabic one under it, centred, each on its own baseline (so that a reader
