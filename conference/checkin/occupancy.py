@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from ..agenda.models import AgendaSession
 from ..core import signals
 from ..core.countries import country_name
+from ..core.spreadsheet import local_stamp
 from ..events.models import Conference, Room
 from ..extensions import db
 from ..registration.models import Delegate
@@ -159,15 +160,11 @@ def session_attendance_rows(conference: Conference) -> Iterator[list]:
         .where(SessionAttendance.conference_id == conference.id)
         .order_by(AgendaSession.starts_at, AgendaSession.id, SessionAttendance.at, SessionAttendance.id)
         .execution_options(yield_per=BATCH))
-
-    def local(moment: datetime | None) -> str:
-        return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}" if moment else ""
-
     for attendance, session, person, room in result:
-        yield [session.title_en or session.title_ar, local(session.starts_at), local(session.ends_at),
-               room.name_en if room else "", f"{attendance.at.astimezone(tz):%Y-%m-%d %H:%M:%S}", person.code,
-               person.name, person.name_latin, country_name(person.country), person.organization,
-               person.category.title]
+        yield [session.title_en or session.title_ar, local_stamp(session.starts_at, tz),
+               local_stamp(session.ends_at, tz), room.name_en if room else "",
+               local_stamp(attendance.at, tz, seconds=True), person.code, person.name, person.name_latin,
+               country_name(person.country), person.organization, person.category.title]
 
 
 def _delegate_section(conference: Conference, delegate, **_extra) -> Markup:

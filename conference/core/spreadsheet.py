@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from datetime import datetime, tzinfo
 from typing import Iterable, Iterator, Sequence
 
 from flask import Response, send_file, stream_with_context
@@ -11,6 +12,13 @@ from openpyxl import Workbook
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def local_stamp(moment: datetime | None, zone: tzinfo, seconds: bool = False) -> str:
+    """A moment as an export cell: the venue's local time, sortable (2027-05-23 09:30), "" when there is none."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S}" if seconds else f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def safe_cell(value) -> object:

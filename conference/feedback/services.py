@@ -22,6 +22,7 @@ from ..checkin.models import CheckIn, SessionAttendance
 from ..core.actions import ServiceError
 from ..core.countries import country_name
 from ..core.signals import personal_data_requested
+from ..core.spreadsheet import local_stamp
 from ..core.text import forbidden_characters
 from ..events.models import Conference, Track
 from ..extensions import db
@@ -241,9 +242,9 @@ def feedback_rows(conference: Conference) -> Iterator[list]:
         .order_by(AgendaSession.starts_at, AgendaSession.id, SessionFeedback.id).execution_options(yield_per=500))
     for feedback, session, person, track in result:
         yield [session.title_en or session.title_ar, (track.name_en if track else ""),
-               f"{session.starts_at.astimezone(tz):%Y-%m-%d %H:%M}" if session.starts_at else "", feedback.rating,
+               local_stamp(session.starts_at, tz), feedback.rating,
                feedback.comment, person.code, person.name, country_name(person.country),
-               f"{feedback.updated_at.astimezone(tz):%Y-%m-%d %H:%M}"]
+               local_stamp(feedback.updated_at, tz)]
 
 
 def _feedback_of_person(conference: Conference, user: User, delegate=None, **_extra) -> dict | None:
