@@ -42,9 +42,17 @@ from conference.registration.models import Delegate  # noqa: E402
 
 SLUG = "bench"
 SECRET = "benchmark-" + "x" * 32
-AGENDA = f"/{SLUG}/agenda?lang=ar"
-REPEAT = AGENDA + " (304)"  # the agenda asked again with the ETag it has: If-None-Match
-PATHS = ("/healthz", AGENDA, REPEAT, f"/{SLUG}/screen/board", f"/{SLUG}/agenda.ics", f"/{SLUG}/schedule.json")
+AGENDA = f"/{SLUG}/agenda"
+PHONE = {"Accept-Language": "ar-QA,ar;q=0.9,en;q=0.8"}  # a phone set to Arabic, following the link it was sent
+# (row, path, headers of a first visit, True for a repeat: the ETag it holds and the cookie it was given, if any)
+ROWS = (("/healthz", "/healthz", {}, False),
+        ("agenda, first visit", AGENDA, PHONE, False),
+        ("agenda, repeat (304)", AGENDA, PHONE, True),
+        ("agenda?lang=ar, first visit", AGENDA + "?lang=ar", {}, False),
+        ("agenda?lang=ar, repeat (304)", AGENDA + "?lang=ar", {}, True),
+        ("venue board", f"/{SLUG}/screen/board", {}, False),
+        ("agenda.ics", f"/{SLUG}/agenda.ics", {}, False),
+        ("schedule.json", f"/{SLUG}/schedule.json", {}, False))
 
 
 def seed(url: str, sessions: int, speakers: int) -> None:
@@ -114,13 +122,18 @@ def get(port: int, path: str, headers: dict | None = None) -> tuple[int, float]:
     return response.status, time.perf_counter() - started
 
 
-def etag(port: int, path: str) -> str:
+def repeat_headers(port: int, path: str, first: dict) -> dict:
+    """What a phone sends when it opens `path` again: the ETag it holds and the cookie it was given (the language)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    connection.request("GET", path)
+    connection.request("GET", path, headers=first)
     response = connection.getresponse()
     response.read()
     connection.close()
-    return response.getheader("ETag")
+    headers = {**first, "If-None-Match": response.getheader("ETag")}
+    cookie = response.getheader("Set-Cookie")
+    if cookie:
+        headers["Cookie"] = cookie.split(";", 1)[0]
+    return headers
 
 
 @contextmanager
@@ -198,18 +211,19 @@ def run(label: str, url: str, args) -> None:
     measure = with_wrk if Path("/usr/bin/wrk").exists() and shutil.which("/usr/bin/wrk") else with_threads
     port = free_port()
     with gunicorn(url, port):
-        for path in PATHS:  # warm both workers up (the first request of a version renders it into the cache)
+        for _row, path, first, _repeat in ROWS:  # warm both workers up (a version's first reader renders it)
             for _ in range(4):
-                get(port, path.removesuffix(" (304)"))
-        repeat = {"If-None-Match": etag(port, AGENDA)}
-        if get(port, AGENDA, repeat)[0] != 304:
-            raise RuntimeError("the agenda's repeat is not a 304")
-        results = {path: measure(port, path.removesuffix(" (304)"), args.seconds, args.connections,
-                                 repeat if path == REPEAT else None) for path in PATHS}
+                get(port, path, first)
+        results = {}
+        for row, path, first, repeat in ROWS:
+            headers = repeat_headers(port, path, first) if repeat else first
+            if repeat and get(port, path, headers)[0] != 304:
+                raise RuntimeError(f"{row} is not a 304")
+            results[row] = measure(port, path, args.seconds, args.connections, headers)
     base = results["/healthz"]["rate"]
     print(f"{'path':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs /healthz':>12}")
-    for path, r in results.items():
-        print(f"{path:38} {r['rate']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {r['rate'] / base:11.2f}x")
+    for row, r in results.items():
+        print(f"{row:38} {r['rate']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {r['rate'] / base:11.2f}x")
     print(f"(measured with {'wrk' if measure is with_wrk else 'threads'}, {args.connections} connections, "
           f"{args.seconds:.0f} s per path, gunicorn 2 workers)")
 

@@ -23,7 +23,7 @@ from .board import Board, venue_board
 from .exports import clean, person_name
 from .snapshot import PublishedRoom
 from .versions import CHANGE_TITLES, published, published_room
-from .views import shared_key
+from .views import PublicAgenda, public_view, shared_key
 
 LANGUAGES = ("en", "ar")
 REFRESH_SECONDS, MAX_REFRESH_SECONDS = 30, 3600
@@ -176,14 +176,14 @@ def screen(conference: Conference):
 
 
 @bp.get("/<slug>/screen/board")
-@conference_view()
-def screen_board(conference: Conference):
+@public_view
+def screen_board(page: PublicAgenda):
     """The board alone (an HTML fragment), for the screen's script to swap in; the server's time in a header.
 
     Every screen polls it, so it is rendered once per minute, version and room for every worker and host (a session
     starts and ends on a minute); an organizer's preview of another moment is rendered for them alone.
     """
-    agenda = published(conference)
+    conference, agenda = page.conference, page.version
     room = _room(conference, agenda)
     preview = _preview_moment(conference)
     now = utcnow()
@@ -197,7 +197,7 @@ def screen_board(conference: Conference):
                                **_context(conference, agenda, room, preview, minute, occupancy)).encode()
 
     if preview is None:
-        body = cached(shared_key("screen-board", conference, agenda, room.id if room else None, minute,
+        body = cached(shared_key("screen-board", page.head, room.id if room else None, minute,
                                  sorted(occupancy.items())), render)
     else:
         body = render()

@@ -13,7 +13,7 @@ from ..submissions.models import SpeakerProfile
 from . import bp
 from .snapshot import PublishedSession
 from .versions import Published, published
-from .views import MAX_AGE, shared_key
+from .views import MAX_AGE, PublicAgenda, public_view, shared_key
 
 
 def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[object, bool]]:
@@ -47,41 +47,42 @@ def speaker_cards(conference: Conference, agenda: Published) -> list[dict]:
 
 
 @bp.get("/<slug>/speakers")
-@conference_view()
-def speakers(conference: Conference):
+@public_view
+def speakers(page: PublicAgenda):
     """Speakers, moderators and chairs of the published agenda."""
-    version = published(conference)
+    version = page.version
     if version is None:
-        return render_template("agenda/not_published.html", conference=conference)
+        return render_template("agenda/not_published.html", conference=page.conference)
     # A profile edited after publication shows at once: the latest edit is part of the key.
     edited = db.session.scalar(select(func.max(SpeakerProfile.updated_at))
-                               .where(SpeakerProfile.conference_id == conference.id))
+                               .where(SpeakerProfile.conference_id == page.head.id))
     changed = max(version.published_at, edited) if edited else version.published_at
-    return shared_page(shared_key("speakers", conference, version, edited), changed, "agenda/speakers.html",
-                       lambda: {"conference": conference, "cards": speaker_cards(conference, version)},
-                       max_age=MAX_AGE, frame={"conference": conference})
+    return shared_page(shared_key("speakers", page.head, edited), changed, "agenda/speakers.html",
+                       lambda: {"conference": page.conference, "cards": speaker_cards(page.conference, version)},
+                       max_age=MAX_AGE, frame=lambda: {"conference": page.conference})
 
 
 @bp.get("/<slug>/speakers/<int:person_id>")
-@conference_view()
-def speaker(conference: Conference, person_id: int):
+@public_view
+def speaker(page: PublicAgenda, person_id: int):
     """One speaker: name, photo, organization, country, biography and sessions."""
-    version = published(conference)
+    version = page.version
     person = version.people().get(person_id) if version else None
     if person is None:
         abort(404)
     edited = db.session.scalar(select(SpeakerProfile.updated_at).where(
-        SpeakerProfile.conference_id == conference.id, SpeakerProfile.user_id == person.user_id))
+        SpeakerProfile.conference_id == page.head.id, SpeakerProfile.user_id == person.user_id))
     # A profile edited after publication is newer than the version, and part of the key.
     changed = max(version.published_at, edited) if edited else version.published_at
 
     def context() -> dict:
+        conference = page.conference
         profile, has_photo = _profiles(conference, {person.user_id}).get(person.user_id, (None, False))
         return {"conference": conference, "person": person, "profile": profile, "has_photo": has_photo,
                 "sessions": version.sessions_of(person_id)}
 
-    return shared_page(shared_key("speaker", conference, version, person_id, edited), changed,
-                       "agenda/speaker.html", context, max_age=MAX_AGE, frame={"conference": conference})
+    return shared_page(shared_key("speaker", page.head, person_id, edited), changed,
+                       "agenda/speaker.html", context, max_age=MAX_AGE, frame=lambda: {"conference": page.conference})
 
 
 @bp.get("/<slug>/speakers/<int:person_id>/photo.jpg")

@@ -1,18 +1,21 @@
 """Published versions: the frozen snapshot, publishing under the conference lock, the changelog, the e-mails."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from ..accounts.models import User
 from ..db_locks import lock_conference
-from ..events.models import Conference, Room, Track
+from ..events.models import Conference, ConferenceCalendar, Room, Track
 from ..extensions import db
 from ..mail.services import absolute_url, queue_mail
 from ..registration.models import Delegate
@@ -187,18 +190,72 @@ _READ: dict[int, Published] = {}  # versions never change: each worker parses a 
 _READ_LIMIT = 16
 
 
+def _parsed(version_id: int, stamp: tuple, load: Callable[[], AgendaVersion]) -> Published:
+    """The version `version_id` parsed, reused while `stamp` (conference, number, published at) still names it."""
+    agenda = _READ.get(version_id)
+    if agenda is None or (agenda.conference_id, agenda.number, agenda.published_at) != stamp:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        agenda = _READ[version_id] = Published(load())
+    return agenda
+
+
 def published(conference: Conference) -> Published | None:
     """The latest version, read (one query; the parsed snapshot is reused while it is the latest)."""
     version = latest_version(conference)
     if version is None:
         return None
-    agenda = _READ.get(version.id)
-    if agenda is None or (agenda.conference_id, agenda.number, agenda.published_at) != (
-            version.conference_id, version.number, version.published_at):
-        if len(_READ) >= _READ_LIMIT:
-            _READ.clear()
-        agenda = _READ[version.id] = Published(version)
-    return agenda
+    return _parsed(version.id, (version.conference_id, version.number, version.published_at), lambda: version)
+
+
+@dataclass(frozen=True)
+class Head(ConferenceCalendar):
+    """A conference as saved and its latest version, read in one query: what names a public page of the agenda.
+
+    A repeat visit to a public page is answered from the head alone (a 304, or the page from the cache), so that
+    the crowd of a conference morning costs one light query per request, the same as /healthz.
+    """
+
+    id: int
+    slug: str
+    timezone: str
+    start_date: date
+    end_date: date
+    stamp: str  # a digest of every column of the conference and of its version: an edit shows at once
+    version: tuple[int, int, datetime] | None  # (id, number, published at) of the latest version, or None
+
+
+_CONFERENCE, _VERSION = Conference.__table__, AgendaVersion.__table__
+# Built once, of tables rather than entities (no ORM loading): executing it costs about what SELECT 1 does.
+_HEAD = (select(_CONFERENCE, _VERSION.c.id.label("version_id"), _VERSION.c.number.label("version_number"),
+                _VERSION.c.published_at.label("version_published_at"))
+         .select_from(_CONFERENCE.outerjoin(_VERSION, _VERSION.c.conference_id == _CONFERENCE.c.id))
+         .where(_CONFERENCE.c.slug == bindparam("slug"))
+         .order_by(_VERSION.c.number.desc()).limit(1))
+
+
+def read_head(slug: str) -> Head | None:
+    """The head of the conference named `slug` (None when there is none)."""
+    row = db.session.connection().execute(_HEAD, {"slug": slug}).first()  # the session's transaction, no ORM
+    if row is None:
+        return None
+    return Head(id=row.id, slug=row.slug, timezone=row.timezone, start_date=row.start_date, end_date=row.end_date,
+                stamp=_stamp(tuple(row)), version=(row.version_id, row.version_number, row.version_published_at)
+                if row.version_id is not None else None)
+
+
+@lru_cache(maxsize=64)
+def _stamp(row: tuple) -> str:
+    # Each worker hashes a conference's row once (a dictionary look-up after that), not on every request.
+    return hashlib.sha256(json.dumps(row, default=str, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def published_for(head: Head) -> Published | None:
+    """The version `head` names, read (no query when this worker has parsed it already)."""
+    if head.version is None:
+        return None
+    version_id, number, published_at = head.version
+    return _parsed(version_id, (head.id, number, published_at), lambda: AgendaVersion.get_for(head.id, version_id))
 
 
 def publish_agenda(conference: Conference, actor: User | None, note: str = "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, datetime
+from functools import cached_property, wraps
 from typing import Callable
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -19,7 +20,8 @@ from ..core.i18n import fmt_time, lang, zone_label
 from ..core.pagecache import cached, page_key, shared_page, shared_response
 from ..core.params import parse_date, parse_id, safe_next
 from ..core.text import isolate
-from ..events.models import Conference
+from ..events.models import Conference, ConferenceCalendar
+from ..extensions import db
 from ..types import utcnow
 from . import bp
 from .exports import agenda_ics, person_name, pick, schedule_json, schedule_xml
@@ -28,8 +30,9 @@ from .models import INTERPRETATION_TITLES, KIND_TITLES, LANGUAGE_TITLES, Session
 from .personal import feed_owner, feed_token, my_sessions, reset_feed, set_star, starred_ids
 from .programme import programme_pdf as render_programme
 from .snapshot import PublishedSession
-from .versions import Published, changelog, published
+from .versions import Head, Published, changelog, published, published_for, read_head
 
+KINDS = frozenset(kind.value for kind in SessionKind)
 MAX_AGE = 60  # seconds a phone may keep a public page of the agenda before asking again (mostly a 304)
 
 
@@ -76,7 +79,7 @@ def _filters(agenda: Published) -> dict:
     track = parse_id(args.get("track"))
     return {
         "track": track if track in agenda.track_by_id else None,
-        "kind": args.get("kind") if args.get("kind") in {k.value for k in SessionKind} else None,
+        "kind": args.get("kind") if args.get("kind") in KINDS else None,
         "language": args.get("language") if args.get("language") in LANGUAGE_TITLES else None,
     }
 
@@ -92,10 +95,10 @@ def _matches(session: PublishedSession, filters: dict) -> bool:
     return True
 
 
-def _now_and_next(conference: Conference, agenda: Published,
+def _now_and_next(calendar: ConferenceCalendar, agenda: Published,
                   now: datetime) -> tuple[list[PublishedSession], list[PublishedSession]] | None:
     """During the conference days: what runs at `now` and what starts next (None on other days)."""
-    if conference.local_date(now) not in conference.days:
+    if calendar.local_date(now) not in calendar.days:
         return None
     running = [s for s in agenda.sessions if s.starts_at <= now < s.ends_at]
     upcoming = [s for s in agenda.sessions if s.starts_at > now]
@@ -103,47 +106,88 @@ def _now_and_next(conference: Conference, agenda: Published,
     return running, [s for s in upcoming if s.starts_at == first]
 
 
-def _day(conference: Conference) -> date:
+def _day(calendar: ConferenceCalendar) -> date:
     day = parse_date(request.args.get("day"))
-    if day in conference.days:
+    if day in calendar.days:
         return day
-    today = conference.local_date(utcnow())
-    return today if today in conference.days else conference.start_date
+    today = calendar.local_date(utcnow())
+    return today if today in calendar.days else calendar.start_date
 
 
-def shared_key(kind: str, conference: Conference, agenda: Published | None, *parts) -> str:
-    """The cache key of a public page of `agenda`: the conference as saved, the version, the language, `parts`.
+class PublicAgenda:
+    """What a public page of the agenda reads: the conference's head at once, the rest only when it renders."""
+
+    def __init__(self, head: Head) -> None:
+        self.head = head
+
+    @cached_property
+    def conference(self) -> Conference:
+        """The conference itself, for a render (its rooms, its navigation)."""
+        return db.session.get(Conference, self.head.id) or abort(404)
+
+    @cached_property
+    def version(self) -> Published | None:
+        """The latest published version (None before the first)."""
+        return published_for(self.head)
+
+
+def public_view(view: Callable) -> Callable:
+    """Decorator of the shared public pages: the view gets the PublicAgenda of the conference named by `slug`.
+
+    A repeat (a 304, or a page stored whole) is answered after the head's one query, before any other is made.
+    """
+    @wraps(view)
+    def wrapper(slug: str, **kwargs):
+        head = read_head(slug)
+        if head is None:
+            abort(404)
+        return view(PublicAgenda(head), **kwargs)
+
+    return wrapper
+
+
+def shared_key(kind: str, head: Head, *parts) -> str:
+    """The cache key of a public page: the conference as saved, its latest version, the language, `parts`.
 
     The conference's every column is in it (its name, dates and zone are on every page), so that an edit of the
     conference shows at once like a new version.
     """
-    version = (agenda.conference_id, agenda.number, agenda.published_at) if agenda else None
-    saved = [getattr(conference, column.key) for column in Conference.__table__.columns]
-    return page_key(kind, saved, version, lang(), *parts)
+    return page_key(kind, head.stamp, lang(), *parts)
 
 
 def _minute() -> datetime:
     return utcnow().replace(second=0, microsecond=0)
 
 
+def _not_published(page: PublicAgenda) -> str:
+    return render_template("agenda/not_published.html", conference=page.conference)
+
+
+def _frame(page: PublicAgenda) -> Callable[[], dict]:
+    return lambda: {"conference": page.conference}
+
+
 @bp.get("/<slug>/agenda")
-@conference_view()
-def agenda(conference: Conference):
+@public_view
+def agenda(page: PublicAgenda):
     """The published agenda: a tab per day, a grid on wide screens, a list on phones, filters.
 
-    A shared page: rendered once per version, language, day and filters (and per minute while "now and next" runs).
+    A shared page: rendered once per version, language and address (and per minute while "now and next" runs: the
+    minute also names the day shown by default).
     """
-    version = published(conference)
-    if version is None:
-        return render_template("agenda/not_published.html", conference=conference)
-    day = _day(conference)
-    filters = _filters(version)
+    head = page.head
+    if head.version is None:
+        return _not_published(page)
     minute = _minute()
-    now_next = _now_and_next(conference, version, minute)
-    key = shared_key("agenda", conference, version, day, filters, minute if now_next is not None else None)
-    last_modified = max(version.published_at, minute) if now_next is not None else version.published_at
+    live = head.local_date(minute) in head.days  # "now and next" is shown
+    key = shared_key("agenda", head, minute if live else None)
+    published_at = head.version[2]
+    last_modified = max(published_at, minute) if live else published_at
 
     def context() -> dict:
+        conference, version = page.conference, page.version
+        day, filters = _day(head), _filters(version)
+        now_next = _now_and_next(head, version, minute)
         shown = [s for s in version.sessions if _matches(s, filters)]
         todays = [s for s in shown if conference.local_date(s.starts_at) == day]
         page_url = url_for("agenda.agenda", slug=conference.slug, day=day.isoformat(),
@@ -152,8 +196,7 @@ def agenda(conference: Conference):
                 "zone": zone_label(conference), "now_next": now_next,
                 "day_body": _day_body(conference, version, day, todays, page_url)}
 
-    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE,
-                       frame={"conference": conference})
+    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE, frame=_frame(page))
 
 
 def _day_body(conference: Conference, agenda: Published, day: date, todays: list[PublishedSession],
@@ -167,19 +210,19 @@ def _day_body(conference: Conference, agenda: Published, day: date, todays: list
 
 
 @bp.get("/<slug>/agenda/<int:session_id>")
-@conference_view()
-def session(conference: Conference, session_id: int):
+@public_view
+def session(page: PublicAgenda, session_id: int):
     """One session: time, room, people, language and interpretation, description (a shared page)."""
-    version = published(conference)
+    version = page.version
     if version is None:
-        return render_template("agenda/not_published.html", conference=conference)
+        return _not_published(page)
     item, cancelled = _published_session(version, session_id)
     if item is None:
         abort(404)
-    return shared_page(shared_key("session", conference, version, session_id), version.published_at,
-                       "agenda/session.html", lambda: {"conference": conference, "agenda": version, "item": item,
-                                                       "cancelled": cancelled, "zone": zone_label(conference)},
-                       max_age=MAX_AGE, frame={"conference": conference})
+    return shared_page(shared_key("session", page.head, session_id), version.published_at, "agenda/session.html",
+                       lambda: {"conference": page.conference, "agenda": version, "item": item,
+                                "cancelled": cancelled, "zone": zone_label(page.conference)},
+                       max_age=MAX_AGE, frame=_frame(page))
 
 
 def _published_session(version: Published, session_id: int) -> tuple[PublishedSession | None, bool]:
@@ -215,14 +258,14 @@ def star_page(conference: Conference, session_id: int):
 
 
 @bp.get("/<slug>/agenda/changes")
-@conference_view()
-def changes(conference: Conference):
+@public_view
+def changes(page: PublicAgenda):
     """What changed between consecutive published versions (a shared page)."""
-    version = published(conference)
-    return shared_page(shared_key("changes", conference, version), version.published_at if version else None,
-                       "agenda/changes.html", lambda: {"conference": conference, "history": changelog(conference),
-                                                       "zone": zone_label(conference)},
-                       max_age=MAX_AGE, frame={"conference": conference})
+    head = page.head
+    return shared_page(shared_key("changes", head), head.version[2] if head.version else None, "agenda/changes.html",
+                       lambda: {"conference": page.conference, "history": changelog(page.conference),
+                                "zone": zone_label(page.conference)},
+                       max_age=MAX_AGE, frame=_frame(page))
 
 
 @bp.post("/<slug>/agenda/<int:session_id>/star")
@@ -280,15 +323,16 @@ def _export_language() -> str:
     return request.args.get("lang") if request.args.get("lang") in ("ar", "en") else lang()
 
 
-def _session_url(conference: Conference) -> str:
+def _session_url(conference: Conference | Head) -> str:
     return url_for("agenda.session", slug=conference.slug, session_id=0, _external=True)[:-1] + "{id}"
 
 
-def _export(conference: Conference, agenda: Published | None, kind: str, render: Callable[[], bytes],
+def _export(page: PublicAgenda, kind: str, render: Callable[[], bytes],
             respond: Callable[[bytes], Response]) -> Response:
     """An export of the published version in the asked language, rendered once for every worker and host."""
-    key = shared_key(kind, conference, agenda, _export_language(), request.host_url)
-    return shared_response(key, agenda.published_at if agenda else None,
+    head = page.head
+    key = shared_key(kind, head, _export_language(), request.host_url)
+    return shared_response(key, head.version[2] if head.version else None,
                            lambda: respond(cached(key, render)), max_age=MAX_AGE)
 
 
@@ -314,47 +358,43 @@ def feed(conference: Conference, token: str):
 
 
 @bp.get("/<slug>/agenda.ics")
-@conference_view()
-def ics(conference: Conference):
+@public_view
+def ics(page: PublicAgenda):
     """The whole published agenda as an iCalendar file."""
-    agenda = published(conference)
-    return _export(conference, agenda, "ics", lambda: agenda_ics(
-        conference, agenda, _export_language(), _session_url(conference)),
-        lambda body: _ics_response(body, f"{conference.slug}.ics"))
+    return _export(page, "ics", lambda: agenda_ics(
+        page.conference, page.version, _export_language(), _session_url(page.head)),
+        lambda body: _ics_response(body, f"{page.head.slug}.ics"))
 
 
 @bp.get("/<slug>/schedule.xml")
-@conference_view()
-def schedule_xml_export(conference: Conference):
+@public_view
+def schedule_xml_export(page: PublicAgenda):
     """The published agenda in the frab/c3voc schedule XML format."""
-    base = url_for("agenda.agenda", slug=conference.slug, _external=True)
-    agenda = published(conference)
-    return _export(conference, agenda, "xml", lambda: schedule_xml(
-        conference, agenda, _export_language(), base, _session_url(conference)),
+    base = url_for("agenda.agenda", slug=page.head.slug, _external=True)
+    return _export(page, "xml", lambda: schedule_xml(
+        page.conference, page.version, _export_language(), base, _session_url(page.head)),
         lambda body: Response(body, mimetype="application/xml"))
 
 
 @bp.get("/<slug>/schedule.json")
-@conference_view()
-def schedule_json_export(conference: Conference):
+@public_view
+def schedule_json_export(page: PublicAgenda):
     """The published agenda in the c3voc schedule JSON format."""
-    base = url_for("agenda.agenda", slug=conference.slug, _external=True)
-    agenda = published(conference)
-    return _export(conference, agenda, "json", lambda: json.dumps(schedule_json(
-        conference, agenda, _export_language(), base, _session_url(conference)), ensure_ascii=False).encode(),
-        lambda body: Response(body, mimetype="application/json"))
+    base = url_for("agenda.agenda", slug=page.head.slug, _external=True)
+    return _export(page, "json", lambda: json.dumps(schedule_json(
+        page.conference, page.version, _export_language(), base, _session_url(page.head)),
+        ensure_ascii=False).encode(), lambda body: Response(body, mimetype="application/json"))
 
 
 @bp.get("/<slug>/agenda.pdf")
-@conference_view()
-def programme_pdf(conference: Conference):
+@public_view
+def programme_pdf(page: PublicAgenda):
     """The printed programme (A5) of the published version, in Arabic or English."""
-    version = published(conference)
-    if version is None:
-        return render_template("agenda/not_published.html", conference=conference)
+    if page.head.version is None:
+        return _not_published(page)
     language = _export_language()
-    return _export(conference, version, "pdf", lambda: render_programme(conference, version, language).getvalue(),
+    return _export(page, "pdf", lambda: render_programme(page.conference, page.version, language).getvalue(),
                    lambda body: send_file(io.BytesIO(body), mimetype="application/pdf",
-                                          download_name=f"{conference.slug}-programme-{language}.pdf"))
+                                          download_name=f"{page.head.slug}-programme-{language}.pdf"))
 
 

@@ -57,7 +57,7 @@ class ScanEntrance:
         with self._app_context():
             g.request_id = new_request_id(request.headers.get("X-Request-ID"))
             language = choose_language(self.app.config["LANGUAGES"], request.args.get("lang"),
-                                       request.accept_languages)
+                                       request.headers.get("Accept-Language"))
             with force_locale(language):
                 status, body = self._answer(request, slug, token, language)
             headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),

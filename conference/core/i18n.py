@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -9,17 +10,26 @@ from babel.dates import format_date, format_datetime, format_interval, format_ti
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, gettext, refresh
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from ..extensions import babel
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
-def choose_language(languages, chosen: str | None, accept_languages) -> str:
-    """A language of `languages`: the one chosen (?lang= or the session's), else the browser's preference."""
+def choose_language(languages: tuple[str, ...], chosen: str | None, accept_language: str | None) -> str:
+    """A language of `languages`: the one chosen (?lang= or the session's), else the browser's preference (the
+    Accept-Language header)."""
     if chosen in languages:
         return chosen
-    return accept_languages.best_match(languages) or languages[0]
+    return _preferred(tuple(languages), accept_language or "")
+
+
+@lru_cache(maxsize=256)
+def _preferred(languages: tuple[str, ...], accept_language: str) -> str:
+    # A phone sends the same header with every request: each worker parses a header once, not on every page.
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages) or languages[0]
 
 
 def select_locale() -> str:
@@ -30,9 +40,10 @@ def select_locale() -> str:
         return forced
     if has_request_context():
         chosen = session.get("lang")
-        if chosen not in languages:
-            g.language_negotiated = True  # from Accept-Language: a shared page then varies with that header
-        return choose_language(languages, chosen, request.accept_languages)
+        if chosen in languages:
+            return chosen  # the browser's header is not even parsed: every shared page asks for the language
+        g.language_negotiated = True  # from Accept-Language: a shared page then varies with that header
+        return choose_language(languages, None, request.headers.get("Accept-Language"))
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

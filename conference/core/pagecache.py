@@ -1,10 +1,11 @@
 """Public pages kept where every worker (and, with Redis, every host) finds them, keyed by what they show.
 
-A page's key names everything its shared part shows: the published version, the language, the normalized filters,
-the conference's own settings, and the minute for "now and next". Its ETag is therefore known before anything is
-rendered: a repeat visit is a 304 without a render, a first visit reads the cache, and only the first reader of a
-new version renders. Publishing a new version changes the key, so every host serves it at once; nothing is ever
-deleted by hand (old keys age out of the memory store, or expire in Redis).
+A page's key names everything its shared part shows besides its address: the published version, the language, the
+conference's own settings, and the minute for "now and next"; the key and the address give its ETag. The ETag is
+therefore known from one light query (agenda.versions.read_head) before anything else is read or rendered: a repeat
+visit is a 304 without a render, a first visit reads the cache, and only the first reader of a new version renders.
+Publishing a new version changes the key, so every host serves it at once; nothing is ever deleted by hand (old keys
+age out of the memory store, or expire in Redis).
 
 What is shared is identical for everyone: the page's blocks are rendered as for an anonymous visitor, and the
 frame around them (the navigation with the reader's name, flashed messages) is rendered per request from
@@ -26,7 +27,7 @@ from typing import Callable
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from markupsafe import Markup
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified
 
 from ..config import ROOT
 
@@ -131,25 +132,27 @@ def _etag(key: str) -> str:
 
 
 def _headers(response: Response, etag: str, last_modified: datetime | None, max_age: int) -> Response:
-    response.set_etag(etag)
+    # Written as plain headers (Werkzeug's header objects cost a 304 a tenth of its time). A phone may keep the page
+    # for a short time (max_age), then asks again and mostly gets a 304. The frame depends on the session cookie
+    # (Flask adds Vary: Cookie); a language taken from the browser's header varies with that header too. A
+    # logged-in reader's answer is made no-store by core.security whatever is set here.
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
     if last_modified is not None:
-        response.last_modified = last_modified
-    # A phone may keep the page for a short time (max_age), then asks again and mostly gets a 304. The frame
-    # depends on the session cookie (Flask adds Vary: Cookie); a language taken from the browser's header varies
-    # with that header too. A logged-in reader's answer is made no-store by core.security whatever is set here.
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
+        headers["Last-Modified"] = http_date(last_modified)
+    headers["Cache-Control"] = f"public, max-age={max_age}"
     if g.get("language_negotiated"):
-        response.vary.add("Accept-Language")
+        vary = headers.get("Vary")
+        headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
     return response
 
 
 def shared_response(key: str, last_modified: datetime | None, render: Callable[[], Response],
-                    max_age: int = 60) -> Response:
+                    max_age: int = 60, etag: str | None = None) -> Response:
     """A 304 when the client holds the page named by `key`; else `render()` with ETag, Last-Modified, Cache-Control."""
-    etag = _etag(key)
+    etag = etag or _etag(key)
     if _shareable() and not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
-        return _headers(Response(status=304), etag, last_modified, max_age)
+        return _headers(Response(status=304), etag, None, max_age)  # Werkzeug drops Last-Modified from a 304
     response = render()
     if response.status_code != 200:
         return response
@@ -187,23 +190,27 @@ def _split_blocks(html: str) -> dict[str, str]:
 
 
 def shared_page(key: str, last_modified: datetime | None, template: str, context: Callable[[], dict],
-                max_age: int = 60, frame: dict | None = None) -> Response:
-    """A public page: a 304, or the shared blocks (rendered once per key) in this reader's frame.
+                max_age: int = 60, frame: Callable[[], dict] | None = None) -> Response:
+    """A public page: a 304, or the shared blocks (rendered once per key and address) in this reader's frame.
 
-    `context()` is called only when the blocks are not stored yet; `frame` holds what base.html itself needs
-    (the conference for its navigation).
+    `context()` is called only when the blocks are not stored yet, and `frame()` (what base.html itself needs: the
+    conference for its navigation) only when the page is not stored whole: a repeat costs neither, so whatever the
+    page reads from its address (a day, filters) is worked out in `context()`.
     """
+    etag = _etag(key)
+    stored = f"{key}:{etag}"  # the page at this address
+
     def framed() -> str:
-        blocks = shared_blocks(key, template, context)
-        return render_template("core/shared_page.html", blocks=blocks, **(frame or {}))
+        blocks = shared_blocks(f"{stored}:blocks", template, context)
+        return render_template("core/shared_page.html", blocks=blocks, **(frame() if frame else {}))
 
     def render() -> Response:
         if not _shareable():
             return make_response(framed())
         # Anonymous readers share the frame too: the whole page is stored under its ETag (the key and the address).
-        return Response(cached(f"{key}:{_etag(key)}", lambda: framed().encode()), mimetype="text/html")
+        return Response(cached(stored, lambda: framed().encode()), mimetype="text/html")
 
-    return shared_response(key, last_modified, render, max_age)
+    return shared_response(key, last_modified, render, max_age, etag)
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,30 @@ from ..extensions import db
 from ..types import UTCDateTime, utcnow
 
 
-class Conference(db.Model):
+class ConferenceCalendar:
+    """The venue's calendar of whatever has a `timezone`, a `start_date` and an `end_date` (a conference, its head)."""
+
+    timezone: str
+    start_date: date
+    end_date: date
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The conference's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        """Every calendar day of the conference, first to last."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(count)]
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of `moment` at the venue."""
+        return moment.astimezone(self.tz).date()
+
+
+class Conference(ConferenceCalendar, db.Model):
     """One edition of a conference, reached under /<slug>/."""
 
     __tablename__ = "conferences"
@@ -57,21 +80,6 @@ class Conference(db.Model):
                                              cascade="all, delete-orphan")
     tracks: Mapped[list[Track]] = relationship(back_populates="conference", order_by="Track.position",
                                                cascade="all, delete-orphan")
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """The conference's time zone."""
-        return ZoneInfo(self.timezone)
-
-    @property
-    def days(self) -> list[date]:
-        """Every calendar day of the conference, first to last."""
-        count = (self.end_date - self.start_date).days + 1
-        return [self.start_date + timedelta(days=n) for n in range(count)]
-
-    def local_date(self, moment: datetime) -> date:
-        """The calendar date of `moment` at the venue."""
-        return moment.astimezone(self.tz).date()
 
     def is_over(self, now: datetime | None = None) -> bool:
         """True once the last day has ended at the venue."""

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 import redis
 from flask import template_rendered
+from sqlalchemy import event
 
 from conference import create_app
 from conference.agenda.personal import set_star
@@ -134,6 +135,52 @@ def test_a_repeat_is_a_304_without_rendering_anything(app, client, sessions, pat
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and seen == []
     assert again.headers["ETag"] == first.headers["ETag"] and "max-age=60" in again.headers["Cache-Control"]
+
+
+@contextmanager
+def statements(app):
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("path", ["/doha/agenda?lang=en", "/doha/agenda/{session}", "/doha/agenda.ics",
+                                  "/doha/schedule.json"])
+def test_a_repeat_and_a_stored_page_cost_one_query(app, sessions, path):
+    """The conference's head (its row and latest version) is all a repeat reads: a 304 or a page stored whole."""
+    path = path.format(session=sessions[0].id)
+    first = app.test_client().get(path)
+    assert first.status_code == 200
+    with statements(app) as seen:
+        again = app.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and len(seen) == 1 and "agenda_versions" in seen[0]
+    with statements(app) as seen:
+        other_reader = app.test_client().get(path)
+    assert other_reader.get_data() == first.get_data() and len(seen) == 1
+
+
+def test_an_edit_of_the_conference_shows_at_once(client, venue, sessions):
+    first = client.get("/doha/agenda?lang=en")
+    venue["conference"].name_en = "Helplines Summit"
+    db.session.commit()
+    again = client.get("/doha/agenda?lang=en", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "Helplines Summit" in again.get_data(as_text=True)
+    assert again.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/nowhere/agenda", "/nowhere/agenda/1", "/nowhere/speakers", "/nowhere/agenda.ics",
+                                  "/nowhere/schedule.json", "/nowhere/agenda/changes", "/nowhere/screen/board"])
+def test_a_public_page_of_no_conference_is_not_found(client, sessions, path):
+    assert client.get(path).status_code == 404
 
 
 def test_a_page_varies_with_accept_language_only_when_the_language_comes_from_it(client, sessions):

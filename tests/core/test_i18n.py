@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from conference.core.i18n import choose_language
+
 
 def test_arabic_pages_run_right_to_left(client):
     html = client.get("/?lang=ar").get_data(as_text=True)
@@ -62,3 +66,11 @@ def test_catalog_has_no_untranslated_strings():
     missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert missing == [] and fuzzy == []
+
+
+@pytest.mark.parametrize("chosen, header, expected", [
+    (None, "ar-QA,ar;q=0.9,en;q=0.8", "ar"), (None, "en-GB,en;q=0.9", "en"), (None, "fr, ar;q=0.5", "ar"),
+    (None, "", "en"), (None, None, "en"), (None, ";;q=x,%%%", "en"), ("en", "ar", "en"), ("xx", "ar", "ar")])
+def test_the_language_is_the_chosen_one_else_the_browsers_preference(chosen, header, expected):
+    assert choose_language(("en", "ar"), chosen, header) == expected
+    assert choose_language(["en", "ar"], chosen, header) == expected  # a list in the settings works as well
