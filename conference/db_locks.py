@@ -16,4 +16,6 @@ def lock_conference(conference_id: int) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Conference.id).where(Conference.id == conference_id).with_for_update())
     else:
-        db.session.execute(update(Conference).where(Conference.id == conference_id).values(id=Conference.id))
+        # Written back unchanged, updated_at too: taking the lock is not an edit (public pages are named by it).
+        db.session.execute(update(Conference).where(Conference.id == conference_id)
+                           .values(id=Conference.id, updated_at=Conference.updated_at))

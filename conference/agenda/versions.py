@@ -1,11 +1,10 @@
 """Published versions: the frozen snapshot, publishing under the conference lock, the changelog, the e-mails."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
@@ -210,10 +209,11 @@ def published(conference: Conference) -> Published | None:
 
 @dataclass(frozen=True)
 class Head(ConferenceCalendar):
-    """A conference as saved and its latest version, read in one query: what names a public page of the agenda.
+    """What names a public page of the agenda, read from the conference's row alone: its latest published version
+    and when the row last changed (publishing changes it too), besides the calendar.
 
     A repeat visit to a public page is answered from the head alone (a 304, or the page from the cache), so that
-    the crowd of a conference morning costs one light query per request, the same as /healthz.
+    the crowd of a conference morning costs one light query per request, about what /healthz's SELECT 1 costs.
     """
 
     id: int
@@ -221,41 +221,41 @@ class Head(ConferenceCalendar):
     timezone: str
     start_date: date
     end_date: date
-    stamp: str  # a digest of every column of the conference and of its version: an edit shows at once
-    version: tuple[int, int, datetime] | None  # (id, number, published at) of the latest version, or None
+    updated_at: datetime
+    version_id: int | None  # the latest published version, None before the first
 
 
-_CONFERENCE, _VERSION = Conference.__table__, AgendaVersion.__table__
-# Built once, of tables rather than entities (no ORM loading): executing it costs about what SELECT 1 does.
-_HEAD = (select(_CONFERENCE, _VERSION.c.id.label("version_id"), _VERSION.c.number.label("version_number"),
-                _VERSION.c.published_at.label("version_published_at"))
-         .select_from(_CONFERENCE.outerjoin(_VERSION, _VERSION.c.conference_id == _CONFERENCE.c.id))
-         .where(_CONFERENCE.c.slug == bindparam("slug"))
-         .order_by(_VERSION.c.number.desc()).limit(1))
+_CONFERENCE = Conference.__table__
+# Built once, of a few columns of one row, without the ORM: a join or the whole row cost PostgreSQL as much again.
+_HEAD = select(*(_CONFERENCE.c[name] for name in ("id", "slug", "timezone", "start_date", "end_date", "updated_at",
+                                                   "agenda_version_id"))).where(_CONFERENCE.c.slug == bindparam("slug"))
 
 
 def read_head(slug: str) -> Head | None:
     """The head of the conference named `slug` (None when there is none)."""
     row = db.session.connection().execute(_HEAD, {"slug": slug}).first()  # the session's transaction, no ORM
-    if row is None:
-        return None
-    return Head(id=row.id, slug=row.slug, timezone=row.timezone, start_date=row.start_date, end_date=row.end_date,
-                stamp=_stamp(tuple(row)), version=(row.version_id, row.version_number, row.version_published_at)
-                if row.version_id is not None else None)
+    return Head(*row[:-1], version_id=row.agenda_version_id) if row is not None else None
 
 
-@lru_cache(maxsize=64)
-def _stamp(row: tuple) -> str:
-    # Each worker hashes a conference's row once (a dictionary look-up after that), not on every request.
-    return hashlib.sha256(json.dumps(row, default=str, ensure_ascii=False).encode()).hexdigest()[:32]
+_BY_HEAD: dict[tuple, Published] = {}  # (version id, conference id, conference changed at): the version parsed
 
 
 def published_for(head: Head) -> Published | None:
-    """The version `head` names, read (no query when this worker has parsed it already)."""
-    if head.version is None:
+    """The version `head` names, read (no query once this worker has read it for this head)."""
+    if head.version_id is None:
         return None
-    version_id, number, published_at = head.version
-    return _parsed(version_id, (head.id, number, published_at), lambda: AgendaVersion.get_for(head.id, version_id))
+    key = (head.version_id, head.id, head.updated_at)  # an id alone could be a deleted row's, reused
+    agenda = _BY_HEAD.get(key)
+    if agenda is None:
+        version = db.session.scalar(AgendaVersion.of(head).where(AgendaVersion.id == head.version_id)
+                                    .options(defer(AgendaVersion.content)))
+        if version is None:
+            return None
+        agenda = _parsed(version.id, (version.conference_id, version.number, version.published_at), lambda: version)
+        if len(_BY_HEAD) >= _READ_LIMIT:
+            _BY_HEAD.clear()
+        _BY_HEAD[key] = agenda
+    return agenda
 
 
 def publish_agenda(conference: Conference, actor: User | None, note: str = "",
@@ -290,6 +290,7 @@ def publish_agenda(conference: Conference, actor: User | None, note: str = "",
     except IntegrityError:
         raise AgendaError(_l("Another organizer has just published. Please reload and try again.")) from None
     conference.agenda_published = True
+    conference.agenda_version_id = version.id  # names the public pages (read_head): they show it at once
     record_change(conference, ChangeAction.PUBLISHED, None, actor,
                   f"#{number}" + (f" · {version.note}" if version.note else ""))  # the version's number and note
     if previous is not None:

@@ -149,10 +149,10 @@ def public_view(view: Callable) -> Callable:
 def shared_key(kind: str, head: Head, *parts) -> str:
     """The cache key of a public page: the conference as saved, its latest version, the language, `parts`.
 
-    The conference's every column is in it (its name, dates and zone are on every page), so that an edit of the
-    conference shows at once like a new version.
+    The moment the conference's row last changed is in it (its name, dates and zone are on every page), so that an
+    edit of the conference shows at once like a new version.
     """
-    return page_key(kind, head.stamp, lang(), *parts)
+    return page_key(kind, head.id, head.updated_at, head.version_id, lang(), *parts)
 
 
 def _minute() -> datetime:
@@ -176,13 +176,12 @@ def agenda(page: PublicAgenda):
     minute also names the day shown by default).
     """
     head = page.head
-    if head.version is None:
+    if head.version_id is None:
         return _not_published(page)
     minute = _minute()
     live = head.local_date(minute) in head.days  # "now and next" is shown
     key = shared_key("agenda", head, minute if live else None)
-    published_at = head.version[2]
-    last_modified = max(published_at, minute) if live else published_at
+    last_modified = max(head.updated_at, minute) if live else head.updated_at
 
     def context() -> dict:
         conference, version = page.conference, page.version
@@ -262,7 +261,7 @@ def star_page(conference: Conference, session_id: int):
 def changes(page: PublicAgenda):
     """What changed between consecutive published versions (a shared page)."""
     head = page.head
-    return shared_page(shared_key("changes", head), head.version[2] if head.version else None, "agenda/changes.html",
+    return shared_page(shared_key("changes", head), head.updated_at, "agenda/changes.html",
                        lambda: {"conference": page.conference, "history": changelog(page.conference),
                                 "zone": zone_label(page.conference)},
                        max_age=MAX_AGE, frame=_frame(page))
@@ -332,8 +331,7 @@ def _export(page: PublicAgenda, kind: str, render: Callable[[], bytes],
     """An export of the published version in the asked language, rendered once for every worker and host."""
     head = page.head
     key = shared_key(kind, head, _export_language(), request.host_url)
-    return shared_response(key, head.version[2] if head.version else None,
-                           lambda: respond(cached(key, render)), max_age=MAX_AGE)
+    return shared_response(key, head.updated_at, lambda: respond(cached(key, render)), max_age=MAX_AGE)
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -390,7 +388,7 @@ def schedule_json_export(page: PublicAgenda):
 @public_view
 def programme_pdf(page: PublicAgenda):
     """The printed programme (A5) of the published version, in Arabic or English."""
-    if page.head.version is None:
+    if page.head.version_id is None:
         return _not_published(page)
     language = _export_language()
     return _export(page, "pdf", lambda: render_programme(page.conference, page.version, language).getvalue(),

@@ -75,6 +75,11 @@ class Conference(ConferenceCalendar, db.Model):
     # Days after the last day that the visa request's passport fields are kept; None: until an organizer erases them.
     passport_retention_days: Mapped[int | None] = mapped_column(Integer, default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What a public page of the agenda is named by, read from this one row (agenda.versions.read_head): the latest
+    # published version (kept by agenda.versions.publish_agenda; versions are never changed, and deleted only with
+    # their conference) and the moment the row last changed, so that an edit of the conference shows at once.
+    agenda_version_id: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     rooms: Mapped[list[Room]] = relationship(back_populates="conference", order_by="Room.position",
                                              cascade="all, delete-orphan")

@@ -43,6 +43,8 @@ def _store(conference) -> AgendaVersion:
     version = AgendaVersion(conference_id=conference.id, number=2, published_at=datetime(2026, 12, 1, tzinfo=UTC),
                             content=FIRST_SHAPE)
     db.session.add(version)
+    db.session.flush()
+    conference.agenda_version_id = version.id  # as migration 0025 left every conference published before it
     db.session.commit()
     return version
 
