@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Enum, Integer, LargeBinary, SmallInteger, String, Time
 
 from .accounts.services import normalize_email
+from .agenda.versions import point_to_latest_version
 from .extensions import db
 from .mail.models import MailState
 from .messages.models import MessageState
@@ -170,6 +171,7 @@ def import_conference(source: BinaryIO | TextIO) -> Restored:
         _check_free(rows, document["slug"])
         _hold_mail(rows)
         restored = _write(rows, found)
+        point_to_latest_version(conference_id)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -100,24 +100,28 @@ def run_migrations_online():
         if sqlite:
             # Batch mode rebuilds a table on SQLite (copy, drop, rename); with foreign keys enforced, dropping
             # `conferences` would delete every row that cascades from it. Enforcement is off while migrating (it
-            # can only change outside a transaction), and every reference is checked before it is on again.
+            # can only change outside a transaction), and the references are checked again after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            broken_before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
             connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
-            if broken:
-                raise RuntimeError(f"the migration left rows referring to nothing: {broken[:5]}")
-
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()  # whatever a failed migration left open
+                broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()) - broken_before
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+        if sqlite and broken:
+            # SQLite commits each migration as it goes: this cannot be undone here, but it must not go unseen.
+            raise RuntimeError(f"the migration left rows referring to nothing: {sorted(broken)[:5]}")
 
 if context.is_offline_mode():
     run_migrations_offline()

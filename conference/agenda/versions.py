@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -235,6 +235,16 @@ def read_head(slug: str) -> Head | None:
     """The head of the conference named `slug` (None when there is none)."""
     row = db.session.connection().execute(_HEAD, {"slug": slug}).first()  # the session's transaction, no ORM
     return Head(*row[:-1], version_id=row.agenda_version_id) if row is not None else None
+
+
+def point_to_latest_version(conference_id: int) -> None:
+    """Point the conference at its latest version as its versions say (after a restore: the file's own pointer may be
+    missing, from before it existed, or name anything)."""
+    latest = db.session.scalar(select(AgendaVersion.id).where(AgendaVersion.conference_id == conference_id)
+                               .order_by(AgendaVersion.number.desc()).limit(1))
+    db.session.execute(update(Conference).where(Conference.id == conference_id,
+                                                Conference.agenda_version_id.is_distinct_from(latest))
+                       .values(agenda_version_id=latest))
 
 
 _BY_HEAD: dict[tuple, Published] = {}  # (version id, conference id, conference changed at): the version parsed

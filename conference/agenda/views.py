@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, datetime
-from functools import cached_property, wraps
+from functools import cache, cached_property, wraps
 from typing import Callable
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -172,20 +172,25 @@ def _frame(page: PublicAgenda) -> Callable[[], dict]:
 def agenda(page: PublicAgenda):
     """The published agenda: a tab per day, a grid on wide screens, a list on phones, filters.
 
-    A shared page: rendered once per version, language and address (and per minute while "now and next" runs: the
-    minute also names the day shown by default).
+    A shared page: its blocks rendered once per version, language, day and filters (and per minute while "now and
+    next" runs: the minute also names the day shown by default), the whole page stored per address.
     """
-    head = page.head
-    if head.version_id is None:
+    head, version = page.head, page.version
+    if version is None:
         return _not_published(page)
     minute = _minute()
     live = head.local_date(minute) in head.days  # "now and next" is shown
     key = shared_key("agenda", head, minute if live else None)
     last_modified = max(head.updated_at, minute) if live else head.updated_at
 
+    @cache
+    def asked() -> tuple[date, dict]:
+        """The day and filters this address asks for, as understood (read only for a render)."""
+        return _day(head), _filters(version)
+
     def context() -> dict:
-        conference, version = page.conference, page.version
-        day, filters = _day(head), _filters(version)
+        conference = page.conference
+        day, filters = asked()
         now_next = _now_and_next(head, version, minute)
         shown = [s for s in version.sessions if _matches(s, filters)]
         todays = [s for s in shown if conference.local_date(s.starts_at) == day]
@@ -195,7 +200,8 @@ def agenda(page: PublicAgenda):
                 "zone": zone_label(conference), "now_next": now_next,
                 "day_body": _day_body(conference, version, day, todays, page_url)}
 
-    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE, frame=_frame(page))
+    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE, frame=_frame(page),
+                       blocks=lambda: page_key(key, *asked()))
 
 
 def _day_body(conference: Conference, agenda: Published, day: date, todays: list[PublishedSession],
@@ -388,7 +394,7 @@ def schedule_json_export(page: PublicAgenda):
 @public_view
 def programme_pdf(page: PublicAgenda):
     """The printed programme (A5) of the published version, in Arabic or English."""
-    if page.head.version_id is None:
+    if page.version is None:
         return _not_published(page)
     language = _export_language()
     return _export(page, "pdf", lambda: render_programme(page.conference, page.version, language).getvalue(),

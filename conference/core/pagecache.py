@@ -122,8 +122,23 @@ def cached(key: str, render: Callable[[], bytes]) -> bytes:
 
 
 def _shareable() -> bool:
-    """True when this reader gets exactly the shared page: not logged in, and no message waiting to be shown."""
-    return "_user_id" not in session and "_flashes" not in session
+    """True when this reader gets exactly the shared page: not logged in (nor remembered, which logs them in as
+    soon as the frame asks who they are), and no message waiting to be shown."""
+    return "_user_id" not in session and "_flashes" not in session \
+        and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
+
+
+def _as_anonymous(render: Callable[[], str]) -> str:
+    """`render()` as for an anonymous visitor, whoever asks: what is stored for everyone never names anyone."""
+    reader = g.get("_login_user")
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's own slot for the request's user
+    try:
+        return render()
+    finally:
+        if reader is None:
+            g.pop("_login_user", None)
+        else:
+            g._login_user = reader
 
 
 def _etag(key: str) -> str:
@@ -166,15 +181,7 @@ def shared_blocks(key: str, template: str, context: Callable[[], dict]) -> dict[
     personal is ever stored; `templates/core/blocks.html` is the frame that marks them for the split.
     """
     def render() -> bytes:
-        reader = g.get("_login_user")
-        g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's own slot for the request's user
-        try:
-            html = render_template(template, layout="core/blocks.html", **context())
-        finally:
-            if reader is None:
-                g.pop("_login_user", None)
-            else:
-                g._login_user = reader
+        html = _as_anonymous(lambda: render_template(template, layout="core/blocks.html", **context()))
         return json.dumps(_split_blocks(html), ensure_ascii=False).encode()
 
     return {name: Markup(text) for name, text in json.loads(cached(key, render)).items()}
@@ -190,25 +197,27 @@ def _split_blocks(html: str) -> dict[str, str]:
 
 
 def shared_page(key: str, last_modified: datetime | None, template: str, context: Callable[[], dict],
-                max_age: int = 60, frame: Callable[[], dict] | None = None) -> Response:
-    """A public page: a 304, or the shared blocks (rendered once per key and address) in this reader's frame.
+                max_age: int = 60, frame: Callable[[], dict] | None = None,
+                blocks: Callable[[], str] | None = None) -> Response:
+    """A public page: a 304, or the shared blocks (rendered once per key) in this reader's frame.
 
     `context()` is called only when the blocks are not stored yet, and `frame()` (what base.html itself needs: the
-    conference for its navigation) only when the page is not stored whole: a repeat costs neither, so whatever the
-    page reads from its address (a day, filters) is worked out in `context()`.
+    conference for its navigation) only when the page is not stored whole: a repeat costs neither. A page that reads
+    its address (a day, filters) names its blocks by what it read, `blocks()`, worked out only for a render: any
+    other address that means the same (or nothing: junk in the query) reuses them.
     """
     etag = _etag(key)
-    stored = f"{key}:{etag}"  # the page at this address
 
     def framed() -> str:
-        blocks = shared_blocks(f"{stored}:blocks", template, context)
-        return render_template("core/shared_page.html", blocks=blocks, **(frame() if frame else {}))
+        shared = shared_blocks(blocks() if blocks else key, template, context)
+        return render_template("core/shared_page.html", blocks=shared, **(frame() if frame else {}))
 
     def render() -> Response:
         if not _shareable():
             return make_response(framed())
-        # Anonymous readers share the frame too: the whole page is stored under its ETag (the key and the address).
-        return Response(cached(stored, lambda: framed().encode()), mimetype="text/html")
+        # Anonymous readers share the frame too: the whole page is stored under its ETag (the key and the address),
+        # rendered as for nobody in particular.
+        return Response(cached(f"{key}:{etag}", lambda: _as_anonymous(framed).encode()), mimetype="text/html")
 
     return shared_response(key, last_modified, render, max_age, etag)
 

@@ -22,10 +22,12 @@ def upgrade():
     with op.batch_alter_table('conferences', schema=None) as batch_op:
         batch_op.add_column(sa.Column('agenda_version_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('updated_at', conference.types.UTCDateTime(), nullable=True))
-    # Every conference as it stands: its latest version, and "changed when created" (a first page is rendered anew).
-    op.execute("UPDATE conferences SET updated_at = created_at, agenda_version_id = ("
+    # Every conference as it stands: its latest version, and last changed when it was published (or created).
+    op.execute("UPDATE conferences SET agenda_version_id = ("
                "SELECT v.id FROM agenda_versions v WHERE v.conference_id = conferences.id "
-               "ORDER BY v.number DESC LIMIT 1)")
+               "ORDER BY v.number DESC LIMIT 1), updated_at = COALESCE(("
+               "SELECT max(v.published_at) FROM agenda_versions v WHERE v.conference_id = conferences.id), "
+               "created_at)")
     with op.batch_alter_table('conferences', schema=None) as batch_op:
         batch_op.alter_column('updated_at', existing_type=conference.types.UTCDateTime(), nullable=False)
 

@@ -15,8 +15,9 @@ from sqlalchemy import event
 from conference import create_app
 from conference.agenda.personal import set_star
 from conference.agenda.versions import publish_agenda, published
+from conference.db_locks import lock_conference
 from conference.extensions import db
-from tests.conftest import app_config, login, post_form
+from tests.conftest import PASSWORD, app_config, login, post_form
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_a_repeat_and_a_stored_page_cost_one_query(app, sessions, path):
     assert again.status_code == 304 and len(seen) == 1 and "FROM conferences" in seen[0]
     with statements(app) as seen:
         other_reader = app.test_client().get(path)
-    assert other_reader.get_data() == first.get_data() and len(seen) == 1
+    assert other_reader.get_data() == first.get_data() and len(seen) == 1 and "FROM conferences" in seen[0]
 
 
 def test_an_edit_of_the_conference_shows_at_once(client, venue, sessions):
@@ -175,6 +176,45 @@ def test_an_edit_of_the_conference_shows_at_once(client, venue, sessions):
     again = client.get("/doha/agenda?lang=en", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200 and "Helplines Summit" in again.get_data(as_text=True)
     assert again.headers["ETag"] != first.headers["ETag"]
+
+
+def test_taking_the_conference_lock_is_not_an_edit(client, venue, sessions):
+    first = client.get("/doha/agenda?lang=en")
+    lock_conference(venue["conference"].id)  # registrations and publishing take it (SQLite: a no-op write)
+    db.session.commit()
+    again = client.get("/doha/agenda?lang=en", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_junk_in_the_address_reuses_the_days_rendering(app, client, sessions):
+    client.get("/doha/agenda?lang=en")
+    with day_renders(app) as seen:
+        for junk in ("x=1", "x=2", "day=not-a-day", "track=999999", "kind=nothing"):
+            assert "Keynote" in client.get(f"/doha/agenda?lang=en&{junk}").get_data(as_text=True)
+    assert seen == []
+
+
+def test_a_remembered_reader_never_fills_the_page_that_anonymous_readers_get(app, client, sessions, people):
+    people["delegate"].display_name = "Remembered Reader"
+    db.session.commit()
+    post_form(client, "/login", {"email": people["delegate"].email, "password": PASSWORD, "remember": "y"})
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    anonymous = app.test_client()
+    for number, order in enumerate([(remembered, anonymous), (anonymous, remembered)]):
+        path = f"/doha/agenda?lang=en&visit={number}"  # an address nobody has asked for yet
+        pages = {reader: reader.get(path) for reader in order}  # no session: Flask-Login uses the cookie
+        assert "Remembered Reader" in pages[remembered].get_data(as_text=True)
+        assert pages[remembered].headers["Cache-Control"] == "no-store"
+        assert "Remembered Reader" not in pages[anonymous].get_data(as_text=True)
+
+
+def test_a_pointer_to_no_version_reads_as_not_published(client, venue, sessions):
+    venue["conference"].agenda_version_id = 999999  # a hand-made row: never a server error
+    db.session.commit()
+    for path in ("/doha/agenda", "/doha/agenda.pdf", "/doha/agenda/changes", "/doha/agenda.ics"):
+        assert client.get(path).status_code == 200, path
+    assert "not been published yet" in client.get("/doha/agenda").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/nowhere/agenda", "/nowhere/agenda/1", "/nowhere/speakers", "/nowhere/agenda.ics",

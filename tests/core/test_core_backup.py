@@ -7,12 +7,13 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from conference import create_app
 from conference.backup import BackupError, export_conference, import_conference
+from conference.events.models import Conference
 from conference.extensions import db
 from tests.conftest import IN_CI, app_config, new_database
 
@@ -98,6 +99,24 @@ def test_a_conference_round_trips_to_the_other_database_row_for_row(app, demo, o
     for row in exported["tables"].get("outbox_messages", []):
         row["state"] = "draft" if row["state"] == "queued" else row["state"]
     assert canonical(restored) == canonical(exported)
+
+
+@pytest.mark.parametrize("pointer", [None, 999999], ids=["missing", "foreign"])
+def test_a_restored_conference_points_at_its_own_latest_version(app, demo, other_database, pointer):
+    """The pointer public pages are named by comes from the restored versions, never from the file."""
+    exported = export_json(demo.slug)
+    versions = exported["tables"]["agenda_versions"]
+    latest = max(versions, key=lambda row: row["number"])["id"]
+    exported["tables"]["conferences"][0]["agenda_version_id"] = pointer
+    other = create_app(app_config(other_database))
+    with other.app_context():
+        db.create_all()
+        import_conference(io.StringIO(json.dumps(exported)))
+        assert db.session.scalar(select(Conference.agenda_version_id)) == latest
+        assert other.test_client().get(f"/{demo.slug}/agenda?lang=en").status_code == 200
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
 
 
 def test_every_area_with_demo_rows_is_in_the_backup(app, demo):

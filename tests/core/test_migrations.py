@@ -6,7 +6,7 @@ from datetime import date
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from conference import create_app
 from conference.accounts.models import User
@@ -29,29 +29,36 @@ def test_migrations_match_models(empty_database_url):
 
 
 def test_a_migration_that_rebuilds_the_conferences_table_keeps_every_row(empty_database_url):
-    """SQLite rebuilds a table to change a column; the rows that cascade from a conference stay (and 0025 fills in
-    each conference's latest version)."""
+    """SQLite rebuilds a table to change a column; the rows that cascade from a conference stay, foreign keys are
+    enforced again after, and 0025 points each conference at its own latest version (by number, not by id)."""
     app = create_app(app_config(empty_database_url))
     with app.app_context():
         upgrade()
-        conference = Conference(slug="doha", name_en="Doha", timezone="Asia/Qatar", start_date=date(2027, 1, 6),
-                                end_date=date(2027, 1, 7))
-        db.session.add(conference)
+        doha, muscat, amman = (Conference(slug=slug, name_en=slug, timezone="Asia/Qatar", start_date=date(2027, 1, 6),
+                                          end_date=date(2027, 1, 7)) for slug in ("doha", "muscat", "amman"))
+        db.session.add_all([doha, muscat, amman])
         db.session.flush()
         user = User(email="d@example.org", password_hash="x", display_name="D")
         db.session.add(user)
         db.session.flush()
-        db.session.add(Delegate(conference_id=conference.id, user_id=user.id, email=user.email, name="D",
-                                country="QA", consent_privacy=True, code="D-0001", badge_token="t" * 39))
-        db.session.add_all([AgendaVersion(conference_id=conference.id, number=n, published_at=utcnow(), content="{}")
-                            for n in (1, 2)])
+        db.session.add(Delegate(conference_id=doha.id, user_id=user.id, email=user.email, name="D", country="QA",
+                                consent_privacy=True, code="D-0001", badge_token="t" * 39))
+        # Ids out of the numbers' order: Doha's version 2 is written before its version 1.
+        for conference, number in ((doha, 2), (muscat, 1), (doha, 1), (muscat, 2), (muscat, 3)):
+            db.session.add(AgendaVersion(conference_id=conference.id, number=number, published_at=utcnow(),
+                                         content="{}"))
+            db.session.flush()
         db.session.commit()
-        latest = db.session.scalar(select(AgendaVersion.id).where(AgendaVersion.number == 2))
+        latest = {slug: db.session.scalar(select(AgendaVersion.id).join(Conference).where(
+            Conference.slug == slug).order_by(AgendaVersion.number.desc()).limit(1)) for slug in ("doha", "muscat")}
         db.session.remove()
         downgrade(revision="0024")
         upgrade()
         assert db.session.scalar(select(func.count()).select_from(Delegate)) == 1
-        assert db.session.scalar(select(Conference.agenda_version_id)) == latest
-        assert db.session.scalar(select(Conference.updated_at)) is not None
+        pointers = dict(db.session.execute(select(Conference.slug, Conference.agenda_version_id)).all())
+        assert pointers == {**latest, "amman": None}
+        assert None not in db.session.scalars(select(Conference.updated_at)).all()
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
