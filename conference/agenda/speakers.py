@@ -56,7 +56,7 @@ def speakers(page: PublicAgenda):
     # A profile edited after publication shows at once: the latest edit is part of the key.
     edited = db.session.scalar(select(func.max(SpeakerProfile.updated_at))
                                .where(SpeakerProfile.conference_id == page.head.id))
-    changed = max(version.published_at, edited) if edited else version.published_at
+    changed = max(page.head.updated_at, edited) if edited else page.head.updated_at
     return shared_page(shared_key("speakers", page.head, edited), changed, "agenda/speakers.html",
                        lambda: {"conference": page.conference, "cards": speaker_cards(page.conference, version)},
                        max_age=MAX_AGE, frame=lambda: {"conference": page.conference})
@@ -73,7 +73,7 @@ def speaker(page: PublicAgenda, person_id: int):
     edited = db.session.scalar(select(SpeakerProfile.updated_at).where(
         SpeakerProfile.conference_id == page.head.id, SpeakerProfile.user_id == person.user_id))
     # A profile edited after publication is newer than the version, and part of the key.
-    changed = max(version.published_at, edited) if edited else version.published_at
+    changed = max(page.head.updated_at, edited) if edited else page.head.updated_at
 
     def context() -> dict:
         conference = page.conference

@@ -224,7 +224,7 @@ def session(page: PublicAgenda, session_id: int):
     item, cancelled = _published_session(version, session_id)
     if item is None:
         abort(404)
-    return shared_page(shared_key("session", page.head, session_id), version.published_at, "agenda/session.html",
+    return shared_page(shared_key("session", page.head, session_id), page.head.updated_at, "agenda/session.html",
                        lambda: {"conference": page.conference, "agenda": version, "item": item,
                                 "cancelled": cancelled, "zone": zone_label(page.conference)},
                        max_age=MAX_AGE, frame=_frame(page))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import redis
@@ -17,6 +18,7 @@ from conference.agenda.personal import set_star
 from conference.agenda.versions import publish_agenda, published
 from conference.db_locks import lock_conference
 from conference.extensions import db
+from conference.types import utcnow
 from tests.conftest import PASSWORD, app_config, login, post_form
 
 
@@ -176,6 +178,17 @@ def test_an_edit_of_the_conference_shows_at_once(client, venue, sessions):
     again = client.get("/doha/agenda?lang=en", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200 and "Helplines Summit" in again.get_data(as_text=True)
     assert again.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/doha/agenda?lang=en", "/doha/agenda/{session}?lang=en", "/doha/speakers?lang=en"])
+def test_a_client_that_only_asks_if_modified_since_sees_an_edit_of_the_conference(client, venue, sessions, path):
+    path = path.format(session=sessions[0].id)
+    first = client.get(path)
+    venue["conference"].name_en = "Helplines Summit"
+    venue["conference"].updated_at = utcnow() + timedelta(seconds=2)  # HTTP dates count whole seconds
+    db.session.commit()
+    again = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200 and "Helplines Summit" in again.get_data(as_text=True)
 
 
 def test_taking_the_conference_lock_is_not_an_edit(client, venue, sessions):
