@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import event, func, insert, select
@@ -28,6 +28,13 @@ from tests.conftest import app_config, login, new_database, password_hash
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
+@pytest.fixture(autouse=True)
+def _now():
+    """NOW is each test's own moment, not the file's import: a run that crosses midnight at the venue stays right."""
+    global NOW
+    NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
 @pytest.fixture
 def hall(today_conference):
     """Main Hall (40 seats) with a session running now, and a second room with nothing now."""
@@ -36,16 +43,20 @@ def hall(today_conference):
                 position=1)
     db.session.add_all([hall, side])
     db.session.flush()
+    # Begun half an hour ago, but never before midnight at the venue: it is one of today's sessions.
+    midnight = datetime.combine(today_conference.local_date(NOW), time(), tzinfo=today_conference.tz)
     session = AgendaSession(conference_id=today_conference.id, title_en="Opening plenary", title_ar="الجلسة الافتتاحية",
-                            room_id=hall.id, starts_at=NOW - timedelta(minutes=30), ends_at=NOW + timedelta(minutes=30))
+                            room_id=hall.id, starts_at=max(NOW - timedelta(minutes=30), midnight),
+                            ends_at=NOW + timedelta(minutes=30))
     db.session.add(session)
     db.session.commit()
     return {"conference": today_conference, "hall": hall, "side": side, "session": session}
 
 
-def admitted(conference, delegate, at=NOW):
+def admitted(conference, delegate, at=None):
+    # Admitted for today at the venue, even "an hour ago" when that was just before midnight there.
     db.session.add(CheckIn(conference_id=conference.id, delegate_id=delegate.id,
-                           day=conference.local_date(at), at=at, gate="Main"))
+                           day=conference.local_date(NOW), at=at or NOW, gate="Main"))
     db.session.commit()
 
 

@@ -2,7 +2,7 @@
 returns, and the venue screen's occupancy line counting them."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.checkin.test_checkin_browser import all_sent, dismiss, door_list_loaded, scan_by_hand, stored, until
@@ -25,7 +25,9 @@ def test_room_scans_online_and_offline_fill_the_venue_screen(live_server, today_
     db.session.add(hall)
     db.session.flush()
     session = AgendaSession(conference_id=today_conference.id, title_en="Opening plenary",
-                            title_ar="الجلسة الافتتاحية", room_id=hall.id, starts_at=now - timedelta(minutes=10),
+                            title_ar="الجلسة الافتتاحية", room_id=hall.id,
+                            starts_at=max(now - timedelta(minutes=10), datetime.combine(  # one of today's sessions
+                                today_conference.local_date(now), time(), tzinfo=today_conference.tz)),
                             ends_at=now + timedelta(hours=1))
     db.session.add(session)
     today_conference.agenda_published = True
