@@ -1,7 +1,7 @@
 """Public speaker pages: the people of the published agenda, with the profile they gave the call for proposals."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
@@ -13,7 +13,7 @@ from ..submissions.models import SpeakerProfile
 from . import bp
 from .snapshot import PublishedSession
 from .versions import Published, published
-from .views import MAX_AGE, PublicAgenda, public_view, shared_key
+from .views import MAX_AGE, PublicAgenda, not_published, page_frame, public_view, shared_key
 
 
 def _profiles(conference: Conference, user_ids: set[int]) -> dict[int, tuple[object, bool]]:
@@ -52,14 +52,14 @@ def speakers(page: PublicAgenda):
     """Speakers, moderators and chairs of the published agenda."""
     version = page.version
     if version is None:
-        return render_template("agenda/not_published.html", conference=page.conference)
+        return not_published(page)
     # A profile edited after publication shows at once: the latest edit is part of the key.
     edited = db.session.scalar(select(func.max(SpeakerProfile.updated_at))
                                .where(SpeakerProfile.conference_id == page.head.id))
     changed = max(page.head.updated_at, edited) if edited else page.head.updated_at
     return shared_page(shared_key("speakers", page.head, edited), changed, "agenda/speakers.html",
                        lambda: {"conference": page.conference, "cards": speaker_cards(page.conference, version)},
-                       max_age=MAX_AGE, frame=lambda: {"conference": page.conference})
+                       max_age=MAX_AGE, frame=page_frame(page))
 
 
 @bp.get("/<slug>/speakers/<int:person_id>")
@@ -82,7 +82,7 @@ def speaker(page: PublicAgenda, person_id: int):
                 "sessions": version.sessions_of(person_id)}
 
     return shared_page(shared_key("speaker", page.head, person_id, edited), changed,
-                       "agenda/speaker.html", context, max_age=MAX_AGE, frame=lambda: {"conference": page.conference})
+                       "agenda/speaker.html", context, max_age=MAX_AGE, frame=page_frame(page))
 
 
 @bp.get("/<slug>/speakers/<int:person_id>/photo.jpg")

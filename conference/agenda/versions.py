@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
@@ -189,13 +188,14 @@ _READ: dict[int, Published] = {}  # versions never change: each worker parses a 
 _READ_LIMIT = 16
 
 
-def _parsed(version_id: int, stamp: tuple, load: Callable[[], AgendaVersion]) -> Published:
-    """The version `version_id` parsed, reused while `stamp` (conference, number, published at) still names it."""
-    agenda = _READ.get(version_id)
-    if agenda is None or (agenda.conference_id, agenda.number, agenda.published_at) != stamp:
+def _parsed(version: AgendaVersion) -> Published:
+    """`version` parsed, reused while its id still names the same version (conference, number, published at)."""
+    agenda = _READ.get(version.id)
+    if agenda is None or (agenda.conference_id, agenda.number, agenda.published_at) != (
+            version.conference_id, version.number, version.published_at):
         if len(_READ) >= _READ_LIMIT:
             _READ.clear()
-        agenda = _READ[version_id] = Published(load())
+        agenda = _READ[version.id] = Published(version)
     return agenda
 
 
@@ -204,7 +204,7 @@ def published(conference: Conference) -> Published | None:
     version = latest_version(conference)
     if version is None:
         return None
-    return _parsed(version.id, (version.conference_id, version.number, version.published_at), lambda: version)
+    return _parsed(version)
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,8 @@ def read_head(slug: str) -> Head | None:
 def point_to_latest_version(conference_id: int) -> None:
     """Point the conference at its latest version as its versions say (after a restore: the file's own pointer may be
     missing, from before it existed, or name anything)."""
-    latest = db.session.scalar(select(AgendaVersion.id).where(AgendaVersion.conference_id == conference_id)
-                               .order_by(AgendaVersion.number.desc()).limit(1))
+    version = latest_version(conference_id)
+    latest = version.id if version else None
     db.session.execute(update(Conference).where(Conference.id == conference_id,
                                                 Conference.agenda_version_id.is_distinct_from(latest))
                        .values(agenda_version_id=latest))
@@ -261,7 +261,7 @@ def published_for(head: Head) -> Published | None:
                                     .options(defer(AgendaVersion.content)))
         if version is None:
             return None
-        agenda = _parsed(version.id, (version.conference_id, version.number, version.published_at), lambda: version)
+        agenda = _parsed(version)
         if len(_BY_HEAD) >= _READ_LIMIT:
             _BY_HEAD.clear()
         _BY_HEAD[key] = agenda

@@ -159,11 +159,13 @@ def _minute() -> datetime:
     return utcnow().replace(second=0, microsecond=0)
 
 
-def _not_published(page: PublicAgenda) -> str:
+def not_published(page: PublicAgenda) -> str:
+    """The page a public page of the agenda answers before the first publication."""
     return render_template("agenda/not_published.html", conference=page.conference)
 
 
-def _frame(page: PublicAgenda) -> Callable[[], dict]:
+def page_frame(page: PublicAgenda) -> Callable[[], dict]:
+    """What base.html needs around a shared page (the conference, loaded only if the page is not stored whole)."""
     return lambda: {"conference": page.conference}
 
 
@@ -177,7 +179,7 @@ def agenda(page: PublicAgenda):
     """
     head, version = page.head, page.version
     if version is None:
-        return _not_published(page)
+        return not_published(page)
     minute = _minute()
     live = head.local_date(minute) in head.days  # "now and next" is shown
     key = shared_key("agenda", head, minute if live else None)
@@ -200,7 +202,7 @@ def agenda(page: PublicAgenda):
                 "zone": zone_label(conference), "now_next": now_next,
                 "day_body": _day_body(conference, version, day, todays, page_url)}
 
-    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE, frame=_frame(page),
+    return shared_page(key, last_modified, "agenda/agenda.html", context, max_age=MAX_AGE, frame=page_frame(page),
                        blocks=lambda: page_key(key, *asked()))
 
 
@@ -220,14 +222,14 @@ def session(page: PublicAgenda, session_id: int):
     """One session: time, room, people, language and interpretation, description (a shared page)."""
     version = page.version
     if version is None:
-        return _not_published(page)
+        return not_published(page)
     item, cancelled = _published_session(version, session_id)
     if item is None:
         abort(404)
     return shared_page(shared_key("session", page.head, session_id), page.head.updated_at, "agenda/session.html",
                        lambda: {"conference": page.conference, "agenda": version, "item": item,
                                 "cancelled": cancelled, "zone": zone_label(page.conference)},
-                       max_age=MAX_AGE, frame=_frame(page))
+                       max_age=MAX_AGE, frame=page_frame(page))
 
 
 def _published_session(version: Published, session_id: int) -> tuple[PublishedSession | None, bool]:
@@ -270,7 +272,7 @@ def changes(page: PublicAgenda):
     return shared_page(shared_key("changes", head), head.updated_at, "agenda/changes.html",
                        lambda: {"conference": page.conference, "history": changelog(page.conference),
                                 "zone": zone_label(page.conference)},
-                       max_age=MAX_AGE, frame=_frame(page))
+                       max_age=MAX_AGE, frame=page_frame(page))
 
 
 @bp.post("/<slug>/agenda/<int:session_id>/star")
@@ -395,7 +397,7 @@ def schedule_json_export(page: PublicAgenda):
 def programme_pdf(page: PublicAgenda):
     """The printed programme (A5) of the published version, in Arabic or English."""
     if page.version is None:
-        return _not_published(page)
+        return not_published(page)
     language = _export_language()
     return _export(page, "pdf", lambda: render_programme(page.conference, page.version, language).getvalue(),
                    lambda body: send_file(io.BytesIO(body), mimetype="application/pdf",
